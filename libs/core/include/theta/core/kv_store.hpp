@@ -1,0 +1,137 @@
+// A persistent or in-memory ordered map from byte-string keys to byte-string values.
+//
+// KvStore is the one storage interface of theta-cpp: the trie, the block store, the consensus WAL's
+// index and the segment cache sit on it. Two backends: LevelDB (OpenLevelDbStore) for anything that
+// must survive a restart, and memory (NewMemoryStore) for tests, benchmarks and scratch state.
+//
+// Keys are ordered byte-wise (memcmp order). A KvStore is safe for concurrent use from many threads
+// without external synchronization. Iterators and snapshots are not themselves thread-safe, and must be
+// destroyed before the store that made them.
+//
+// Errors: a missing key is NotFound (and only that); corruption found on disk is DataLoss; a failed
+// read or write of the file system is Unavailable or Internal with the backend's message; any call
+// after Close() is FailedPrecondition. Nothing here aborts on bad data.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "theta/core/bytes.hpp"
+
+namespace theta {
+
+// A consistent read-only view of a store at the moment it was taken. Pass it in ReadOptions.
+class KvSnapshot {
+ public:
+  virtual ~KvSnapshot() = default;
+};
+
+struct ReadOptions {
+  // Read as of this snapshot instead of the current state. Must come from the same store.
+  const KvSnapshot* snapshot = nullptr;
+  // Verify checksums of everything read (LevelDB); a mismatch is DataLoss.
+  bool verify_checksums = false;
+};
+
+struct WriteOptions {
+  // Flush the write to stable storage (fdatasync) before returning. Without it a machine crash may lose
+  // the most recent writes (never corrupt earlier ones); a process crash loses nothing.
+  bool sync = false;
+};
+
+// A group of puts and deletes applied atomically by KvStore::Write, in the order they were added.
+class WriteBatch {
+ public:
+  enum class OpType { kPut, kDelete };
+  struct Op {
+    OpType type;
+    Bytes key;
+    Bytes value;  // empty for deletes
+  };
+
+  void Put(ByteView key, ByteView value);
+  void Delete(ByteView key);
+  void Clear() noexcept;
+
+  const std::vector<Op>& ops() const noexcept { return ops_; }
+  size_t size() const noexcept { return ops_.size(); }
+  bool empty() const noexcept { return ops_.empty(); }
+  // Bytes of keys and values held, a guide for flushing large batches.
+  size_t ApproximateSize() const noexcept { return approximate_size_; }
+
+ private:
+  std::vector<Op> ops_;
+  size_t approximate_size_ = 0;
+};
+
+// Walks keys in ascending order over a consistent view (an implicit snapshot when none was given).
+class KvIterator {
+ public:
+  virtual ~KvIterator() = default;
+
+  // Positions at the first key, or at the first key >= `target`.
+  virtual void SeekToFirst() = 0;
+  virtual void Seek(ByteView target) = 0;
+  virtual void Next() = 0;  // requires Valid()
+
+  // False once past the last key or after an error (see status()).
+  virtual bool Valid() const = 0;
+  // The current entry; the views stay valid until the iterator moves or is destroyed.
+  virtual ByteView key() const = 0;
+  virtual ByteView value() const = 0;
+  // OK unless the walk stopped on an error.
+  virtual absl::Status status() const = 0;
+};
+
+class KvStore {
+ public:
+  virtual ~KvStore() = default;
+
+  // The value stored under `key`; NotFound if there is none.
+  virtual absl::StatusOr<Bytes> Get(ByteView key, const ReadOptions& options = {}) const = 0;
+  // Stores `value` under `key`, replacing any previous value.
+  virtual absl::Status Put(ByteView key, ByteView value, const WriteOptions& options = {}) = 0;
+  // Removes `key`; removing a missing key is not an error.
+  virtual absl::Status Delete(ByteView key, const WriteOptions& options = {}) = 0;
+  // Applies every operation of `batch` or none of them.
+  virtual absl::Status Write(const WriteBatch& batch, const WriteOptions& options = {}) = 0;
+
+  // A new iterator, initially not Valid() (call a Seek first).
+  virtual std::unique_ptr<KvIterator> NewIterator(const ReadOptions& options = {}) const = 0;
+  // A snapshot of the current state, released when the returned object is destroyed.
+  virtual std::unique_ptr<KvSnapshot> GetSnapshot() const = 0;
+
+  // Flushes and closes the store. Later calls fail with FailedPrecondition. Destroying an open store
+  // closes it too; Close exists so that a caller can see the error.
+  virtual absl::Status Close() = 0;
+};
+
+struct LevelDbOptions {
+  // Create the database if the directory holds none (default true).
+  bool create_if_missing = true;
+  // Fail if a database already exists there (default false).
+  bool error_if_exists = false;
+  // Check checksums aggressively and stop on the first sign of corruption (default true: a node's
+  // state must never be silently damaged).
+  bool paranoid_checks = true;
+  // Size of LevelDB's block cache in bytes (default 64 MiB).
+  size_t block_cache_bytes = 64 << 20;
+  // Size of the in-memory write buffer before it is flushed to a table file (default 16 MiB).
+  size_t write_buffer_bytes = 16 << 20;
+  // Bits per key of the Bloom filter on table files; 0 turns it off (default 10).
+  int bloom_bits_per_key = 10;
+};
+
+// Opens (or creates) a LevelDB database in directory `path`. Errors: InvalidArgument for a path that
+// holds no database when create_if_missing is false (or one when error_if_exists is true); DataLoss
+// when the database is corrupt; Unavailable when it is locked by another process or cannot be read.
+absl::StatusOr<std::unique_ptr<KvStore>> OpenLevelDbStore(const std::string& path,
+                                                          const LevelDbOptions& options = {});
+
+// A new, empty in-memory store.
+std::unique_ptr<KvStore> NewMemoryStore();
+
+}  // namespace theta

@@ -1,0 +1,20 @@
+#include "theta/core/kv_store.hpp"
+
+namespace theta {
+
+void WriteBatch::Put(ByteView key, ByteView value) {
+  ops_.push_back(Op{OpType::kPut, Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end())});
+  approximate_size_ += key.size() + value.size();
+}
+
+void WriteBatch::Delete(ByteView key) {
+  ops_.push_back(Op{OpType::kDelete, Bytes(key.begin(), key.end()), {}});
+  approximate_size_ += key.size();
+}
+
+void WriteBatch::Clear() noexcept {
+  ops_.clear();
+  approximate_size_ = 0;
+}
+
+}  // namespace theta
