@@ -39,8 +39,14 @@ int DigitValue(char c) noexcept {
 // error.
 std::string Quote(std::string_view text) {
   constexpr size_t kMaxShown = 48;
-  if (text.size() <= kMaxShown) return "\"" + std::string(text) + "\"";
-  return "\"" + std::string(text.substr(0, kMaxShown)) + "…\"";
+  // Appends piece by piece: gcc 12 warns falsely (-Wrestrict) on "literal" + std::string at -O2.
+  std::string out;
+  out.reserve(kMaxShown + 8);
+  out.push_back('"');
+  out.append(text.substr(0, kMaxShown));
+  if (text.size() > kMaxShown) out.append("…");
+  out.push_back('"');
+  return out;
 }
 
 }  // namespace
