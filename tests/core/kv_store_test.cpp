@@ -69,7 +69,7 @@ TestStore OpenBackend(const std::string& backend) {
   return t;
 }
 
-#define THETA_KV_BACKENDS GENERATE(as<std::string>{}, "memory")
+#define THETA_KV_BACKENDS GENERATE(as<std::string>{}, "memory", "leveldb")
 
 std::vector<std::pair<std::string, std::string>> ReadAll(KvIterator& it) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -79,7 +79,7 @@ std::vector<std::pair<std::string, std::string>> ReadAll(KvIterator& it) {
   return out;
 }
 
-TEST_CASE("kv stores, replaces and deletes values, and reports a missing key as NotFound", "[kv]") {
+TEST_CASE("kv stores replaces and deletes values and reports a missing key as NotFound", "[kv]") {
   const std::string backend = THETA_KV_BACKENDS;
   CAPTURE(backend);
   TestStore t = OpenBackend(backend);
@@ -106,7 +106,7 @@ TEST_CASE("kv stores, replaces and deletes values, and reports a missing key as 
   CHECK(*t->Get(B("a")) == B("back"));
 }
 
-TEST_CASE("kv applies a write batch in order, a later op on a key winning", "[kv]") {
+TEST_CASE("kv applies a write batch in order with a later op on a key winning", "[kv]") {
   const std::string backend = THETA_KV_BACKENDS;
   CAPTURE(backend);
   TestStore t = OpenBackend(backend);
@@ -165,7 +165,7 @@ TEST_CASE("kv readers never see half of a write batch", "[kv]") {
   CHECK(checked > 0);
 }
 
-TEST_CASE("kv iterates in bytewise order, including 0x00 and 0xff bytes", "[kv]") {
+TEST_CASE("kv iterates in bytewise order including 0x00 and 0xff bytes", "[kv]") {
   const std::string backend = THETA_KV_BACKENDS;
   CAPTURE(backend);
   TestStore t = OpenBackend(backend);
@@ -412,6 +412,136 @@ TEST_CASE("kv agrees with a std::map model under random writes and snapshots", "
   for (const auto& [snapshot, expected] : snapshots)
     check_view(expected, snapshot.get());
   check_view(model, nullptr);
+}
+
+// ---- LevelDB only ----
+
+TEST_CASE("kv leveldb keeps data across close and reopen", "[kv]") {
+  TempDir dir;
+  {
+    auto store = OpenLevelDbStore(dir.db());
+    REQUIRE(store.ok());
+    for (int i = 0; i < 1000; ++i) {
+      REQUIRE((*store)->Put(B("key" + std::to_string(i)), B("value" + std::to_string(i))).ok());
+    }
+    REQUIRE((*store)->Delete(B("key7")).ok());
+    REQUIRE((*store)->Close().ok());
+  }
+  {
+    auto store = OpenLevelDbStore(dir.db(), LevelDbOptions{.create_if_missing = false});
+    REQUIRE(store.ok());
+    CHECK(*(*store)->Get(B("key999")) == B("value999"));
+    CHECK((*store)->Get(B("key7")).status().code() == absl::StatusCode::kNotFound);
+    REQUIRE((*store)->Put(B("after"), B("reopen")).ok());
+    // No Close: the destructor closes.
+  }
+  auto store = OpenLevelDbStore(dir.db());
+  REQUIRE(store.ok());
+  CHECK(*(*store)->Get(B("after")) == B("reopen"));
+  auto it = (*store)->NewIterator();
+  CHECK(ReadAll(*it).size() == 1000);
+}
+
+TEST_CASE("kv leveldb refuses a second open of a database in use", "[kv]") {
+  TempDir dir;
+  auto first = OpenLevelDbStore(dir.db());
+  REQUIRE(first.ok());
+  auto second = OpenLevelDbStore(dir.db());
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == absl::StatusCode::kUnavailable);
+  CHECK_THAT(std::string(second.status().message()),
+             Catch::Contains(dir.db()) && Catch::Contains("in use by another process (LOCK)"));
+  REQUIRE((*first)->Close().ok());
+  auto third = OpenLevelDbStore(dir.db());
+  CHECK(third.ok());
+}
+
+TEST_CASE("kv leveldb refuses a missing database without create_if_missing", "[kv]") {
+  TempDir dir;
+  const std::string path = (dir.path() / "absent").string();
+  auto store = OpenLevelDbStore(path, LevelDbOptions{.create_if_missing = false});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(store.status().message()),
+             Catch::Contains(path) && Catch::Contains("create_if_missing"));
+  CHECK_FALSE(fs::exists(path));  // nothing was created on the way
+}
+
+TEST_CASE("kv leveldb honours error_if_exists and creates missing parent directories", "[kv]") {
+  TempDir dir;
+  const std::string nested = (dir.path() / "a" / "b" / "db").string();
+  REQUIRE(OpenLevelDbStore(nested).ok());
+  auto again = OpenLevelDbStore(nested, LevelDbOptions{.error_if_exists = true});
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(again.status().message()), Catch::Contains("exists"));
+}
+
+TEST_CASE("kv leveldb reports a damaged table file as DataLoss and never a wrong value", "[kv]") {
+  TempDir dir;
+  constexpr int kKeys = 3000;
+  constexpr uint32_t kSeed = 7;
+  CAPTURE(kSeed);
+  std::mt19937 rng(kSeed);
+  std::vector<std::string> values(kKeys);
+  for (auto& v : values) {
+    v.resize(400);
+    for (char& c : v)
+      c = static_cast<char>(rng());  // incompressible, so tables are large
+  }
+  auto key = [](int i) { return "key" + std::to_string(100000 + i); };
+  {
+    // A small write buffer spreads the data over several table files.
+    auto store = OpenLevelDbStore(dir.db(), LevelDbOptions{.write_buffer_bytes = 128 << 10});
+    REQUIRE(store.ok());
+    for (int i = 0; i < kKeys; ++i)
+      REQUIRE((*store)->Put(B(key(i)), B(values[i])).ok());
+    REQUIRE((*store)->Close().ok());
+  }
+  int damaged = 0;
+  for (const auto& entry : fs::directory_iterator(dir.db())) {
+    if (entry.path().extension() != ".ldb") continue;
+    const auto size = static_cast<std::streamoff>(entry.file_size());
+    if (size < 4096) continue;
+    std::fstream file(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(size / 2);
+    const std::string garbage(512, '\xa5');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    ++damaged;
+  }
+  REQUIRE(damaged > 0);
+
+  auto store = OpenLevelDbStore(dir.db(), LevelDbOptions{.paranoid_checks = true});
+  if (!store.ok()) {
+    CHECK(store.status().code() == absl::StatusCode::kDataLoss);
+    return;
+  }
+  int data_loss = 0;
+  int other_errors = 0;
+  for (int i = 0; i < kKeys; ++i) {
+    auto got = (*store)->Get(B(key(i)), ReadOptions{.verify_checksums = true});
+    if (got.ok()) {
+      CHECK(S(*got) == values[i]);
+    } else if (got.status().code() == absl::StatusCode::kDataLoss) {
+      ++data_loss;
+    } else {
+      ++other_errors;
+      INFO(got.status().ToString());
+    }
+  }
+  CAPTURE(data_loss);
+  CHECK(data_loss > 0);
+  CHECK(other_errors == 0);
+  CHECK(data_loss < kKeys);  // the undamaged files still read
+
+  auto it = (*store)->NewIterator(ReadOptions{.verify_checksums = true});
+  int walked = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    ++walked;
+  CAPTURE(walked);
+  CHECK(walked < kKeys);
+  CHECK(it->status().code() == absl::StatusCode::kDataLoss);
+  CHECK_THAT(std::string(it->status().message()), Catch::Contains(dir.db()));
 }
 
 }  // namespace
