@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "theta/core/kv_store.hpp"
@@ -50,8 +51,9 @@ struct Version {
   std::optional<std::string> value;  // nullopt: deleted at `seq`
 };
 
-// Versions of one key, ascending by sequence number; never empty while in the map.
-using VersionList = std::vector<Version>;
+// Versions of one key, ascending by sequence number; never empty while in the map. Without live
+// snapshots a key has exactly one version, kept inline to save an allocation per key.
+using VersionList = absl::InlinedVector<Version, 1>;
 using VersionMap = std::map<std::string, VersionList, BytewiseLess>;
 
 constexpr uint64_t kLatest = UINT64_MAX;
