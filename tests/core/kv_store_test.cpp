@@ -171,11 +171,17 @@ TEST_CASE("kv iterates in bytewise order including 0x00 and 0xff bytes", "[kv]")
   TestStore t = OpenBackend(backend);
   const std::vector<Bytes> sorted = {{},     {0x00}, {0x00, 0x00}, {0x00, 0xff}, {0x01},
                                      {0x7f}, {0x80}, {0xff},       {0xff, 0x00}, {0xff, 0xff}};
+  auto empty_it = t->NewIterator();  // made before any write, so it stays empty
   // Insert in a scrambled order.
   for (size_t i = 0; i < sorted.size(); ++i) {
     const Bytes& k = sorted[(i * 7) % sorted.size()];
     REQUIRE(t->Put(k, k).ok());
   }
+  empty_it->SeekToLast();
+  CHECK_FALSE(empty_it->Valid());
+  empty_it->SeekToFirst();
+  CHECK_FALSE(empty_it->Valid());
+  CHECK(empty_it->status().ok());
   auto it = t->NewIterator();
   CHECK_FALSE(it->Valid());
   std::vector<Bytes> seen;
@@ -185,6 +191,12 @@ TEST_CASE("kv iterates in bytewise order including 0x00 and 0xff bytes", "[kv]")
   }
   CHECK(it->status().ok());
   CHECK(seen == sorted);
+
+  std::vector<Bytes> backwards;
+  for (it->SeekToLast(); it->Valid(); it->Prev())
+    backwards.emplace_back(it->key().begin(), it->key().end());
+  CHECK(it->status().ok());
+  CHECK(backwards == std::vector<Bytes>(sorted.rbegin(), sorted.rend()));
 }
 
 TEST_CASE("kv Seek lands on the first key at or after the target", "[kv]") {
@@ -210,6 +222,18 @@ TEST_CASE("kv Seek lands on the first key at or after the target", "[kv]") {
   CHECK(S(it->key()) == "b");
   it->Seek(B("g"));
   CHECK_FALSE(it->Valid());
+  CHECK(it->status().ok());
+
+  it->Seek(B("f"));
+  it->Prev();  // back over the deleted "d"
+  REQUIRE(it->Valid());
+  CHECK(S(it->key()) == "b");
+  it->Prev();
+  CHECK_FALSE(it->Valid());
+  it->SeekToLast();
+  REQUIRE(it->Valid());
+  CHECK(S(it->key()) == "f");
+  CHECK(S(it->value()) == "f!");
   CHECK(it->status().ok());
 }
 

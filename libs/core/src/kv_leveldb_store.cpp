@@ -164,9 +164,16 @@ class LevelDbIterator final : public KvIterator, public LevelDbChild {
   void Seek(ByteView target) override {
     Move([target](leveldb::Iterator& it) { it.Seek(ToSlice(target)); });
   }
+  void SeekToLast() override {
+    Move([](leveldb::Iterator& it) { it.SeekToLast(); });
+  }
   void Next() override {
     if (!valid_) return;
     Move([](leveldb::Iterator& it) { it.Next(); });
+  }
+  void Prev() override {
+    if (!valid_) return;
+    Move([](leveldb::Iterator& it) { it.Prev(); });
   }
 
   bool Valid() const override { return valid_.load(std::memory_order_relaxed); }

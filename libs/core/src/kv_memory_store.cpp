@@ -147,6 +147,24 @@ class MemoryState {
     return false;
   }
 
+  // Like FindFrom, walking down: the last visible entry with key < `*before`, or the last of all
+  // when `before` is null.
+  absl::StatusOr<bool> FindBefore(const std::string* before, uint64_t seq, std::string* key,
+                                  std::string* value) const {
+    std::shared_lock lock(mu_);
+    if (closed_) return ClosedError();
+    auto it = before == nullptr ? map_.end() : map_.lower_bound(*before);
+    while (it != map_.begin()) {
+      --it;
+      if (const std::string* v = VisibleAt(it->second, seq)) {
+        key->assign(it->first);
+        value->assign(*v);
+        return true;
+      }
+    }
+    return false;
+  }
+
   absl::Status Close() {
     std::unique_lock lock(mu_);
     if (closed_) return ClosedError();
@@ -258,9 +276,15 @@ class MemoryIterator final : public KvIterator {
 
   void SeekToFirst() override { Find({}, /*strictly_after=*/false); }
   void Seek(ByteView target) override { Find(std::string(AsStringView(target)), false); }
+  void SeekToLast() override { Found(state_->FindBefore(nullptr, seq_, &key_, &value_)); }
   void Next() override {
     if (!valid_) return;
-    Find(std::move(key_), /*strictly_after=*/true);
+    Find(key_, /*strictly_after=*/true);  // Find copies the result out before replacing key_
+  }
+  void Prev() override {
+    if (!valid_) return;
+    const std::string current = std::move(key_);
+    Found(state_->FindBefore(&current, seq_, &key_, &value_));
   }
 
   bool Valid() const override { return valid_; }
@@ -269,12 +293,15 @@ class MemoryIterator final : public KvIterator {
   absl::Status status() const override { return status_; }
 
  private:
-  void Find(std::string target, bool strictly_after) {
+  void Find(const std::string& target, bool strictly_after) {
     std::string key;
     auto found = state_->FindFrom(target, strictly_after, seq_, &key, &value_);
+    key_ = std::move(key);
+    Found(found);
+  }
+  void Found(const absl::StatusOr<bool>& found) {
     valid_ = found.ok() && *found;
     status_ = found.status();
-    key_ = std::move(key);
   }
 
   std::shared_ptr<MemoryState> state_;
@@ -327,8 +354,10 @@ class MemoryStore final : public KvStore {
    public:
     explicit FailedIterator(absl::Status status) : status_(std::move(status)) {}
     void SeekToFirst() override {}
+    void SeekToLast() override {}
     void Seek(ByteView) override {}
     void Next() override {}
+    void Prev() override {}
     bool Valid() const override { return false; }
     ByteView key() const override { return {}; }
     ByteView value() const override { return {}; }
