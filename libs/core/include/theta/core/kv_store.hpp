@@ -5,8 +5,11 @@
 // must survive a restart, and memory (NewMemoryStore) for tests, benchmarks and scratch state.
 //
 // Keys are ordered byte-wise (memcmp order). A KvStore is safe for concurrent use from many threads
-// without external synchronization. Iterators and snapshots are not themselves thread-safe, and must be
-// destroyed before the store that made them.
+// without external synchronization. Iterators and snapshots are not themselves thread-safe, and
+// must be destroyed before the store that made them. Close() releases whatever iterators and
+// snapshots are still alive: afterwards they report FailedPrecondition (an iterator's key()/value()
+// views die then, so do not Close a store while another thread is reading through one of its
+// iterators).
 //
 // Errors: a missing key is NotFound (and only that); corruption found on disk is DataLoss; a failed
 // read or write of the file system is Unavailable or Internal with the backend's message; any call
@@ -30,15 +33,18 @@ class KvSnapshot {
 };
 
 struct ReadOptions {
-  // Read as of this snapshot instead of the current state. Must come from the same store.
+  // Read as of this snapshot instead of the current state. A snapshot of another store is
+  // InvalidArgument.
   const KvSnapshot* snapshot = nullptr;
-  // Verify checksums of everything read (LevelDB); a mismatch is DataLoss.
+  // Verify checksums of everything read (LevelDB; always on when the store was opened with
+  // paranoid_checks); a mismatch is DataLoss. The memory store has nothing to verify.
   bool verify_checksums = false;
 };
 
 struct WriteOptions {
-  // Flush the write to stable storage (fdatasync) before returning. Without it a machine crash may lose
-  // the most recent writes (never corrupt earlier ones); a process crash loses nothing.
+  // Flush the write to stable storage (fdatasync) before returning. Without it a machine crash may
+  // lose the most recent writes (never corrupt earlier ones); a process crash loses nothing.
+  // Ignored by the memory store.
   bool sync = false;
 };
 
@@ -67,15 +73,19 @@ class WriteBatch {
   size_t approximate_size_ = 0;
 };
 
-// Walks keys in ascending order over a consistent view (an implicit snapshot when none was given).
+// Walks keys in either order over a consistent view (an implicit snapshot when none was given):
+// writes made after the iterator was created are never seen by it.
 class KvIterator {
  public:
   virtual ~KvIterator() = default;
 
-  // Positions at the first key, or at the first key >= `target`.
+  // Positions at the first key, at the last key, or at the first key >= `target`.
   virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
   virtual void Seek(ByteView target) = 0;
-  virtual void Next() = 0;  // requires Valid()
+  // Moves to the next (previous) key; not Valid() after the last (first) one. Require Valid().
+  virtual void Next() = 0;
+  virtual void Prev() = 0;
 
   // False once past the last key or after an error (see status()).
   virtual bool Valid() const = 0;
@@ -99,13 +109,15 @@ class KvStore {
   // Applies every operation of `batch` or none of them.
   virtual absl::Status Write(const WriteBatch& batch, const WriteOptions& options = {}) = 0;
 
-  // A new iterator, initially not Valid() (call a Seek first).
+  // A new iterator, initially not Valid() (call a Seek first). Problems with `options` (a foreign
+  // snapshot, a closed store) show in its status() after the first Seek.
   virtual std::unique_ptr<KvIterator> NewIterator(const ReadOptions& options = {}) const = 0;
-  // A snapshot of the current state, released when the returned object is destroyed.
+  // A snapshot of the current state, released when the returned object is destroyed. Holding one
+  // keeps the data it sees alive (older versions in memory, older table files in LevelDB).
   virtual std::unique_ptr<KvSnapshot> GetSnapshot() const = 0;
 
-  // Flushes and closes the store. Later calls fail with FailedPrecondition. Destroying an open store
-  // closes it too; Close exists so that a caller can see the error.
+  // Flushes and closes the store. Later calls fail with FailedPrecondition. Destroying an open
+  // store closes it too; Close exists so that a caller can see the error.
   virtual absl::Status Close() = 0;
 };
 
@@ -117,7 +129,8 @@ struct LevelDbOptions {
   // Check checksums aggressively and stop on the first sign of corruption (default true: a node's
   // state must never be silently damaged).
   bool paranoid_checks = true;
-  // Size of LevelDB's block cache in bytes (default 64 MiB).
+  // Size of LevelDB's block cache in bytes, owned by the store (default 64 MiB; 0 leaves LevelDB's
+  // own 8 MiB cache).
   size_t block_cache_bytes = 64 << 20;
   // Size of the in-memory write buffer before it is flushed to a table file (default 16 MiB).
   size_t write_buffer_bytes = 16 << 20;
@@ -125,9 +138,11 @@ struct LevelDbOptions {
   int bloom_bits_per_key = 10;
 };
 
-// Opens (or creates) a LevelDB database in directory `path`. Errors: InvalidArgument for a path that
-// holds no database when create_if_missing is false (or one when error_if_exists is true); DataLoss
-// when the database is corrupt; Unavailable when it is locked by another process or cannot be read.
+// Opens (or creates, with any missing parent directories) a LevelDB database in directory `path`.
+// Errors: InvalidArgument for a path that holds no database when create_if_missing is false
+// (nothing is created then) or one when error_if_exists is true; DataLoss when the database is
+// corrupt; Unavailable when another open store holds its LOCK (in this process or another) or the
+// files cannot be read or created.
 absl::StatusOr<std::unique_ptr<KvStore>> OpenLevelDbStore(const std::string& path,
                                                           const LevelDbOptions& options = {});
 
