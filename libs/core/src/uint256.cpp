@@ -58,10 +58,66 @@ void AddBack(uint64_t* u, const uint64_t* v, size_t n) noexcept {
   u[n] += static_cast<uint64_t>(carry);
 }
 
+// A normalized two-limb divisor (d1 has its top bit set) with its 3-by-2 reciprocal
+// v = floor((2^192 - 1) / (d1 * 2^64 + d0)) - 2^64 (Möller-Granlund, algorithm 6).
+struct Divisor2 {
+  uint64_t d1;
+  uint64_t d0;
+  uint64_t v;
+
+  Divisor2(uint64_t hi, uint64_t lo) noexcept : d1(hi), d0(lo), v(Reciprocal(hi)) {
+    // Start from d1's 2-by-1 reciprocal and lower it while v * d overshoots 2^192.
+    uint64_t p = d1 * v + d0;
+    if (p < d0) {
+      --v;
+      if (p >= d1) {
+        --v;
+        p -= d1;
+      }
+      p -= d1;
+    }
+    const Uint128 t = Uint128{v} * d0;
+    const uint64_t t1 = static_cast<uint64_t>(t >> 64);
+    const uint64_t t0 = static_cast<uint64_t>(t);
+    p += t1;
+    if (p < t1) {
+      --v;
+      if (p > d1 || (p == d1 && t0 >= d0)) --v;
+    }
+  }
+
+  // Divides (u2, u1, u0) by (d1, d0), Möller-Granlund algorithm 5: one reciprocal multiply and at
+  // most two corrections. Precondition: (u2, u1) < (d1, d0). Returns the quotient limb; the
+  // two-limb remainder goes to (r1, r0).
+  uint64_t DivRem3By2(uint64_t u2, uint64_t u1, uint64_t u0, uint64_t& r1,
+                      uint64_t& r0) const noexcept {
+    Uint128 q = Uint128{v} * u2;
+    q += (Uint128{u2} << 64) | u1;
+    uint64_t q1 = static_cast<uint64_t>(q >> 64);
+    const uint64_t q0 = static_cast<uint64_t>(q);
+    const uint64_t rr1 = u1 - q1 * d1;
+    const Uint128 d = (Uint128{d1} << 64) | d0;
+    Uint128 r = ((Uint128{rr1} << 64) | u0) - Uint128{d0} * q1 - d;
+    ++q1;
+    if (static_cast<uint64_t>(r >> 64) >= q0) {
+      --q1;
+      r += d;
+    }
+    if (r >= d) [[unlikely]] {
+      ++q1;
+      r -= d;
+    }
+    r1 = static_cast<uint64_t>(r >> 64);
+    r0 = static_cast<uint64_t>(r);
+    return q1;
+  }
+};
+
 // Knuth, TAOCP vol. 2, 4.3.1, algorithm D. u has m limbs, v has n >= 2 limbs with v[n-1] != 0, and
 // m >= n, m <= 8. Writes m - n + 1 quotient limbs to q (unless null) and n remainder limbs to r.
-// The quotient digit is estimated from the top two limbs with the 2-by-1 reciprocal division, then
-// corrected with the next divisor limb, so the add-back step is taken with probability ~2/2^64.
+// Each quotient digit comes from the top three remainder limbs over the top two divisor limbs by
+// the 3-by-2 reciprocal division; that estimate is exact or one too large, so step D6 (add back)
+// runs with probability about 2/2^64. A two-limb divisor needs no multiply-subtract at all.
 void KnuthDivide(const uint64_t* u, size_t m, const uint64_t* v, size_t n, uint64_t* q,
                  uint64_t* r) noexcept {
   const int shift = std::countl_zero(v[n - 1]);
@@ -69,37 +125,39 @@ void KnuthDivide(const uint64_t* u, size_t m, const uint64_t* v, size_t n, uint6
   uint64_t un[9];
   ShiftLeftInto(v, n, shift, vn);  // vn[n] is 0: v's top limb has `shift` leading zeros
   ShiftLeftInto(u, m, shift, un);
-  const uint64_t d1 = vn[n - 1];
-  const uint64_t d0 = vn[n - 2];
-  const uint64_t reciprocal = Reciprocal(d1);
-  for (size_t j = m - n + 1; j-- > 0;) {
-    const uint64_t u2 = un[j + n];
-    const uint64_t u1 = un[j + n - 1];
-    const uint64_t u0 = un[j + n - 2];
-    uint64_t qhat;
-    uint64_t rhat;
-    bool rhat_overflow = false;
-    if (u2 >= d1) [[unlikely]] {
-      // u2 == d1 (the invariant rules out more): the estimate saturates at 2^64 - 1.
-      qhat = ~0ULL;
-      rhat = u1 + d1;
-      rhat_overflow = rhat < u1;
-    } else {
-      qhat = DivRem2By1(u2, u1, d1, reciprocal, rhat);
+  const Divisor2 d(vn[n - 1], vn[n - 2]);
+  if (n == 2) {
+    // un[m] < 2^shift <= d1, so (un[m], un[m-1]) < d: the running remainder starts valid.
+    uint64_t r1 = un[m];
+    uint64_t r0 = un[m - 1];
+    for (size_t j = m - 1; j-- > 0;) {
+      const uint64_t digit = d.DivRem3By2(r1, r0, un[j], r1, r0);
+      if (q != nullptr) q[j] = digit;
     }
-    while (!rhat_overflow && Uint128{qhat} * d0 > ((Uint128{rhat} << 64) | u0)) {
-      --qhat;
-      rhat += d1;
-      rhat_overflow = rhat < d1;
+    un[0] = r0;
+    un[1] = r1;
+    un[2] = 0;
+  } else {
+    for (size_t j = m - n + 1; j-- > 0;) {
+      const uint64_t u2 = un[j + n];
+      const uint64_t u1 = un[j + n - 1];
+      uint64_t qhat = ~0ULL;  // exact when the top two limbs equal the divisor's (the invariant
+                              // of step D3 rules out more)
+      if (u2 != d.d1 || u1 != d.d0) [[likely]] {
+        uint64_t r1;
+        uint64_t r0;
+        qhat = d.DivRem3By2(u2, u1, un[j + n - 2], r1, r0);
+      }
+      if (MultiplySubtract(un + j, vn, n, qhat)) [[unlikely]] {
+        --qhat;
+        AddBack(un + j, vn, n);
+      }
+      if (q != nullptr) q[j] = qhat;
     }
-    if (MultiplySubtract(un + j, vn, n, qhat)) [[unlikely]] {
-      --qhat;
-      AddBack(un + j, vn, n);
-    }
-    if (q != nullptr) q[j] = qhat;
   }
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
     r[i] = (un[i] >> shift) | ((un[i + 1] << 1) << (63 - shift));
+  }
 }
 
 // u[0..m) mod d for a non-zero d, m <= 8.
