@@ -235,15 +235,49 @@ uint256 MulMod(const uint256& a, const uint256& b, const uint256& m) noexcept {
   return uint256_internal::Reduce(product, 8, m);
 }
 
+namespace {
+
+// x * x modulo 2^256. The cross products a_i * a_j (i < j) appear twice, so they are summed once
+// and doubled: four full and two low-half products instead of the six and four of operator*.
+// This shortens EXP's critical path, which is a chain of 256 squarings.
+uint256 Square(const uint256& x) noexcept {
+  const uint64_t a0 = x.limb(0), a1 = x.limb(1), a2 = x.limb(2), a3 = x.limb(3);
+  const Uint128 p00 = Uint128{a0} * a0;
+  const Uint128 p01 = Uint128{a0} * a1;
+  const Uint128 p02 = Uint128{a0} * a2;
+  const Uint128 p11 = Uint128{a1} * a1;
+  // Cross terms at limbs 1..3: a0a1 + a0a2 * 2^64 + (a0a3 + a1a2) * 2^128 (limb offsets from 1).
+  const Uint128 mid = (p01 >> 64) + static_cast<uint64_t>(p02);
+  const uint64_t c1 = static_cast<uint64_t>(p01);
+  const uint64_t c2 = static_cast<uint64_t>(mid);
+  const uint64_t c3 =
+      static_cast<uint64_t>(mid >> 64) + static_cast<uint64_t>(p02 >> 64) + a0 * a3 + a1 * a2;
+  // Doubled cross terms plus the diagonal a0^2 + a1^2 * 2^128.
+  const uint256 cross2 =
+      uint256::FromLimbs(0, c1 << 1, (c2 << 1) | (c1 >> 63), (c3 << 1) | (c2 >> 63));
+  const uint256 diagonal =
+      uint256::FromLimbs(static_cast<uint64_t>(p00), static_cast<uint64_t>(p00 >> 64),
+                         static_cast<uint64_t>(p11), static_cast<uint64_t>(p11 >> 64));
+  return cross2 + diagonal;
+}
+
+}  // namespace
+
 uint256 Exp(const uint256& base, const uint256& exponent) noexcept {
   // 2^e is common in compiled contracts (masks, packing); it is a shift.
   if (base == 2) return exponent < 256 ? uint256{1} << exponent.limb(0) : uint256{};
+  // Right to left: the multiplications into `result` are off the chain of squarings, so the two
+  // overlap in the pipeline.
   uint256 result = 1;
   uint256 power = base;
   const unsigned bits = BitLength(exponent);
   for (unsigned i = 0; i < bits; ++i) {
-    if ((exponent.limb(i / 64) >> (i % 64)) & 1) result *= power;
-    if (i + 1 < bits) power *= power;
+    // A select instead of a branch: the exponent's bits are data, and a mispredicted branch per
+    // bit costs more than the multiplication it skips.
+    const uint64_t bit = (exponent.limb(i / 64) >> (i % 64)) & 1;
+    const uint256 mask = uint256::FromLimbs(0 - bit, 0 - bit, 0 - bit, 0 - bit);
+    result = ((result * power) & mask) | (result & ~mask);
+    if (i + 1 < bits) power = Square(power);
   }
   return result;
 }

@@ -342,7 +342,7 @@ inline uint256& uint256::operator%=(const uint256& b) noexcept {
   return *this = *this % b;
 }
 
-// Two's complement negation test helpers used by the signed operations below.
+// The magnitude of x read as two's complement, as an unsigned value (-2^255 gives 2^255).
 [[nodiscard]] constexpr uint256 Abs(const uint256& x) noexcept {
   return x.IsNegative() ? -x : x;
 }
