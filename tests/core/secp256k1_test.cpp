@@ -208,7 +208,7 @@ TEST_CASE("secp256k1 rejects malformed signatures", "[secp256k1]") {
   CHECK_FALSE(Signature::FromEthereum(Bytes(65, 0)).ok());  // v = 0 is not Ethereum's 27/28
 }
 
-TEST_CASE("secp256k1 private keys must lie in [1, n)", "[secp256k1]") {
+TEST_CASE("secp256k1 private keys must lie between 1 and n - 1", "[secp256k1]") {
   auto zero = PrivateKey::FromBytes(Hash32{});
   REQUIRE_FALSE(zero.ok());
   CHECK_THAT(Message(zero.status()), Catch::Contains("zero or not below the group order"));
