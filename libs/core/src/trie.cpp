@@ -63,14 +63,62 @@ absl::StatusOr<Bytes> internal::TrieState::ReadNode(const Hash32& hash) const {
   return rlp;
 }
 
+namespace {
+
+absl::Status Malformed(const Hash32& hash, const absl::Status& status) {
+  return absl::DataLossError(absl::StrCat("trie: stored node ", hash.ToHex(),
+                                          " is malformed: ", std::string(status.message())));
+}
+
+}  // namespace
+
 absl::StatusOr<NodePtr> internal::TrieState::LoadNode(const Hash32& hash) const {
   THETA_ASSIGN_OR_RETURN(Bytes rlp, ReadNode(hash));
   absl::StatusOr<NodePtr> node = internal::DecodeStoredNode(rlp, hash);
-  if (!node.ok()) {
-    return absl::DataLossError(absl::StrCat("trie: stored node ", hash.ToHex(), " is malformed: ",
-                                            std::string(node.status().message())));
-  }
+  if (!node.ok()) return Malformed(hash, node.status());
   return node;
+}
+
+absl::StatusOr<std::optional<Bytes>> internal::TrieState::GetCommitted(Hash32 hash,
+                                                                       NibbleView rest) const {
+  using internal::ChildRef;
+  using internal::NodeView;
+  while (true) {
+    THETA_ASSIGN_OR_RETURN(const Bytes rlp, ReadNode(hash));
+    absl::StatusOr<RlpItem> item = DecodeRlp(rlp);
+    if (!item.ok()) return Malformed(hash, item.status());
+    // Walks the stored node and the nodes embedded in it until the key leaves them. The items are
+    // views into `rlp`, which outlives the walk.
+    RlpItem current = *item;
+    while (true) {
+      absl::StatusOr<NodeView> view = internal::DecodeNodeView(current);
+      if (!view.ok()) return Malformed(hash, view.status());
+      if (view->kind == NodeView::Kind::kLeaf) {
+        if (!std::equal(rest.begin(), rest.end(), view->path.begin(), view->path.end())) {
+          return std::nullopt;
+        }
+        return Bytes(view->value.begin(), view->value.end());
+      }
+      ChildRef next;
+      if (view->kind == NodeView::Kind::kExtension) {
+        if (!internal::StartsWith(rest, view->path)) return std::nullopt;
+        rest = rest.subspan(view->path.size());
+        next = view->child;
+      } else if (rest.empty()) {
+        if (view->value.empty()) return std::nullopt;
+        return Bytes(view->value.begin(), view->value.end());
+      } else {
+        next = view->children[rest[0]];
+        rest = rest.subspan(1);
+      }
+      if (next.kind == ChildRef::Kind::kNone) return std::nullopt;
+      if (next.kind == ChildRef::Kind::kHash) {
+        hash = next.hash;
+        break;
+      }
+      current = next.embedded;
+    }
+  }
 }
 
 absl::Status internal::TrieState::Resolve(NodePtr& node) const {
@@ -344,13 +392,10 @@ absl::StatusOr<std::optional<Bytes>> Trie::Get(ByteView key) const {
   THETA_RETURN_IF_ERROR(internal::CheckTrieKey(key));
   const Nibbles path = internal::ToNibbles(key);
   NibbleView rest = path;
-  std::vector<NodePtr> loaded;  // keeps nodes read from the store alive until the walk ends
   const TrieNode* node = impl_->root.get();
   while (node != nullptr) {
     if (auto* hash_node = std::get_if<HashNode>(&node->body)) {
-      THETA_ASSIGN_OR_RETURN(NodePtr next, impl_->LoadNode(hash_node->hash));
-      loaded.push_back(std::move(next));
-      node = loaded.back().get();
+      return impl_->GetCommitted(hash_node->hash, rest);
     } else if (auto* leaf = std::get_if<LeafNode>(&node->body)) {
       if (!std::equal(rest.begin(), rest.end(), leaf->path.begin(), leaf->path.end())) break;
       return leaf->value;

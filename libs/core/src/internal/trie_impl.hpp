@@ -19,6 +19,9 @@ struct TrieState {
   absl::StatusOr<Bytes> ReadNode(const Hash32& hash) const;
   // The node stored under `hash`, decoded into clean in-memory nodes (malformed: DataLoss).
   absl::StatusOr<NodePtr> LoadNode(const Hash32& hash) const;
+  // Looks up the rest of a key below the committed node `hash`, walking the stored RLP directly:
+  // cheaper than LoadNode, and nothing is kept.
+  absl::StatusOr<std::optional<Bytes>> GetCommitted(Hash32 hash, NibbleView rest) const;
   // Replaces `node` by its loaded form when it is a HashNode; the reference stays the same.
   absl::Status Resolve(NodePtr& node) const;
 };
