@@ -306,10 +306,10 @@ void CommitNode(const internal::TrieState& impl, TrieNode& node, bool is_root, W
       if (child) CommitNode(impl, *child, false, batch);
     }
   }
-  const bool hashed = node.ref.size() == 33;
+  const bool hashed = node.ref.is_hash();
   if (hashed || is_root) {
     const Bytes rlp = internal::EncodeNode(node);
-    const Hash32 hash = hashed ? internal::RefHash(node.ref) : Keccak256(rlp);
+    const Hash32 hash = hashed ? node.ref.hash() : Keccak256(rlp);
     batch.Put(impl.NodeKey(hash), rlp);
   }
   node.dirty = false;
@@ -431,9 +431,9 @@ absl::Status Trie::Delete(ByteView key) {
 
 Hash32 Trie::RootHash() {
   if (!impl_->root) return kEmptyTrieRoot;
-  const Bytes& ref = internal::EnsureRef(*impl_->root);
+  const internal::NodeRef& ref = internal::EnsureRef(*impl_->root);
   // A root under 32 bytes has its RLP as reference, but the root hash is always a hash.
-  return ref.size() == 33 ? internal::RefHash(ref) : Keccak256(ref);
+  return ref.is_hash() ? ref.hash() : Keccak256(ref.view());
 }
 
 Hash32 Trie::Commit(WriteBatch& batch) {

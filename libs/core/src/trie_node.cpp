@@ -2,6 +2,7 @@
 // in-memory nodes (Yellow Paper appendices C and D).
 #include "internal/trie_node.hpp"
 
+#include <cassert>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -11,7 +12,6 @@
 namespace theta::internal {
 namespace {
 
-constexpr size_t kHashRefSize = 33;  // RLP of a 32-byte string: 0xa0 ‖ hash
 constexpr size_t kMaxEmbeddedSize = 31;
 
 absl::Status NodeError(const std::string& what) {
@@ -140,22 +140,48 @@ bool StartsWith(NibbleView path, NibbleView prefix) noexcept {
   return prefix.size() <= path.size() && CommonPrefix(path, prefix) == prefix.size();
 }
 
-Bytes HexPrefixEncode(NibbleView nibbles, bool is_leaf) {
+void AddHexPrefix(RlpWriter& writer, NibbleView nibbles, bool is_leaf) {
   const bool odd = nibbles.size() % 2 == 1;
   const uint8_t flag = static_cast<uint8_t>((is_leaf ? 2 : 0) + (odd ? 1 : 0));
-  Bytes out;
-  out.reserve(nibbles.size() / 2 + 1);
+  // Paths of keys up to 32 bytes fit on the stack; longer ones are rare enough to allocate.
+  std::array<uint8_t, 33> small;
+  Bytes large;
+  const size_t size = nibbles.size() / 2 + 1;
+  uint8_t* out = small.data();
+  if (size > small.size()) {
+    large.resize(size);
+    out = large.data();
+  }
   size_t i = 0;
   if (odd) {
-    out.push_back(static_cast<uint8_t>((flag << 4) | nibbles[0]));
+    out[0] = static_cast<uint8_t>((flag << 4) | nibbles[0]);
     i = 1;
   } else {
-    out.push_back(static_cast<uint8_t>(flag << 4));
+    out[0] = static_cast<uint8_t>(flag << 4);
   }
-  for (; i < nibbles.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>((nibbles[i] << 4) | nibbles[i + 1]));
+  for (size_t o = 1; i < nibbles.size(); i += 2, ++o) {
+    out[o] = static_cast<uint8_t>((nibbles[i] << 4) | nibbles[i + 1]);
   }
-  return out;
+  writer.AddBytes(ByteView(out, size));
+}
+
+Hash32 NodeRef::hash() const noexcept {
+  assert(is_hash());
+  Hash32 hash;
+  std::memcpy(hash.data(), bytes_.data() + 1, 32);
+  return hash;
+}
+
+void NodeRef::SetEmbedded(ByteView rlp) noexcept {
+  assert(!rlp.empty() && rlp.size() <= kMaxEmbeddedSize);
+  std::memcpy(bytes_.data(), rlp.data(), rlp.size());
+  size_ = static_cast<uint8_t>(rlp.size());
+}
+
+void NodeRef::SetHash(const Hash32& hash) noexcept {
+  bytes_[0] = 0xa0;  // RLP header of a 32-byte string
+  std::memcpy(bytes_.data() + 1, hash.data(), 32);
+  size_ = kHashRefSize;
 }
 
 absl::StatusOr<NodeView> DecodeNodeView(const RlpItem& item) {
@@ -176,14 +202,16 @@ Bytes EncodeNode(TrieNode& node) {
   RlpWriter w;
   w.BeginList();
   if (auto* leaf = std::get_if<LeafNode>(&node.body)) {
-    w.AddBytes(HexPrefixEncode(leaf->path, /*is_leaf=*/true)).AddBytes(leaf->value);
+    AddHexPrefix(w, leaf->path, /*is_leaf=*/true);
+    w.AddBytes(leaf->value);
   } else if (auto* ext = std::get_if<ExtensionNode>(&node.body)) {
-    w.AddBytes(HexPrefixEncode(ext->path, /*is_leaf=*/false)).AddRaw(EnsureRef(*ext->child));
+    AddHexPrefix(w, ext->path, /*is_leaf=*/false);
+    w.AddRaw(EnsureRef(*ext->child).view());
   } else {
     auto& branch = std::get<BranchNode>(node.body);
     for (NodePtr& child : branch.children) {
       if (child) {
-        w.AddRaw(EnsureRef(*child));
+        w.AddRaw(EnsureRef(*child).view());
       } else {
         w.AddBytes({});
       }
@@ -194,36 +222,32 @@ Bytes EncodeNode(TrieNode& node) {
   return std::move(w).Finish();
 }
 
-const Bytes& EnsureRef(TrieNode& node) {
+const NodeRef& EnsureRef(TrieNode& node) {
   if (!node.ref.empty()) return node.ref;  // a HashNode's ref is set when it is made
-  Bytes rlp = EncodeNode(node);
+  const Bytes rlp = EncodeNode(node);
   if (rlp.size() <= kMaxEmbeddedSize) {
-    node.ref = std::move(rlp);
+    node.ref.SetEmbedded(rlp);
   } else {
-    node.ref = RlpEncodeBytes(Keccak256(rlp));
+    node.ref.SetHash(Keccak256(rlp));
   }
   return node.ref;
 }
 
-Hash32 RefHash(const Bytes& ref) {
-  Hash32 hash;
-  std::memcpy(hash.data(), ref.data() + 1, 32);
-  return hash;
-}
-
 NodePtr MakeHashNode(const Hash32& hash) {
   NodePtr node = MakeNode(HashNode{hash});
-  node->ref = RlpEncodeBytes(hash);
+  node->ref.SetHash(hash);
   node->dirty = false;
   return node;
 }
 
-absl::StatusOr<NodePtr> NodeFromView(const NodeView& view, Bytes ref) {
+absl::StatusOr<NodePtr> NodeFromView(const NodeView& view, NodeRef ref) {
   auto child_node = [](const ChildRef& child) -> absl::StatusOr<NodePtr> {
     if (child.kind == ChildRef::Kind::kNone) return NodePtr();
     if (child.kind == ChildRef::Kind::kHash) return MakeHashNode(child.hash);
     THETA_ASSIGN_OR_RETURN(NodeView inner, DecodeNodeView(child.embedded));
-    return NodeFromView(inner, Bytes(child.embedded.encoded.begin(), child.embedded.encoded.end()));
+    NodeRef embedded_ref;
+    embedded_ref.SetEmbedded(child.embedded.encoded);
+    return NodeFromView(inner, embedded_ref);
   };
   NodePtr node;
   switch (view.kind) {
@@ -245,7 +269,7 @@ absl::StatusOr<NodePtr> NodeFromView(const NodeView& view, Bytes ref) {
       break;
     }
   }
-  node->ref = std::move(ref);
+  node->ref = ref;
   node->dirty = false;
   return node;
 }
@@ -255,9 +279,13 @@ absl::StatusOr<NodePtr> DecodeStoredNode(ByteView encoded, const Hash32& hash) {
   THETA_ASSIGN_OR_RETURN(NodeView view, DecodeNodeView(item));
   // Keep the reference form EnsureRef would compute, so that a loaded root under 32 bytes is
   // treated like one built in memory.
-  Bytes ref = encoded.size() <= kMaxEmbeddedSize ? Bytes(encoded.begin(), encoded.end())
-                                                 : RlpEncodeBytes(hash);
-  return NodeFromView(view, std::move(ref));
+  NodeRef ref;
+  if (encoded.size() <= kMaxEmbeddedSize) {
+    ref.SetEmbedded(encoded);
+  } else {
+    ref.SetHash(hash);
+  }
+  return NodeFromView(view, ref);
 }
 
 }  // namespace theta::internal

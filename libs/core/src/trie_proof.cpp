@@ -32,7 +32,7 @@ absl::StatusOr<std::vector<Bytes>> Trie::Prove(ByteView key) {
     // Loaded nodes stay in the trie: a proof is usually followed by work on the same keys.
     THETA_RETURN_IF_ERROR(impl_->Resolve(*slot));
     TrieNode& node = **slot;
-    if (is_root || node.ref.size() == 33) proof.push_back(internal::EncodeNode(node));
+    if (is_root || node.ref.is_hash()) proof.push_back(internal::EncodeNode(node));
     is_root = false;
     if (std::holds_alternative<LeafNode>(node.body)) break;
     if (auto* ext = std::get_if<ExtensionNode>(&node.body)) {

@@ -80,11 +80,32 @@ struct HashNode {
   Hash32 hash;
 };
 
+// A node's reference in its parent: its RLP when under 32 bytes, else RLP(keccak256(RLP)), which is
+// 33 bytes. Kept inline: hashing a trie then allocates nothing per node for it.
+class NodeRef {
+ public:
+  static constexpr size_t kHashRefSize = 33;
+
+  bool empty() const noexcept { return size_ == 0; }
+  bool is_hash() const noexcept { return size_ == kHashRefSize; }
+  ByteView view() const noexcept { return {bytes_.data(), size_}; }
+  // The hash inside a hash reference (requires is_hash()).
+  Hash32 hash() const noexcept;
+
+  void clear() noexcept { size_ = 0; }
+  // An embedded node's RLP, under 32 bytes (asserts).
+  void SetEmbedded(ByteView rlp) noexcept;
+  void SetHash(const Hash32& hash) noexcept;
+
+ private:
+  std::array<uint8_t, kHashRefSize> bytes_;
+  uint8_t size_ = 0;
+};
+
 struct TrieNode {
   std::variant<LeafNode, ExtensionNode, BranchNode, HashNode> body;
-  // The node's reference in its parent: its RLP when under 32 bytes, else RLP(keccak256(RLP)).
   // Empty while stale (the node or a descendant changed since it was computed).
-  Bytes ref;
+  NodeRef ref;
   // Created or changed since the last Commit: Commit must write it (when hashed).
   bool dirty = true;
 
@@ -100,16 +121,14 @@ NodePtr MakeNode(Body body) {
 // The RLP of `node`, computing stale child references first. `node` must not be a HashNode.
 Bytes EncodeNode(TrieNode& node);
 // Fills node.ref (and its descendants') if stale, and returns it.
-const Bytes& EnsureRef(TrieNode& node);
-// A reference: the hash inside a 33-byte hash reference (node.ref.size() == 33).
-Hash32 RefHash(const Bytes& ref);
+const NodeRef& EnsureRef(TrieNode& node);
 
 // A clean HashNode for `hash`.
 NodePtr MakeHashNode(const Hash32& hash);
 
 // Builds clean in-memory nodes from a decoded view whose reference in its parent is `ref`. Embedded
 // children are decoded too; hash children become HashNodes.
-absl::StatusOr<NodePtr> NodeFromView(const NodeView& view, Bytes ref);
+absl::StatusOr<NodePtr> NodeFromView(const NodeView& view, NodeRef ref);
 
 // Decodes the RLP of a node stored under `hash` into clean nodes (strict; InvalidArgument on any
 // malformed input).
