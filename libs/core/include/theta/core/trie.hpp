@@ -10,7 +10,7 @@
 //
 // Storage: committed nodes live in a KvStore under `options.node_key_prefix ‖ hash` with their RLP
 // as the value. A trie opened at a root loads nodes lazily as operations reach them, and keeps what
-// Put, Delete, Prove or Commit loaded or built in memory (reopen it from its root to drop them).
+// Put, Delete and Prove loaded or built in memory (reopen it from its root to drop them).
 // Changes stay in memory until Commit adds every new node to a WriteBatch, so that the caller
 // writes them atomically with the rest of its state. Commit never deletes nodes: every committed
 // root stays readable (no pruning).
