@@ -228,8 +228,10 @@ TEST_CASE("keystore refuses malformed fields with a clear InvalidArgument", "[ke
       {"n of 2^63", [](Json& j) { j["crypto"]["kdfparams"]["n"] = uint64_t{1} << 63; },
        "of memory"},
       {"r of 2^32", [](Json& j) { j["crypto"]["kdfparams"]["r"] = uint64_t{1} << 32; },
-       "of memory"},
+       "break r*p < 2^30"},
       {"p of 2^40", [](Json& j) { j["crypto"]["kdfparams"]["p"] = uint64_t{1} << 40; },
+       "break r*p < 2^30"},
+      {"p beyond the memory limit", [](Json& j) { j["crypto"]["kdfparams"]["p"] = 1 << 20; },
        "of memory"},
       {"work beyond the limit",
        [](Json& j) {

@@ -6,8 +6,10 @@
 #include <cryptopp/sha.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -113,7 +115,12 @@ absl::Status CheckScrypt(uint64_t n, uint64_t r, uint64_t p, const KeystoreLimit
   }
   if (r == 0) return FieldError("crypto.kdfparams.r", "must be at least 1");
   if (p == 0) return FieldError("crypto.kdfparams.p", "must be at least 1");
-  // RFC 7914 requires r·p < 2^30; the bounds below are far tighter, checked without overflow.
+  // RFC 7914's bound r·p < 2^30, which libsodium enforces too; callers' limits may be loose.
+  if (r >= (uint64_t{1} << 30) || p >= (uint64_t{1} << 30) / r) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("keystore: scrypt parameters r=", r, " p=", p, " break r*p < 2^30"));
+  }
+  // The resource limits, checked without overflow.
   const uint64_t max_blocks = limits.max_scrypt_memory_bytes / 128;
   if (r > max_blocks || n > max_blocks / r || p > max_blocks / r || n + p > max_blocks / r) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -130,9 +137,12 @@ absl::Status CheckScrypt(uint64_t n, uint64_t r, uint64_t p, const KeystoreLimit
 
 absl::Status CheckPbkdf2(uint64_t c, const KeystoreLimits& limits) {
   if (c == 0) return FieldError("crypto.kdfparams.c", "must be at least 1");
-  if (c > limits.max_pbkdf2_iterations) {
+  // Crypto++ counts iterations in an unsigned int, whatever the caller's limit.
+  if (c > limits.max_pbkdf2_iterations || c > std::numeric_limits<unsigned int>::max()) {
     return FieldError("crypto.kdfparams.c",
-                      absl::StrCat(c, " exceeds the limit of ", limits.max_pbkdf2_iterations));
+                      absl::StrCat(c, " exceeds the limit of ",
+                                   std::min<uint64_t>(limits.max_pbkdf2_iterations,
+                                                      std::numeric_limits<unsigned int>::max())));
   }
   return absl::OkStatus();
 }
