@@ -109,12 +109,15 @@ absl::StatusOr<TransactionResult> ApplyTransaction(State& state, const BlockInfo
                                                    const Transaction& tx, Revision rev,
                                                    AnalysisCache& cache) {
   THETA_RETURN_IF_ERROR(CheckFeeRules(block, tx, rev));
-  Account& sender = state.GetOrCreate(tx.sender);
-  if (!sender.code.empty()) return Invalid("sender has code (EIP-3607)");
-  if (sender.nonce == UINT64_MAX) return Invalid("sender nonce at its maximum (EIP-2681)");
-  if (tx.nonce != sender.nonce) {
+  // Validation must leave the state untouched, so a missing sender is looked at, not created.
+  const Account no_account;
+  const Account* found = state.Find(tx.sender);
+  const Account& sender_view = found != nullptr ? *found : no_account;
+  if (!sender_view.code.empty()) return Invalid("sender has code (EIP-3607)");
+  if (sender_view.nonce == UINT64_MAX) return Invalid("sender nonce at its maximum (EIP-2681)");
+  if (tx.nonce != sender_view.nonce) {
     return Invalid("nonce " + std::to_string(tx.nonce) + " but the sender's is " +
-                   std::to_string(sender.nonce));
+                   std::to_string(sender_view.nonce));
   }
   const int64_t intrinsic = IntrinsicGas(tx, rev);
   if (tx.gas_limit < intrinsic) return Invalid("gas limit below the intrinsic gas");
@@ -126,7 +129,10 @@ absl::StatusOr<TransactionResult> ApplyTransaction(State& state, const BlockInfo
   if (gas_cost && blob_cost) {
     if (auto s = CheckedAdd(*gas_cost, *blob_cost)) required = CheckedAdd(*s, tx.value);
   }
-  if (!required || sender.balance < *required) return Invalid("balance below gas * price + value");
+  if (!required || sender_view.balance < *required) {
+    return Invalid("balance below gas * price + value");
+  }
+  Account& sender = state.GetOrCreate(tx.sender);
 
   const uint256 gas_price =
       tx.type >= 2 ? std::min(tx.max_fee_per_gas, block.base_fee + tx.max_priority_fee_per_gas)
