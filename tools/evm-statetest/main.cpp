@@ -2,9 +2,10 @@
 //
 //   theta-evm-statetest [--fork NAME] [--quiet] PATH...
 //
-// Each PATH is a JSON state test file or a folder searched recursively for them. Prints one line per
-// case (PASS, FAIL with the reason, or SKIP with the reason; --quiet prints only FAIL and SKIP) and a
-// summary per revision. Exit status: 0 when nothing failed, 1 when a case failed, 2 on bad usage.
+// Each PATH is a JSON state test file or a folder searched recursively for them. Prints one line
+// per case (PASS, FAIL with the reason, or SKIP with the reason; --quiet prints only FAIL and SKIP)
+// and a summary per revision. Exit status: 0 when nothing failed, 1 when a case failed, 2 on bad
+// usage.
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -54,7 +55,9 @@ int main(int argc, char** argv) {
   for (const fs::path& file : files) {
     for (const auto& r : theta::evm::statetest::RunFile(file, options)) {
       Counts& c = per_revision[r.revision];
-      const char* tag = r.outcome == Outcome::kPass ? "PASS" : r.outcome == Outcome::kFail ? "FAIL" : "SKIP";
+      const char* tag = r.outcome == Outcome::kPass   ? "PASS"
+                        : r.outcome == Outcome::kFail ? "FAIL"
+                                                      : "SKIP";
       if (r.outcome == Outcome::kPass) ++c.pass;
       if (r.outcome == Outcome::kFail) ++c.fail;
       if (r.outcome == Outcome::kSkip) ++c.skip;

@@ -1,9 +1,8 @@
 #include "state_test.hpp"
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "theta/core/secp256k1.hpp"
 #include "theta/evm/transaction.hpp"
@@ -115,14 +114,16 @@ Transaction LoadTransaction(const json& t, const json& indexes) {
     if (tx.type == 0) tx.type = 1;
     for (const json& e : t.at("accessLists").at(d)) {
       AccessListEntry entry{Fixed<20>(e.at("address")), {}};
-      for (const json& k : e.at("storageKeys")) entry.storage_keys.push_back(Fixed<32>(k));
+      for (const json& k : e.at("storageKeys"))
+        entry.storage_keys.push_back(Fixed<32>(k));
       tx.access_list.push_back(std::move(entry));
     }
   }
   if (t.contains("blobVersionedHashes")) {
     tx.type = 3;
     tx.max_fee_per_blob_gas = U256(t.at("maxFeePerBlobGas"));
-    for (const json& h : t.at("blobVersionedHashes")) tx.blob_hashes.push_back(Fixed<32>(h));
+    for (const json& h : t.at("blobVersionedHashes"))
+      tx.blob_hashes.push_back(Fixed<32>(h));
   }
   tx.chain_id = 1;
   return tx;
@@ -154,7 +155,8 @@ CaseResult RunCase(const std::string& name, const json& test, Revision rev, cons
   } else if (!expect_exception && !result.ok()) {
     why << "unexpected rejection: " << result.status().message() << "; ";
   }
-  if (root != want_root) why << "state root " << root.ToHex() << " != " << want_root.ToHex() << "; ";
+  if (root != want_root)
+    why << "state root " << root.ToHex() << " != " << want_root.ToHex() << "; ";
   if (logs != want_logs) why << "logs hash " << logs.ToHex() << " != " << want_logs.ToHex();
   r.detail = why.str();
   if (r.detail.empty()) {

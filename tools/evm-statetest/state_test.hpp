@@ -23,7 +23,7 @@ struct CaseResult {
   std::string revision;  // the post key ("Cancun", ...)
   size_t index = 0;      // position in post.<revision>
   Outcome outcome = Outcome::kFail;
-  std::string detail;    // why it failed or was skipped
+  std::string detail;  // why it failed or was skipped
 };
 
 struct RunOptions {

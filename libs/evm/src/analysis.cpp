@@ -11,7 +11,8 @@ constexpr uint8_t kPush32 = 0x7f;
 }  // namespace
 
 CodeAnalysis::CodeAnalysis(ByteView code)
-    : padded_(code.size() + kPadding, 0), code_size_(code.size()),
+    : padded_(code.size() + kPadding, 0),
+      code_size_(code.size()),
       jumpdests_(code.size() / 64 + 1, 0) {
   if (!code.empty()) std::memcpy(padded_.data(), code.data(), code.size());
   for (size_t i = 0; i < code.size(); ++i) {

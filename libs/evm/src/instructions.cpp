@@ -192,7 +192,8 @@ StatusCode OpSload(Frame& f, int64_t& gas, uint256* sp) noexcept {
 // EIP-2200 as parameterized by EIP-2929 (Berlin) and EIP-3529 (London).
 StatusCode OpSstore(Frame& f, int64_t& gas, uint256* sp) noexcept {
   if (f.msg.is_static) return StatusCode::kStaticModeViolation;
-  // EIP-2200: SSTORE needs more than the call stipend left, so a stipend-funded callee cannot write.
+  // EIP-2200: SSTORE needs more than the call stipend left, so a stipend-funded callee cannot
+  // write.
   if (gas <= 2300) return StatusCode::kOutOfGas;
   const uint256 key = sp[-1];
   const uint256 value = sp[-2];
@@ -252,7 +253,8 @@ StatusCode OpLog(Frame& f, int64_t& gas, uint256* sp, int num_topics) noexcept {
   gas -= 8 * static_cast<int64_t>(size.limb(0));
   if (gas < 0) return StatusCode::kOutOfGas;
   std::array<Hash32, 4> topics;
-  for (int i = 0; i < num_topics; ++i) topics[i] = sp[-3 - i].ToBigEndian();
+  for (int i = 0; i < num_topics; ++i)
+    topics[i] = sp[-3 - i].ToBigEndian();
   f.host.EmitLog(f.msg.recipient, MemoryView(f, offset, size),
                  {topics.data(), static_cast<size_t>(num_topics)});
   return StatusCode::kSuccess;
@@ -289,8 +291,8 @@ StatusCode OpCall(Frame& f, int64_t& gas, uint256* sp, CallKind kind) noexcept {
   msg.is_static = f.msg.is_static || kind == CallKind::kStaticCall;
   msg.depth = f.msg.depth + 1;
   msg.code_address = target;
-  msg.recipient = (kind == CallKind::kCall || kind == CallKind::kStaticCall) ? target
-                                                                              : f.msg.recipient;
+  msg.recipient =
+      (kind == CallKind::kCall || kind == CallKind::kStaticCall) ? target : f.msg.recipient;
   msg.sender = kind == CallKind::kDelegateCall ? f.msg.sender : f.msg.recipient;
   msg.value = kind == CallKind::kDelegateCall ? f.msg.value : value;
   msg.input = MemoryView(f, in_offset, in_size);
@@ -304,8 +306,7 @@ StatusCode OpCall(Frame& f, int64_t& gas, uint256* sp, CallKind kind) noexcept {
   if (has_value) msg.gas += 2300;  // the stipend is free for the caller
 
   f.return_data.clear();
-  if (f.msg.depth >= kMaxCallDepth ||
-      (has_value && f.host.GetBalance(f.msg.recipient) < value)) {
+  if (f.msg.depth >= kMaxCallDepth || (has_value && f.host.GetBalance(f.msg.recipient) < value)) {
     gas += msg.gas;  // the call does not happen; the caller keeps the gas, stipend included
     return StatusCode::kSuccess;
   }
@@ -374,8 +375,7 @@ StatusCode OpReturn(Frame& f, int64_t& gas, uint256* sp) noexcept {
 StatusCode OpSelfdestruct(Frame& f, int64_t& gas, uint256* sp) noexcept {
   if (f.msg.is_static) return StatusCode::kStaticModeViolation;
   const Address beneficiary = WordToAddress(sp[-1]);
-  if (f.rev >= Revision::kBerlin &&
-      f.host.AccessAccount(beneficiary) == AccessStatus::kCold) {
+  if (f.rev >= Revision::kBerlin && f.host.AccessAccount(beneficiary) == AccessStatus::kCold) {
     gas -= kColdAccountCost;
   }
   // EIP-161: creating the beneficiary is charged only when value actually moves to it.

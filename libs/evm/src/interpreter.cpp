@@ -1,4 +1,5 @@
-// The dispatch loop. Simple instructions are written inline here; the rest live in instructions.cpp.
+// The dispatch loop. Simple instructions are written inline here; the rest live in
+// instructions.cpp.
 #include "theta/evm/interpreter.hpp"
 
 #include <memory>
@@ -22,8 +23,8 @@ using internal::Frame;
 using internal::kOpTables;
 using internal::OpInfo;
 
-// PUSHn's immediate. The code is padded with 33 zero bytes, so 32 bytes can always be read after the
-// opcode; the immediate is the top N of them.
+// PUSHn's immediate. The code is padded with 33 zero bytes, so 32 bytes can always be read after
+// the opcode; the immediate is the top N of them.
 template <size_t N>
 inline uint256 LoadPush(const uint8_t* p) noexcept {
   uint64_t w[4];
@@ -37,7 +38,9 @@ inline uint256 LoadPush(const uint8_t* p) noexcept {
   }
 }
 
-inline uint256 LoadWord(const uint8_t* p) noexcept { return LoadPush<32>(p); }
+inline uint256 LoadWord(const uint8_t* p) noexcept {
+  return LoadPush<32>(p);
+}
 
 inline void StoreWord(uint8_t* p, const uint256& v) noexcept {
   const uint64_t w[4] = {__builtin_bswap64(v.limb(3)), __builtin_bswap64(v.limb(2)),
@@ -58,46 +61,47 @@ StatusCode Run(Frame& f, uint256* stack_base) noexcept {
   StatusCode status = StatusCode::kSuccess;
 
   // Every instruction's preconditions are checked here, once, from the table.
-#define DISPATCH()                                                                    \
-  do {                                                                                \
-    const OpInfo info = table[*pc];                                                   \
-    const ptrdiff_t height = sp - stack_base;                                         \
-    if (info.gas < 0) [[unlikely]] {                                                  \
-      status = StatusCode::kUndefinedInstruction;                                     \
-      goto L_END;                                                                     \
-    }                                                                                 \
-    if (height < info.stack_req) [[unlikely]] {                                       \
-      status = StatusCode::kStackUnderflow;                                           \
-      goto L_END;                                                                     \
-    }                                                                                 \
-    if (height + info.stack_change > internal::kStackLimit) [[unlikely]] {            \
-      status = StatusCode::kStackOverflow;                                            \
-      goto L_END;                                                                     \
-    }                                                                                 \
-    if ((gas -= info.gas) < 0) [[unlikely]] {                                         \
-      status = StatusCode::kOutOfGas;                                                 \
-      goto L_END;                                                                     \
-    }                                                                                 \
-    goto* kLabels[*pc];                                                               \
+#define DISPATCH()                                                         \
+  do {                                                                     \
+    const OpInfo info = table[*pc];                                        \
+    const ptrdiff_t height = sp - stack_base;                              \
+    if (info.gas < 0) [[unlikely]] {                                       \
+      status = StatusCode::kUndefinedInstruction;                          \
+      goto L_END;                                                          \
+    }                                                                      \
+    if (height < info.stack_req) [[unlikely]] {                            \
+      status = StatusCode::kStackUnderflow;                                \
+      goto L_END;                                                          \
+    }                                                                      \
+    if (height + info.stack_change > internal::kStackLimit) [[unlikely]] { \
+      status = StatusCode::kStackOverflow;                                 \
+      goto L_END;                                                          \
+    }                                                                      \
+    if ((gas -= info.gas) < 0) [[unlikely]] {                              \
+      status = StatusCode::kOutOfGas;                                      \
+      goto L_END;                                                          \
+    }                                                                      \
+    goto* kLabels[*pc];                                                    \
   } while (0)
 #define NEXT() \
   ++pc;        \
   DISPATCH()
-#define BINARY(expr)       \
-  {                        \
+#define BINARY(expr)           \
+  {                            \
     const uint256& a = sp[-1]; \
     const uint256& b = sp[-2]; \
-    sp[-2] = (expr);       \
-    --sp;                  \
-    NEXT();                \
+    sp[-2] = (expr);           \
+    --sp;                      \
+    NEXT();                    \
   }
 // Runs an out-of-line instruction and moves the stack by `change` words.
-#define CALL_OP(call, change)                             \
-  {                                                       \
-    status = internal::call;                              \
-    if (status != StatusCode::kSuccess) [[unlikely]] goto L_END; \
-    sp += (change);                                       \
-    NEXT();                                               \
+#define CALL_OP(call, change)                        \
+  {                                                  \
+    status = internal::call;                         \
+    if (status != StatusCode::kSuccess) [[unlikely]] \
+      goto L_END;                                    \
+    sp += (change);                                  \
+    NEXT();                                          \
   }
 #define PUSH_VALUE(v) \
   {                   \
@@ -177,7 +181,7 @@ L_CALLER:
   PUSH_VALUE(internal::AddressToWord(f.msg.sender))
 L_CALLVALUE:
   PUSH_VALUE(f.msg.value)
-L_CALLDATALOAD: {
+L_CALLDATALOAD : {
   const uint256& offset = sp[-1];
   const ByteView input = f.msg.input;
   if (!offset.FitsUint64() || offset.limb(0) >= input.size()) {
@@ -228,7 +232,7 @@ L_SELFBALANCE:
   PUSH_VALUE(f.host.GetBalance(f.msg.recipient))
 L_BASEFEE:
   PUSH_VALUE(f.tx().base_fee)
-L_BLOBHASH: {
+L_BLOBHASH : {
   const auto& hashes = f.tx().blob_hashes;
   const uint256& index = sp[-1];
   sp[-1] = index < uint256{hashes.size()} ? uint256::FromWord(hashes[index.limb(0)]) : uint256{};
@@ -239,7 +243,7 @@ L_BLOBBASEFEE:
 L_POP:
   --sp;
   NEXT();
-L_MLOAD: {
+L_MLOAD : {
   uint256& offset = sp[-1];
   if (!internal::ExpandMemory(f, gas, offset, 32)) {
     status = StatusCode::kOutOfGas;
@@ -248,7 +252,7 @@ L_MLOAD: {
   offset = LoadWord(f.memory.data() + offset.limb(0));
   NEXT();
 }
-L_MSTORE: {
+L_MSTORE : {
   const uint256& offset = sp[-1];
   if (!internal::ExpandMemory(f, gas, offset, 32)) {
     status = StatusCode::kOutOfGas;
@@ -258,7 +262,7 @@ L_MSTORE: {
   sp -= 2;
   NEXT();
 }
-L_MSTORE8: {
+L_MSTORE8 : {
   const uint256& offset = sp[-1];
   if (!internal::ExpandMemory(f, gas, offset, 1)) {
     status = StatusCode::kOutOfGas;
@@ -272,7 +276,7 @@ L_SLOAD:
   CALL_OP(OpSload(f, gas, sp), 0)
 L_SSTORE:
   CALL_OP(OpSstore(f, gas, sp), -2)
-L_JUMP: {
+L_JUMP : {
   const uint256& dest = sp[-1];
   if (!dest.FitsUint64() || !f.analysis.IsJumpdest(dest.limb(0))) [[unlikely]] {
     status = StatusCode::kBadJumpDestination;
@@ -282,7 +286,7 @@ L_JUMP: {
   --sp;
   DISPATCH();
 }
-L_JUMPI: {
+L_JUMPI : {
   if (sp[-2].IsZero()) {
     sp -= 2;
     NEXT();
@@ -313,50 +317,41 @@ L_MCOPY:
 L_PUSH0:
   PUSH_VALUE(uint256{})
 
-#define PUSH_N(n)                     \
-  L_PUSH##n : *sp++ = LoadPush<n>(pc + 1); \
-  pc += (n);                          \
+#define PUSH_N(n)                           \
+  L_PUSH##n : * sp++ = LoadPush<n>(pc + 1); \
+  pc += (n);                                \
   NEXT();
-  L_PUSH1:
+L_PUSH1:
   *sp++ = uint256{pc[1]};
   pc += 1;
   NEXT();
-  PUSH_N(2) PUSH_N(3) PUSH_N(4) PUSH_N(5) PUSH_N(6) PUSH_N(7) PUSH_N(8) PUSH_N(9) PUSH_N(10)
-  PUSH_N(11) PUSH_N(12) PUSH_N(13) PUSH_N(14) PUSH_N(15) PUSH_N(16) PUSH_N(17) PUSH_N(18)
-  PUSH_N(19) PUSH_N(20) PUSH_N(21) PUSH_N(22) PUSH_N(23) PUSH_N(24) PUSH_N(25) PUSH_N(26)
-  PUSH_N(27) PUSH_N(28) PUSH_N(29) PUSH_N(30) PUSH_N(31) PUSH_N(32)
+  PUSH_N(2)
+  PUSH_N(3) PUSH_N(4) PUSH_N(5) PUSH_N(6) PUSH_N(7) PUSH_N(8) PUSH_N(9) PUSH_N(10) PUSH_N(11)
+      PUSH_N(12) PUSH_N(13) PUSH_N(14) PUSH_N(15) PUSH_N(16) PUSH_N(17) PUSH_N(18) PUSH_N(19)
+          PUSH_N(20) PUSH_N(21) PUSH_N(22) PUSH_N(23) PUSH_N(24) PUSH_N(25) PUSH_N(26) PUSH_N(27)
+              PUSH_N(28) PUSH_N(29) PUSH_N(30) PUSH_N(31) PUSH_N(32)
 
-#define DUP_N(n)       \
-  L_DUP##n : *sp = sp[-(n)]; \
-  ++sp;                \
+#define DUP_N(n)              \
+  L_DUP##n : * sp = sp[-(n)]; \
+  ++sp;                       \
   NEXT();
-  DUP_N(1) DUP_N(2) DUP_N(3) DUP_N(4) DUP_N(5) DUP_N(6) DUP_N(7) DUP_N(8) DUP_N(9) DUP_N(10)
-  DUP_N(11) DUP_N(12) DUP_N(13) DUP_N(14) DUP_N(15) DUP_N(16)
+                  DUP_N(1) DUP_N(2) DUP_N(3) DUP_N(4) DUP_N(5) DUP_N(6) DUP_N(7) DUP_N(8) DUP_N(9)
+                      DUP_N(10) DUP_N(11) DUP_N(12) DUP_N(13) DUP_N(14) DUP_N(15) DUP_N(16)
 
-#define SWAP_N(n)                     \
+#define SWAP_N(n)                              \
   L_SWAP##n : std::swap(sp[-1], sp[-1 - (n)]); \
   NEXT();
-  SWAP_N(1) SWAP_N(2) SWAP_N(3) SWAP_N(4) SWAP_N(5) SWAP_N(6) SWAP_N(7) SWAP_N(8) SWAP_N(9)
-  SWAP_N(10) SWAP_N(11) SWAP_N(12) SWAP_N(13) SWAP_N(14) SWAP_N(15) SWAP_N(16)
+                          SWAP_N(1) SWAP_N(2) SWAP_N(3) SWAP_N(4) SWAP_N(5) SWAP_N(6) SWAP_N(7)
+                              SWAP_N(8) SWAP_N(9) SWAP_N(10) SWAP_N(11) SWAP_N(12) SWAP_N(13)
+                                  SWAP_N(14) SWAP_N(15) SWAP_N(16)
 
-L_LOG0:
-  CALL_OP(OpLog(f, gas, sp, 0), -2)
-L_LOG1:
-  CALL_OP(OpLog(f, gas, sp, 1), -3)
-L_LOG2:
-  CALL_OP(OpLog(f, gas, sp, 2), -4)
-L_LOG3:
-  CALL_OP(OpLog(f, gas, sp, 3), -5)
-L_LOG4:
-  CALL_OP(OpLog(f, gas, sp, 4), -6)
-L_CREATE:
-  CALL_OP(OpCreate(f, gas, sp, CallKind::kCreate), -2)
-L_CALL:
-  CALL_OP(OpCall(f, gas, sp, CallKind::kCall), -6)
-L_CALLCODE:
-  CALL_OP(OpCall(f, gas, sp, CallKind::kCallCode), -6)
-L_RETURN:
-  status = internal::OpReturn(f, gas, sp);
+                                      L_LOG0 : CALL_OP(OpLog(f, gas, sp, 0), -2) L_LOG1
+      : CALL_OP(OpLog(f, gas, sp, 1), -3) L_LOG2 : CALL_OP(OpLog(f, gas, sp, 2), -4) L_LOG3
+      : CALL_OP(OpLog(f, gas, sp, 3), -5) L_LOG4 : CALL_OP(OpLog(f, gas, sp, 4), -6) L_CREATE
+      : CALL_OP(OpCreate(f, gas, sp, CallKind::kCreate), -2) L_CALL
+      : CALL_OP(OpCall(f, gas, sp, CallKind::kCall), -6) L_CALLCODE
+      : CALL_OP(OpCall(f, gas, sp, CallKind::kCallCode), -6) L_RETURN
+      : status = internal::OpReturn(f, gas, sp);
   goto L_END;
 L_DELEGATECALL:
   CALL_OP(OpCall(f, gas, sp, CallKind::kDelegateCall), -5)
@@ -422,21 +417,36 @@ ExecutionResult ExecuteCode(Host& host, Revision rev, const Message& msg, ByteVi
 
 const char* StatusCodeName(StatusCode code) noexcept {
   switch (code) {
-    case StatusCode::kSuccess: return "success";
-    case StatusCode::kRevert: return "revert";
-    case StatusCode::kOutOfGas: return "out of gas";
-    case StatusCode::kInvalidInstruction: return "invalid instruction";
-    case StatusCode::kUndefinedInstruction: return "undefined instruction";
-    case StatusCode::kStackOverflow: return "stack overflow";
-    case StatusCode::kStackUnderflow: return "stack underflow";
-    case StatusCode::kBadJumpDestination: return "bad jump destination";
-    case StatusCode::kInvalidMemoryAccess: return "invalid memory access";
-    case StatusCode::kStaticModeViolation: return "static mode violation";
-    case StatusCode::kPrecompileFailure: return "precompile failure";
-    case StatusCode::kContractValidationFailure: return "contract validation failure";
-    case StatusCode::kArgumentOutOfRange: return "argument out of range";
-    case StatusCode::kNotAvailable: return "not available in this build";
-    case StatusCode::kInternalError: return "internal error";
+    case StatusCode::kSuccess:
+      return "success";
+    case StatusCode::kRevert:
+      return "revert";
+    case StatusCode::kOutOfGas:
+      return "out of gas";
+    case StatusCode::kInvalidInstruction:
+      return "invalid instruction";
+    case StatusCode::kUndefinedInstruction:
+      return "undefined instruction";
+    case StatusCode::kStackOverflow:
+      return "stack overflow";
+    case StatusCode::kStackUnderflow:
+      return "stack underflow";
+    case StatusCode::kBadJumpDestination:
+      return "bad jump destination";
+    case StatusCode::kInvalidMemoryAccess:
+      return "invalid memory access";
+    case StatusCode::kStaticModeViolation:
+      return "static mode violation";
+    case StatusCode::kPrecompileFailure:
+      return "precompile failure";
+    case StatusCode::kContractValidationFailure:
+      return "contract validation failure";
+    case StatusCode::kArgumentOutOfRange:
+      return "argument out of range";
+    case StatusCode::kNotAvailable:
+      return "not available in this build";
+    case StatusCode::kInternalError:
+      return "internal error";
   }
   return "unknown";
 }

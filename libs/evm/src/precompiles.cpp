@@ -36,7 +36,9 @@ class PaddedInput {
   ByteView input_;
 };
 
-int64_t Words(size_t bytes) { return static_cast<int64_t>((bytes + 31) / 32); }
+int64_t Words(size_t bytes) {
+  return static_cast<int64_t>((bytes + 31) / 32);
+}
 
 ExecutionResult Fail(StatusCode status) {
   ExecutionResult r;
@@ -144,8 +146,8 @@ std::optional<int64_t> ModexpGas(const PaddedInput& in, Revision rev) {
 }
 
 // GMP integer from `len` big-endian bytes of the input at `offset`. Only the bytes present in the
-// input are copied: the zero bytes past its end become a shift, so a huge declared length with a short
-// input costs no memory here.
+// input are copied: the zero bytes past its end become a shift, so a huge declared length with a
+// short input costs no memory here.
 void ImportBytes(mpz_t out, ByteView input, uint64_t offset, uint64_t len) {
   mpz_set_ui(out, 0);
   if (len == 0) return;
@@ -196,19 +198,20 @@ constexpr std::array<uint64_t, 8> kBlakeIv = {
     0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
 
 // RFC 7693, section 2.7.
-constexpr uint8_t kSigma[10][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
-    {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
-    {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
-    {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
-    {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0}};
+constexpr uint8_t kSigma[10][16] = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+                                    {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+                                    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
+                                    {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+                                    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
+                                    {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+                                    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
+                                    {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+                                    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
+                                    {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0}};
 
-inline uint64_t Rotr(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
+inline uint64_t Rotr(uint64_t x, int n) {
+  return (x >> n) | (x << (64 - n));
+}
 
 inline void Mix(uint64_t* v, int a, int b, int c, int d, uint64_t x, uint64_t y) {
   v[a] = v[a] + v[b] + x;
@@ -223,7 +226,8 @@ inline void Mix(uint64_t* v, int a, int b, int c, int d, uint64_t x, uint64_t y)
 
 uint64_t LoadLe64(const uint8_t* p) {
   uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  for (int i = 7; i >= 0; --i)
+    v = (v << 8) | p[i];
   return v;
 }
 
@@ -236,8 +240,10 @@ ExecutionResult Blake2f(ByteView input, int64_t gas) {
   const uint8_t final_flag = input[212];
   if (final_flag > 1) return Fail(StatusCode::kPrecompileFailure);
   uint64_t h[8], m[16], v[16];
-  for (int i = 0; i < 8; ++i) h[i] = LoadLe64(&input[4 + 8 * i]);
-  for (int i = 0; i < 16; ++i) m[i] = LoadLe64(&input[68 + 8 * i]);
+  for (int i = 0; i < 8; ++i)
+    h[i] = LoadLe64(&input[4 + 8 * i]);
+  for (int i = 0; i < 16; ++i)
+    m[i] = LoadLe64(&input[68 + 8 * i]);
   const uint64_t t0 = LoadLe64(&input[196]);
   const uint64_t t1 = LoadLe64(&input[204]);
   for (int i = 0; i < 8; ++i) {
@@ -261,7 +267,8 @@ ExecutionResult Blake2f(ByteView input, int64_t gas) {
   Bytes out(64);
   for (int i = 0; i < 8; ++i) {
     const uint64_t x = h[i] ^ v[i] ^ v[i + 8];
-    for (int j = 0; j < 8; ++j) out[8 * i + j] = static_cast<uint8_t>(x >> (8 * j));
+    for (int j = 0; j < 8; ++j)
+      out[8 * i + j] = static_cast<uint8_t>(x >> (8 * j));
   }
   return Success(gas, std::move(out));
 }
@@ -290,23 +297,32 @@ bool IsPrecompile(const Address& address, Revision rev) noexcept {
 
 ExecutionResult RunPrecompile(const Address& address, Revision rev, ByteView input, int64_t gas) {
   switch (address[19]) {
-    case 0x01: return Ecrecover(input, gas);
-    case 0x02: return Sha256Precompile(input, gas);
-    case 0x03: return Ripemd160Precompile(input, gas);
-    case 0x04: return Identity(input, gas);
-    case 0x05: return Modexp(input, rev, gas);
-    case 0x06: return Bn254(internal::Bn254Add, input, gas, 150);
-    case 0x07: return Bn254(internal::Bn254Mul, input, gas, 6000);
+    case 0x01:
+      return Ecrecover(input, gas);
+    case 0x02:
+      return Sha256Precompile(input, gas);
+    case 0x03:
+      return Ripemd160Precompile(input, gas);
+    case 0x04:
+      return Identity(input, gas);
+    case 0x05:
+      return Modexp(input, rev, gas);
+    case 0x06:
+      return Bn254(internal::Bn254Add, input, gas, 150);
+    case 0x07:
+      return Bn254(internal::Bn254Mul, input, gas, 6000);
     case 0x08:
       return Bn254(internal::Bn254Pairing, input, gas,
                    45000 + 34000 * static_cast<int64_t>(input.size() / 192));
-    case 0x09: return Blake2f(input, gas);
+    case 0x09:
+      return Blake2f(input, gas);
     case 0x0a:
       // EIP-4844 point evaluation needs KZG commitments (c-kzg and the trusted setup), which this
       // build does not carry; it charges the price and reports itself unavailable.
       if (gas < 50000) return Fail(StatusCode::kOutOfGas);
       return Fail(StatusCode::kNotAvailable);
-    default: return Fail(StatusCode::kInternalError);
+    default:
+      return Fail(StatusCode::kInternalError);
   }
 }
 

@@ -10,8 +10,14 @@ absl::Status NotYet(const char* name) {
 }
 }  // namespace
 
-absl::StatusOr<Bytes> Bn254Add(ByteView) { return NotYet("0x06 (bn254 add)"); }
-absl::StatusOr<Bytes> Bn254Mul(ByteView) { return NotYet("0x07 (bn254 mul)"); }
-absl::StatusOr<Bytes> Bn254Pairing(ByteView) { return NotYet("0x08 (bn254 pairing)"); }
+absl::StatusOr<Bytes> Bn254Add(ByteView) {
+  return NotYet("0x06 (bn254 add)");
+}
+absl::StatusOr<Bytes> Bn254Mul(ByteView) {
+  return NotYet("0x07 (bn254 mul)");
+}
+absl::StatusOr<Bytes> Bn254Pairing(ByteView) {
+  return NotYet("0x08 (bn254 pairing)");
+}
 
 }  // namespace theta::evm::internal

@@ -9,7 +9,9 @@ constexpr std::array<std::string_view, kNumRevisions> kNames = {"Istanbul", "Ber
                                                                 "Shanghai", "Cancun"};
 }  // namespace
 
-std::string_view RevisionName(Revision rev) noexcept { return kNames[static_cast<size_t>(rev)]; }
+std::string_view RevisionName(Revision rev) noexcept {
+  return kNames[static_cast<size_t>(rev)];
+}
 
 std::optional<Revision> ParseRevision(std::string_view name) noexcept {
   for (size_t i = 0; i < kNames.size(); ++i) {

@@ -23,7 +23,9 @@ const Account* State::Find(const Address& address) const {
   return it == accounts_.end() ? nullptr : &it->second;
 }
 
-Account& State::GetOrCreate(const Address& address) { return accounts_[address]; }
+Account& State::GetOrCreate(const Address& address) {
+  return accounts_[address];
+}
 
 void State::FinishTransaction() {
   for (auto it = accounts_.begin(); it != accounts_.end();) {
@@ -72,7 +74,8 @@ Hash32 LogsHash(const std::vector<Log>& logs) {
   w.BeginList();
   for (const Log& log : logs) {
     w.BeginList().AddBytes(log.address).BeginList();
-    for (const Hash32& topic : log.topics) w.AddBytes(topic);
+    for (const Hash32& topic : log.topics)
+      w.AddBytes(topic);
     w.EndList().AddBytes(log.data).EndList();
   }
   w.EndList();

@@ -21,18 +21,42 @@ void StateHost::RevertTo(size_t snapshot) {
     const JournalEntry& e = journal_.back();
     Account* a = state_.Find(e.address);
     switch (e.kind) {
-      case JKind::kCreateAccount: state_.Erase(e.address); break;
-      case JKind::kBalance: a->balance = e.previous; break;
-      case JKind::kNonce: a->nonce = e.previous.limb(0); break;
-      case JKind::kStorage: a->storage[e.key].current = e.previous; break;
-      case JKind::kTransient: transient_[{e.address, e.key}] = e.previous; break;
-      case JKind::kCode: a->SetCode({}); break;
-      case JKind::kTouch: a->touched = e.previous_flag; break;
-      case JKind::kDestruct: a->destructed = e.previous_flag; break;
-      case JKind::kCreatedMark: a->created = e.previous_flag; break;
-      case JKind::kWarmAccount: warm_accounts_.erase(e.address); break;
-      case JKind::kWarmSlot: warm_slots_.erase(std::pair{e.address, e.key}); break;
-      case JKind::kLog: logs_.pop_back(); break;
+      case JKind::kCreateAccount:
+        state_.Erase(e.address);
+        break;
+      case JKind::kBalance:
+        a->balance = e.previous;
+        break;
+      case JKind::kNonce:
+        a->nonce = e.previous.limb(0);
+        break;
+      case JKind::kStorage:
+        a->storage[e.key].current = e.previous;
+        break;
+      case JKind::kTransient:
+        transient_[{e.address, e.key}] = e.previous;
+        break;
+      case JKind::kCode:
+        a->SetCode({});
+        break;
+      case JKind::kTouch:
+        a->touched = e.previous_flag;
+        break;
+      case JKind::kDestruct:
+        a->destructed = e.previous_flag;
+        break;
+      case JKind::kCreatedMark:
+        a->created = e.previous_flag;
+        break;
+      case JKind::kWarmAccount:
+        warm_accounts_.erase(e.address);
+        break;
+      case JKind::kWarmSlot:
+        warm_slots_.erase(std::pair{e.address, e.key});
+        break;
+      case JKind::kLog:
+        logs_.pop_back();
+        break;
     }
     journal_.pop_back();
   }
@@ -235,7 +259,8 @@ ExecutionResult StateHost::CreateFrame(const Message& msg) {
 
   if (const Account* existing = state_.Find(address); existing != nullptr) {
     bool has_storage = false;
-    for (const auto& [key, slot] : existing->storage) has_storage |= !slot.current.IsZero();
+    for (const auto& [key, slot] : existing->storage)
+      has_storage |= !slot.current.IsZero();
     if (existing->nonce != 0 || !existing->code.empty() || has_storage) {
       result.status = StatusCode::kOutOfGas;  // address collision: all gas is consumed
       return result;

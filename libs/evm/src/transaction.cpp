@@ -98,7 +98,8 @@ int64_t IntrinsicGas(const Transaction& tx, Revision rev) {
     gas += 32000;
     if (rev >= Revision::kShanghai) gas += 2 * static_cast<int64_t>((tx.data.size() + 31) / 32);
   }
-  for (uint8_t b : tx.data) gas += b == 0 ? 4 : 16;
+  for (uint8_t b : tx.data)
+    gas += b == 0 ? 4 : 16;
   for (const AccessListEntry& e : tx.access_list) {
     gas += 2400 + 1900 * static_cast<int64_t>(e.storage_keys.size());
   }
@@ -153,7 +154,8 @@ absl::StatusOr<TransactionResult> ApplyTransaction(State& state, const BlockInfo
     }
     for (const AccessListEntry& e : tx.access_list) {
       host.WarmAccount(e.address);
-      for (const Hash32& key : e.storage_keys) host.WarmStorage(e.address, uint256::FromWord(key));
+      for (const Hash32& key : e.storage_keys)
+        host.WarmStorage(e.address, uint256::FromWord(key));
     }
   }
   if (rev >= Revision::kShanghai) host.WarmAccount(block.coinbase);  // EIP-3651

@@ -12,8 +12,8 @@
 namespace theta::evm::internal {
 
 inline constexpr int kStackLimit = 1024;
-// Largest memory size that any offset or size may address. Expanding to it costs about 2^45 gas, more
-// than any transaction can pay, so larger requests are out of gas without arithmetic overflow.
+// Largest memory size that any offset or size may address. Expanding to it costs about 2^45 gas,
+// more than any transaction can pay, so larger requests are out of gas without arithmetic overflow.
 inline constexpr uint64_t kMaxMemory = 0xffffffffULL;
 
 struct Frame {
@@ -62,7 +62,8 @@ bool GrowMemory(Frame& frame, int64_t& gas, uint64_t end) noexcept;
     return false;
   }
   const uint64_t end = offset.limb(0) + size.limb(0);
-  if (end <= frame.memory.size()) [[likely]] return true;
+  if (end <= frame.memory.size()) [[likely]]
+    return true;
   return GrowMemory(frame, gas, end);
 }
 

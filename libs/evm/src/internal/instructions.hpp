@@ -2,9 +2,9 @@
 //
 // Common contract: `sp` points one past the top of the stack; the loop has already checked that the
 // instruction's operands are present and its results fit, and charged its base gas. Each function
-// charges its dynamic gas to `gas`, writes its results over its operands from the bottom-most operand
-// up (the loop then moves sp by the instruction's stack change) and returns kSuccess, or the status
-// that ends the frame.
+// charges its dynamic gas to `gas`, writes its results over its operands from the bottom-most
+// operand up (the loop then moves sp by the instruction's stack change) and returns kSuccess, or
+// the status that ends the frame.
 #pragma once
 
 #include "internal/frame.hpp"

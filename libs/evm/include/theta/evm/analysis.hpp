@@ -1,12 +1,12 @@
 // Code analysis: what the interpreter needs to know about a contract before running it.
 //
-// A CodeAnalysis is built once per distinct code (one linear pass) and is then read-only, so it can be
-// shared between executions and threads. It holds the code padded with zero bytes (STOP) so that the
-// interpreter never checks for the end of code while decoding PUSH data or the next opcode, and a
-// bitmap of valid jump destinations (JUMPDEST bytes that are not inside PUSH data).
+// A CodeAnalysis is built once per distinct code (one linear pass) and is then read-only, so it can
+// be shared between executions and threads. It holds the code padded with zero bytes (STOP) so that
+// the interpreter never checks for the end of code while decoding PUSH data or the next opcode, and
+// a bitmap of valid jump destinations (JUMPDEST bytes that are not inside PUSH data).
 //
-// AnalysisCache maps code hashes to analyses. It is not thread-safe: give each thread its own cache,
-// or guard it.
+// AnalysisCache maps code hashes to analyses. It is not thread-safe: give each thread its own
+// cache, or guard it.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +48,8 @@ class CodeAnalysis {
 // them all.
 class AnalysisCache {
  public:
-  // The analysis of `code`, whose keccak256 is `code_hash` (the caller vouches for it). Built on the
-  // first request, then shared.
+  // The analysis of `code`, whose keccak256 is `code_hash` (the caller vouches for it). Built on
+  // the first request, then shared.
   std::shared_ptr<const CodeAnalysis> Get(const Hash32& code_hash, ByteView code);
   size_t size() const noexcept { return entries_.size(); }
   void Clear() { entries_.clear(); }

@@ -1,17 +1,18 @@
 // The boundary between the interpreter and the world state, in the spirit of EVMC.
 //
-// The interpreter (interpreter.hpp) executes one call frame. Everything outside that frame (accounts,
-// storage, nested calls and creations, logs, block and transaction context, EIP-2929 access lists) it
-// reaches through a Host. A ledger implements Host over its state; StateHost (state.hpp) is the
-// in-memory implementation used by the tests, the state-test runner and the benchmarks.
+// The interpreter (interpreter.hpp) executes one call frame. Everything outside that frame
+// (accounts, storage, nested calls and creations, logs, block and transaction context, EIP-2929
+// access lists) it reaches through a Host. A ledger implements Host over its state; StateHost
+// (state.hpp) is the in-memory implementation used by the tests, the state-test runner and the
+// benchmarks.
 //
-// Division of work (the same as EVMC's): the interpreter charges all gas that the Yellow Paper assigns
-// to an instruction, including warm/cold surcharges (it asks the host whether an access is warm) and
-// SSTORE's EIP-2200/3529 cost and refund (the host reports the original and current value); it checks
-// call depth, static mode and the caller's balance before asking the host for a nested call. The host
-// performs value transfers, account creation, address derivation, snapshots and reverts of nested
-// frames, precompiles and code deposit. A Host is used by one execution at a time (not thread-safe
-// unless an implementation says otherwise).
+// Division of work (the same as EVMC's): the interpreter charges all gas that the Yellow Paper
+// assigns to an instruction, including warm/cold surcharges (it asks the host whether an access is
+// warm) and SSTORE's EIP-2200/3529 cost and refund (the host reports the original and current
+// value); it checks call depth, static mode and the caller's balance before asking the host for a
+// nested call. The host performs value transfers, account creation, address derivation, snapshots
+// and reverts of nested frames, precompiles and code deposit. A Host is used by one execution at a
+// time (not thread-safe unless an implementation says otherwise).
 #pragma once
 
 #include <cstdint>
@@ -25,22 +26,23 @@
 
 namespace theta::evm {
 
-// How a call frame ended. Everything except kSuccess and kRevert consumes all gas given to the frame.
+// How a call frame ended. Everything except kSuccess and kRevert consumes all gas given to the
+// frame.
 enum class StatusCode : int {
   kSuccess = 0,
-  kRevert,                    // REVERT: state changes undone, remaining gas returned, output kept
-  kOutOfGas,                  // any gas shortfall, including memory too large to pay for
-  kInvalidInstruction,        // the designated INVALID (0xfe)
-  kUndefinedInstruction,      // an opcode not defined in this revision
-  kStackOverflow,             // more than 1024 words
-  kStackUnderflow,            // fewer words than the instruction takes
-  kBadJumpDestination,        // JUMP/JUMPI to a byte that is not a JUMPDEST instruction
-  kInvalidMemoryAccess,       // RETURNDATACOPY past the end of the return data
-  kStaticModeViolation,       // a state change inside STATICCALL
-  kPrecompileFailure,         // a precompile rejected its input
-  kContractValidationFailure, // created code over EIP-170's limit or starting with 0xEF
-  kArgumentOutOfRange,        // a size or offset no memory could hold
-  kNotAvailable,              // a precompile this build does not have (BN254, point evaluation)
+  kRevert,                     // REVERT: state changes undone, remaining gas returned, output kept
+  kOutOfGas,                   // any gas shortfall, including memory too large to pay for
+  kInvalidInstruction,         // the designated INVALID (0xfe)
+  kUndefinedInstruction,       // an opcode not defined in this revision
+  kStackOverflow,              // more than 1024 words
+  kStackUnderflow,             // fewer words than the instruction takes
+  kBadJumpDestination,         // JUMP/JUMPI to a byte that is not a JUMPDEST instruction
+  kInvalidMemoryAccess,        // RETURNDATACOPY past the end of the return data
+  kStaticModeViolation,        // a state change inside STATICCALL
+  kPrecompileFailure,          // a precompile rejected its input
+  kContractValidationFailure,  // created code over EIP-170's limit or starting with 0xEF
+  kArgumentOutOfRange,         // a size or offset no memory could hold
+  kNotAvailable,               // a precompile this build does not have (BN254, point evaluation)
   kInternalError,
 };
 
@@ -55,20 +57,21 @@ struct Message {
   bool is_static = false;
   int32_t depth = 0;  // 0 for the transaction's own frame
   int64_t gas = 0;
-  Address recipient;     // the account whose storage and balance the frame uses (new one for create)
-  Address sender;        // CALLER
+  Address recipient;  // the account whose storage and balance the frame uses (new one for create)
+  Address sender;     // CALLER
   Address code_address;  // whose code runs (differs from recipient for DELEGATECALL and CALLCODE)
   ByteView input;        // call data, or the init code of a create
   uint256 value;         // CALLVALUE
   Hash32 create2_salt;   // CREATE2 only
 };
 
-// How a frame ended. `gas_refund` is meaningful for kSuccess only (refunds of a failed frame vanish).
+// How a frame ended. `gas_refund` is meaningful for kSuccess only (refunds of a failed frame
+// vanish).
 struct ExecutionResult {
   StatusCode status = StatusCode::kInternalError;
   int64_t gas_left = 0;
   int64_t gas_refund = 0;
-  Bytes output;             // RETURN or REVERT data (empty for a successful create)
+  Bytes output;            // RETURN or REVERT data (empty for a successful create)
   Address create_address;  // the new account, for creates
 };
 
@@ -80,10 +83,10 @@ struct TxContext {
   int64_t number = 0;
   int64_t timestamp = 0;
   int64_t gas_limit = 0;
-  Hash32 prev_randao;   // DIFFICULTY before the Merge (as a word), PREVRANDAO from Shanghai on
+  Hash32 prev_randao;  // DIFFICULTY before the Merge (as a word), PREVRANDAO from Shanghai on
   uint256 chain_id = 1;
-  uint256 base_fee;       // London
-  uint256 blob_base_fee;  // Cancun
+  uint256 base_fee;                 // London
+  uint256 blob_base_fee;            // Cancun
   std::vector<Hash32> blob_hashes;  // Cancun: the versioned hashes of the transaction's blobs
 };
 
@@ -100,8 +103,8 @@ class Host {
  public:
   virtual ~Host() = default;
 
-  // Whether the account exists and is not empty in EIP-161's sense (nonce, balance or code non-zero).
-  // CALL with value and SELFDESTRUCT charge for creating an account when this is false.
+  // Whether the account exists and is not empty in EIP-161's sense (nonce, balance or code
+  // non-zero). CALL with value and SELFDESTRUCT charge for creating an account when this is false.
   virtual bool AccountExists(const Address& address) = 0;
   // Storage word `key` of `address` (0 when unset or the account does not exist).
   virtual uint256 GetStorage(const Address& address, const uint256& key) = 0;

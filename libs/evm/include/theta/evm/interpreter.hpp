@@ -1,16 +1,17 @@
 // The EVM interpreter: executes one call frame of analysed code against a Host.
 //
-// Execute runs `analysis` for `msg` under the rules of `rev` and returns how the frame ended, with the
-// gas left, the refund counter and the output. It charges exactly the gas of the Yellow Paper as
-// amended up to `rev` (memory expansion, EIP-2929 warm/cold, EIP-2200/3529 SSTORE, the 63/64 rule),
-// enforces the 1024-word stack and the 1024 call depth, and never throws, aborts or allocates memory
-// that was not paid for in gas, whatever the code, input and gas. Nested calls go through
-// host.Call(), which typically calls Execute again (recursion depth is bounded by the call depth).
+// Execute runs `analysis` for `msg` under the rules of `rev` and returns how the frame ended, with
+// the gas left, the refund counter and the output. It charges exactly the gas of the Yellow Paper
+// as amended up to `rev` (memory expansion, EIP-2929 warm/cold, EIP-2200/3529 SSTORE, the 63/64
+// rule), enforces the 1024-word stack and the 1024 call depth, and never throws, aborts or
+// allocates memory that was not paid for in gas, whatever the code, input and gas. Nested calls go
+// through host.Call(), which typically calls Execute again (recursion depth is bounded by the call
+// depth).
 //
 // Design (after evmone's baseline interpreter): analysis (padded code, jump-destination bitmap) is
 // separate and cached by the host; the loop dispatches by computed goto; each instruction's stack
-// bounds and base gas are checked from a per-revision table before it runs, so the instruction bodies
-// touch only the stack; the stack is a fixed array with a pointer, allocated once per frame.
+// bounds and base gas are checked from a per-revision table before it runs, so the instruction
+// bodies touch only the stack; the stack is a fixed array with a pointer, allocated once per frame.
 //
 // Thread-safety: Execute keeps no state between calls; concurrent calls need distinct hosts.
 #pragma once

@@ -1,12 +1,12 @@
 // An in-memory world state and the Host that executes calls against it.
 //
-// State is a map from addresses to accounts (nonce, balance, code, storage), with the Ethereum state
-// root over it. StateHost implements Host for one transaction at a time over a State: it performs
-// value transfers, account creation (CREATE/CREATE2 addresses, collision rules, EIP-170/3541 code
-// checks and the code deposit charge), precompiles, EIP-2929 access tracking, transient storage,
-// logs and SELFDESTRUCT (EIP-6780 from Cancun), and undoes a failed frame's changes from a journal.
-// ApplyTransaction (transaction.hpp) drives it. This is the host used by the tests, the state-test
-// runner and the benchmarks; a ledger plugs its own Host in instead.
+// State is a map from addresses to accounts (nonce, balance, code, storage), with the Ethereum
+// state root over it. StateHost implements Host for one transaction at a time over a State: it
+// performs value transfers, account creation (CREATE/CREATE2 addresses, collision rules,
+// EIP-170/3541 code checks and the code deposit charge), precompiles, EIP-2929 access tracking,
+// transient storage, logs and SELFDESTRUCT (EIP-6780 from Cancun), and undoes a failed frame's
+// changes from a journal. ApplyTransaction (transaction.hpp) drives it. This is the host used by
+// the tests, the state-test runner and the benchmarks; a ledger plugs its own Host in instead.
 //
 // Not thread-safe. A StateHost borrows its State and AnalysisCache, which must outlive it.
 #pragma once
@@ -75,7 +75,8 @@ class State {
 // keccak256(RLP(list of [address, [topics...], data])), the logs hash of the state tests.
 Hash32 LogsHash(const std::vector<Log>& logs);
 
-// Addresses whose precompile this build lacks were called (BN254 0x06..0x08, point evaluation 0x0a).
+// Addresses whose precompile this build lacks were called (BN254 0x06..0x08, point evaluation
+// 0x0a).
 struct UnavailableUse {
   bool any = false;
   Address first;
@@ -124,8 +125,18 @@ class StateHost final : public Host {
  private:
   struct JournalEntry {
     enum class Kind : uint8_t {
-      kCreateAccount, kBalance, kNonce, kStorage, kTransient, kCode, kTouch, kDestruct,
-      kCreatedMark, kWarmAccount, kWarmSlot, kLog,
+      kCreateAccount,
+      kBalance,
+      kNonce,
+      kStorage,
+      kTransient,
+      kCode,
+      kTouch,
+      kDestruct,
+      kCreatedMark,
+      kWarmAccount,
+      kWarmSlot,
+      kLog,
     };
     Kind kind;
     Address address;

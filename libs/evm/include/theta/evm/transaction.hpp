@@ -4,11 +4,12 @@
 // revisions know: legacy (type 0, EIP-155 chain ids allowed), access-list (type 1, EIP-2930,
 // Berlin), fee-market (type 2, EIP-1559, London) and blob (type 3, EIP-4844, Cancun).
 //
-// ApplyTransaction validates a transaction against the state and block and, when valid, executes it:
-// intrinsic gas, nonce, up-front fee and balance checks, the warm set of EIP-2929/2930/3651, the call
-// or creation, refunds (capped by EIP-3529 from London), the sender's gas refund and the coinbase's
-// priority fee, and the end-of-transaction clean-up (EIP-161, SELFDESTRUCT). An invalid transaction
-// changes nothing and returns InvalidArgument naming the broken rule. Thread-compatible.
+// ApplyTransaction validates a transaction against the state and block and, when valid, executes
+// it: intrinsic gas, nonce, up-front fee and balance checks, the warm set of EIP-2929/2930/3651,
+// the call or creation, refunds (capped by EIP-3529 from London), the sender's gas refund and the
+// coinbase's priority fee, and the end-of-transaction clean-up (EIP-161, SELFDESTRUCT). An invalid
+// transaction changes nothing and returns InvalidArgument naming the broken rule.
+// Thread-compatible.
 #pragma once
 
 #include <optional>
@@ -27,7 +28,7 @@ struct AccessListEntry {
 };
 
 struct Transaction {
-  uint8_t type = 0;  // 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844
+  uint8_t type = 0;                 // 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844
   std::optional<uint256> chain_id;  // absent for a pre-EIP-155 legacy transaction
   uint64_t nonce = 0;
   uint256 gas_price;                 // types 0 and 1
@@ -38,8 +39,8 @@ struct Transaction {
   uint256 value;
   Bytes data;
   std::vector<AccessListEntry> access_list;
-  uint256 max_fee_per_blob_gas;      // type 3
-  std::vector<Hash32> blob_hashes;   // type 3
+  uint256 max_fee_per_blob_gas;     // type 3
+  std::vector<Hash32> blob_hashes;  // type 3
   Address sender;
 };
 
