@@ -1,17 +1,16 @@
-// The evmone benchmark set (ipsilon/evm-benchmarks) run the way evmone-bench runs it, so the figures
-// compare with ../shared/data/evm-benchmarks/ANCHOR.md: each case executes the contract's code
-// directly (one frame, Istanbul rules, gas limit INT64_MAX) with the code analysed before the timed
-// loop; the state is the file's pre-state, reset by a fresh host per iteration. Reports time per
-// execution and gas/s. Set THETA_EVM_BENCHMARKS to read the set from elsewhere.
+// The evmone benchmark set (ipsilon/evm-benchmarks) run the way evmone-bench runs it, so the
+// figures compare with ../shared/data/evm-benchmarks/ANCHOR.md: each case executes the contract's
+// code directly (one frame, Istanbul rules, gas limit INT64_MAX) with the code analysed before the
+// timed loop; the state is the file's pre-state, reset by a fresh host per iteration. Reports time
+// per execution and gas/s. Set THETA_EVM_BENCHMARKS to read the set from elsewhere.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "theta/evm/interpreter.hpp"
 #include "theta/evm/state.hpp"
@@ -53,7 +52,9 @@ void RunCase(benchmark::State& bench, const BenchCase& c) {
                                                   benchmark::Counter::kIsIterationInvariantRate);
 }
 
-Bytes Hex(const json& j) { return ParseHex(j.get<std::string>()).value(); }
+Bytes Hex(const json& j) {
+  return ParseHex(j.get<std::string>()).value();
+}
 
 void RegisterFile(const fs::path& path, const std::string& group) {
   std::ifstream in(path);
@@ -74,8 +75,7 @@ void RegisterFile(const fs::path& path, const std::string& group) {
     const json labels = test.value("_info", json::object()).value("labels", json::object());
     for (size_t i = 0; i < data.size(); ++i) {
       const std::string label = labels.value(std::to_string(i), std::to_string(i));
-      auto c = std::make_shared<BenchCase>(
-          BenchCase{pre, to, pre.Find(to)->code, Hex(data.at(i))});
+      auto c = std::make_shared<BenchCase>(BenchCase{pre, to, pre.Find(to)->code, Hex(data.at(i))});
       benchmark::RegisterBenchmark(("execute/" + group + "/" + name + "/" + label).c_str(),
                                    [c](benchmark::State& s) { RunCase(s, *c); })
           ->Unit(benchmark::kMicrosecond);
@@ -89,9 +89,11 @@ const bool kRegistered = [] {
   for (const char* group : {"main", "micro"}) {
     if (!fs::is_directory(root / group)) continue;
     std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(root / group)) files.push_back(e.path());
+    for (const auto& e : fs::directory_iterator(root / group))
+      files.push_back(e.path());
     std::sort(files.begin(), files.end());
-    for (const fs::path& f : files) RegisterFile(f, group);
+    for (const fs::path& f : files)
+      RegisterFile(f, group);
   }
   return true;
 }();

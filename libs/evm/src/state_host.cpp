@@ -11,6 +11,14 @@ namespace theta::evm {
 StateHost::StateHost(State& state, Revision rev, TxContext tx_context, AnalysisCache& cache)
     : state_(state), rev_(rev), tx_(std::move(tx_context)), cache_(cache) {}
 
+namespace {
+bool IsRipemdPrecompile(const Address& address) {
+  Address ripemd;
+  ripemd[19] = 0x03;
+  return address == ripemd;
+}
+}  // namespace
+
 void StateHost::Journal(JournalEntry::Kind kind, const Address& address, const uint256& key,
                         const uint256& previous, bool previous_flag) {
   journal_.push_back(JournalEntry{kind, address, key, previous, previous_flag});
@@ -40,7 +48,9 @@ void StateHost::RevertTo(size_t snapshot) {
         a->SetCode({});
         break;
       case JKind::kTouch:
-        a->touched = e.previous_flag;
+        // Mainnet's one irregularity, kept by every client since block 2675119: a touch of the
+        // RIPEMD-160 precompile (0x03) survives the revert of the frame that touched it.
+        if (!IsRipemdPrecompile(e.address)) a->touched = e.previous_flag;
         break;
       case JKind::kDestruct:
         a->destructed = e.previous_flag;
