@@ -1,0 +1,81 @@
+// The state of one executing call frame, shared by the dispatch loop (interpreter.cpp) and the
+// out-of-line instructions (instructions.cpp). Private to theta-evm.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "theta/evm/analysis.hpp"
+#include "theta/evm/host.hpp"
+#include "theta/evm/revision.hpp"
+
+namespace theta::evm::internal {
+
+inline constexpr int kStackLimit = 1024;
+// Largest memory size that any offset or size may address. Expanding to it costs about 2^45 gas,
+// more than any transaction can pay, so larger requests are out of gas without arithmetic overflow.
+inline constexpr uint64_t kMaxMemory = 0xffffffffULL;
+
+struct Frame {
+  Frame(Host& h, Revision r, const Message& m, const CodeAnalysis& a)
+      : host(h), rev(r), msg(m), analysis(a) {}
+
+  Host& host;
+  const Revision rev;
+  const Message& msg;
+  const CodeAnalysis& analysis;
+  int64_t gas = 0;  // only current while an out-of-line instruction runs (the loop keeps a copy)
+  int64_t refund = 0;
+  Bytes memory;
+  Bytes return_data;
+  uint64_t output_offset = 0;
+  uint64_t output_size = 0;
+
+  const TxContext& tx() {
+    if (tx_ == nullptr) tx_ = &host.GetTxContext();
+    return *tx_;
+  }
+
+ private:
+  const TxContext* tx_ = nullptr;
+};
+
+// Gas for `words` 32-byte words of memory: 3 per word plus the quadratic term words^2 / 512.
+constexpr int64_t MemoryCost(uint64_t words) noexcept {
+  return static_cast<int64_t>(3 * words + words * words / 512);
+}
+
+constexpr int64_t NumWords(uint64_t bytes) noexcept {
+  return static_cast<int64_t>((bytes + 31) / 32);
+}
+
+// Grows memory to cover `end` bytes, charging the expansion to `gas`. False when out of gas.
+bool GrowMemory(Frame& frame, int64_t& gas, uint64_t end) noexcept;
+
+// Makes [offset, offset + size) addressable, charging expansion. An empty region is always fine and
+// never expands memory, whatever its offset. False when out of gas or beyond kMaxMemory.
+[[nodiscard]] inline bool ExpandMemory(Frame& frame, int64_t& gas, const uint256& offset,
+                                       const uint256& size) noexcept {
+  if (size.IsZero()) return true;
+  if (!offset.FitsUint64() || !size.FitsUint64() || offset.limb(0) > kMaxMemory ||
+      size.limb(0) > kMaxMemory) [[unlikely]] {
+    return false;
+  }
+  const uint64_t end = offset.limb(0) + size.limb(0);
+  if (end <= frame.memory.size()) [[likely]]
+    return true;
+  return GrowMemory(frame, gas, end);
+}
+
+inline uint256 AddressToWord(const Address& address) noexcept {
+  return uint256::LoadBigEndian(address.view());
+}
+
+inline Address WordToAddress(const uint256& word) noexcept {
+  const Hash32 bytes = word.ToBigEndian();
+  Address out;
+  std::memcpy(out.data(), bytes.data() + 12, 20);
+  return out;
+}
+
+}  // namespace theta::evm::internal
