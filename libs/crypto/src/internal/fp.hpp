@@ -1,0 +1,337 @@
+// A prime field Fp in Montgomery form over N 64-bit limbs, generic over the modulus.
+//
+// `Fp<Params>` holds a·R mod p (R = 2^(64N)), always fully reduced (< p), so equality is limb
+// equality. `Params` supplies only `kLimbs` and `kModulus` (little-endian limbs); every derived
+// constant (−p⁻¹ mod 2^64, R mod p, R² mod p, the exponents of inversion and square root) is
+// computed at compile time from the modulus, so there is one hex constant per field to check
+// against its spec.
+//
+// Constant time: add, sub, neg, mul, square, equality and the fixed-exponent powers (Inverse, Sqrt)
+// have no branch or memory access that depends on the values; only the limb count and the public
+// exponents shape the control flow. The multiplication needs one spare bit in the top limb
+// (p < 2^(64N−1) − 2^(64N−64)), which BN254 and BLS12-381 both leave.
+//
+// Values are plain data: thread-safe to read, never allocate.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace theta::crypto::internal {
+
+__extension__ typedef unsigned __int128 u128;  // GCC and clang both have it
+
+template <size_t N>
+using Limbs = std::array<uint64_t, N>;
+
+// Parses big-endian hex digits (no prefix) into little-endian limbs at compile time; a digit that
+// is not hex or a number too long for N limbs makes the constant expression ill-formed.
+template <size_t N>
+consteval Limbs<N> HexLimbs(std::string_view hex) {
+  Limbs<N> out{};
+  size_t bit = 0;
+  for (size_t i = hex.size(); i-- > 0;) {
+    const char c = hex[i];
+    uint64_t digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<uint64_t>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      digit = static_cast<uint64_t>(c - 'A' + 10);
+    } else {
+      throw "HexLimbs: not a hex digit";
+    }
+    if (bit / 64 >= N) throw "HexLimbs: number too long";
+    out[bit / 64] |= digit << (bit % 64);
+    bit += 4;
+  }
+  return out;
+}
+
+// Limb helpers over plain numbers, used for the compile-time constants and exponents.
+namespace limbs {
+
+template <size_t N>
+constexpr bool GreaterOrEqual(const Limbs<N>& a, const Limbs<N>& b) {
+  for (size_t i = N; i-- > 0;) {
+    if (a[i] != b[i]) return a[i] > b[i];
+  }
+  return true;
+}
+
+// a − b mod 2^(64N); returns the borrow.
+template <size_t N>
+constexpr uint64_t Sub(Limbs<N>& a, const Limbs<N>& b) {
+  uint64_t borrow = 0;
+  for (size_t i = 0; i < N; ++i) {
+    const u128 d = static_cast<u128>(a[i]) - b[i] - borrow;
+    a[i] = static_cast<uint64_t>(d);
+    borrow = static_cast<uint64_t>(d >> 64) & 1;
+  }
+  return borrow;
+}
+
+template <size_t N>
+constexpr Limbs<N> AddSmall(Limbs<N> a, uint64_t small) {
+  for (size_t i = 0; i < N && small != 0; ++i) {
+    a[i] += small;
+    small = a[i] < small ? 1 : 0;
+  }
+  return a;
+}
+
+template <size_t N>
+constexpr Limbs<N> SubSmall(Limbs<N> a, uint64_t small) {
+  for (size_t i = 0; i < N && small != 0; ++i) {
+    const uint64_t before = a[i];
+    a[i] -= small;
+    small = before < small ? 1 : 0;
+  }
+  return a;
+}
+
+// a / d for a small divisor d; the remainder is dropped.
+template <size_t N>
+constexpr Limbs<N> DivSmall(const Limbs<N>& a, uint64_t d) {
+  Limbs<N> q{};
+  u128 rem = 0;
+  for (size_t i = N; i-- > 0;) {
+    const u128 cur = (rem << 64) | a[i];
+    q[i] = static_cast<uint64_t>(cur / d);
+    rem = cur % d;
+  }
+  return q;
+}
+
+// 2a mod m for a < m < 2^(64N).
+template <size_t N>
+constexpr Limbs<N> DoubleMod(const Limbs<N>& a, const Limbs<N>& m) {
+  Limbs<N> r{};
+  const uint64_t top = a[N - 1] >> 63;
+  for (size_t i = N; i-- > 0;)
+    r[i] = (a[i] << 1) | (i > 0 ? a[i - 1] >> 63 : 0);
+  if (top != 0 || GreaterOrEqual(r, m)) Sub(r, m);
+  return r;
+}
+
+template <size_t N>
+constexpr size_t BitLength(const Limbs<N>& a) {
+  for (size_t i = N; i-- > 0;) {
+    if (a[i] != 0) return 64 * i + 64 - static_cast<size_t>(__builtin_clzll(a[i]));
+  }
+  return 0;
+}
+
+template <size_t N>
+constexpr bool Bit(const Limbs<N>& a, size_t i) {
+  return ((a[i / 64] >> (i % 64)) & 1) != 0;
+}
+
+}  // namespace limbs
+
+// base^e for any field type with Square() and operator*, by left-to-right square-and-multiply over
+// a public exponent (the branches depend on e only).
+template <class F, size_t M>
+constexpr F PowPublic(const F& base, const Limbs<M>& e) {
+  F result = F::One();
+  for (size_t i = limbs::BitLength(e); i-- > 0;) {
+    result = result.Square();
+    if (limbs::Bit(e, i)) result = result * base;
+  }
+  return result;
+}
+
+template <class Params>
+class Fp {
+ public:
+  static constexpr size_t kLimbs = Params::kLimbs;
+  static constexpr size_t kBytes = 8 * kLimbs;
+  using Raw = Limbs<kLimbs>;
+  static constexpr Raw kModulus = Params::kModulus;
+
+  static_assert(kModulus[0] % 2 == 1, "the modulus must be odd");
+  static_assert(kModulus[kLimbs - 1] < (~uint64_t{0} >> 1) - 1,
+                "the no-carry Montgomery multiplication needs a spare top bit");
+
+ private:
+  // −p⁻¹ mod 2^64 by Newton's iteration (each step doubles the correct low bits).
+  static constexpr uint64_t ComputeInv() {
+    uint64_t inv = 1;
+    for (int i = 0; i < 7; ++i)
+      inv *= 2 - kModulus[0] * inv;
+    return ~inv + 1;
+  }
+  // 2^(64N·power) mod p by repeated doubling.
+  static constexpr Raw ComputeRPower(int power) {
+    Raw r{};
+    r[0] = 1;
+    for (size_t i = 0; i < 64 * kLimbs * static_cast<size_t>(power); ++i) {
+      r = limbs::DoubleMod(r, kModulus);
+    }
+    return r;
+  }
+
+ public:
+  static constexpr uint64_t kInv = ComputeInv();
+  static constexpr Raw kR = ComputeRPower(1);
+  static constexpr Raw kR2 = ComputeRPower(2);
+
+  constexpr Fp() = default;  // zero
+
+  static constexpr Fp Zero() { return Fp(); }
+  static constexpr Fp One() { return FromMontgomery(kR); }
+  static constexpr Fp FromMontgomery(const Raw& m) {
+    Fp f;
+    f.v_ = m;
+    return f;
+  }
+  // The field element of a number below p (callers guarantee the range).
+  static constexpr Fp FromCanonical(const Raw& a) { return FromMontgomery(MontMul(a, kR2)); }
+  static constexpr Fp FromUint(uint64_t a) {
+    Raw r{};
+    r[0] = a;
+    return FromCanonical(r);
+  }
+  // Parses a big-endian number of exactly kBytes bytes; false (and *out untouched) if it is ≥ p.
+  static constexpr bool FromBytes(std::span<const uint8_t, kBytes> bytes, Fp* out) {
+    Raw a{};
+    for (size_t i = 0; i < kBytes; ++i) {
+      a[kLimbs - 1 - i / 8] |= static_cast<uint64_t>(bytes[i]) << (8 * (7 - i % 8));
+    }
+    Raw t = a;
+    if (limbs::Sub(t, kModulus) == 0) return false;  // a − p did not borrow: a ≥ p
+    *out = FromCanonical(a);
+    return true;
+  }
+
+  constexpr Raw ToCanonical() const {
+    Raw one{};
+    one[0] = 1;
+    return MontMul(v_, one);
+  }
+  constexpr void ToBytes(std::span<uint8_t, kBytes> out) const {
+    const Raw a = ToCanonical();
+    for (size_t i = 0; i < kBytes; ++i) {
+      out[i] = static_cast<uint8_t>(a[kLimbs - 1 - i / 8] >> (8 * (7 - i % 8)));
+    }
+  }
+  constexpr const Raw& montgomery() const { return v_; }
+
+  constexpr bool IsZero() const {
+    uint64_t acc = 0;
+    for (uint64_t limb : v_)
+      acc |= limb;
+    return acc == 0;
+  }
+  friend constexpr bool operator==(const Fp& a, const Fp& b) {
+    uint64_t acc = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      acc |= a.v_[i] ^ b.v_[i];
+    return acc == 0;
+  }
+
+  friend constexpr Fp operator+(const Fp& a, const Fp& b) {
+    Raw s{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i) {  // no carry out: a + b < 2p < 2^(64N)
+      const u128 t = static_cast<u128>(a.v_[i]) + b.v_[i] + carry;
+      s[i] = static_cast<uint64_t>(t);
+      carry = static_cast<uint64_t>(t >> 64);
+    }
+    return FromMontgomery(ReduceOnce(s));
+  }
+  friend constexpr Fp operator-(const Fp& a, const Fp& b) {
+    Raw d = a.v_;
+    const uint64_t mask = ~limbs::Sub(d, b.v_) + 1;  // all ones iff a < b
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i) {
+      const u128 t = static_cast<u128>(d[i]) + (kModulus[i] & mask) + carry;
+      d[i] = static_cast<uint64_t>(t);
+      carry = static_cast<uint64_t>(t >> 64);
+    }
+    return FromMontgomery(d);
+  }
+  constexpr Fp operator-() const {
+    uint64_t nonzero = 0;
+    for (uint64_t limb : v_)
+      nonzero |= limb;
+    const uint64_t mask = 0 - ((nonzero | (0 - nonzero)) >> 63);  // 0 iff a == 0, else all ones
+    Raw d = kModulus;
+    limbs::Sub(d, v_);
+    for (uint64_t& limb : d)
+      limb &= mask;
+    return FromMontgomery(d);
+  }
+  friend constexpr Fp operator*(const Fp& a, const Fp& b) {
+    return FromMontgomery(MontMul(a.v_, b.v_));
+  }
+  constexpr Fp& operator+=(const Fp& b) { return *this = *this + b; }
+  constexpr Fp& operator-=(const Fp& b) { return *this = *this - b; }
+  constexpr Fp& operator*=(const Fp& b) { return *this = *this * b; }
+
+  constexpr Fp Square() const { return *this * *this; }
+  constexpr Fp Double() const { return *this + *this; }
+
+  // a⁻¹ by Fermat's little theorem (a^(p−2)); the inverse of zero is zero.
+  constexpr Fp Inverse() const { return PowPublic(*this, kInverseExponent); }
+
+  // A square root for p ≡ 3 (mod 4): a^((p+1)/4). Returns false if a is not a square (then *out
+  // holds a meaningless value).
+  constexpr bool Sqrt(Fp* out) const requires(kModulus[0] % 4 == 3) {
+    *out = PowPublic(*this, kSqrtExponent);
+    return out->Square() == *this;
+  }
+
+  // Returns a if mask is all zeros, b if it is all ones (no branch on the values).
+  static constexpr Fp Select(uint64_t mask, const Fp& a, const Fp& b) {
+    Fp r;
+    for (size_t i = 0; i < kLimbs; ++i)
+      r.v_[i] = a.v_[i] ^ ((a.v_[i] ^ b.v_[i]) & mask);
+    return r;
+  }
+
+  static constexpr Raw kInverseExponent = limbs::SubSmall(kModulus, 2);
+  static constexpr Raw kSqrtExponent = limbs::DivSmall(limbs::AddSmall(kModulus, 1), 4);
+
+ private:
+  // Subtracts p if s ≥ p, branch-free; s < 2p.
+  static constexpr Raw ReduceOnce(const Raw& s) {
+    Raw d = s;
+    const uint64_t mask = ~limbs::Sub(d, kModulus) + 1;  // all ones iff s < p: keep s
+    Raw r{};
+    for (size_t i = 0; i < kLimbs; ++i)
+      r[i] = d[i] ^ ((d[i] ^ s[i]) & mask);
+    return r;
+  }
+
+  // a·b·R⁻¹ mod p: CIOS with the spare-bit shortcut (no extra carry word; see the EdMSM paper,
+  // Botrel and El Housni 2022, §"no-carry" optimization), then one conditional subtraction.
+  static constexpr Raw MontMul(const Raw& a, const Raw& b) {
+    Raw t{};
+    for (size_t i = 0; i < kLimbs; ++i) {
+      u128 acc = static_cast<u128>(a[0]) * b[i] + t[0];
+      t[0] = static_cast<uint64_t>(acc);
+      uint64_t carry_a = static_cast<uint64_t>(acc >> 64);
+      const uint64_t m = t[0] * kInv;
+      u128 red = static_cast<u128>(m) * kModulus[0] + t[0];
+      uint64_t carry_m = static_cast<uint64_t>(red >> 64);
+      for (size_t j = 1; j < kLimbs; ++j) {
+        acc = static_cast<u128>(a[j]) * b[i] + t[j] + carry_a;
+        carry_a = static_cast<uint64_t>(acc >> 64);
+        red = static_cast<u128>(m) * kModulus[j] + static_cast<uint64_t>(acc) + carry_m;
+        t[j - 1] = static_cast<uint64_t>(red);
+        carry_m = static_cast<uint64_t>(red >> 64);
+      }
+      t[kLimbs - 1] = carry_m + carry_a;
+    }
+    return ReduceOnce(t);
+  }
+
+  Raw v_{};
+};
+
+}  // namespace theta::crypto::internal
