@@ -7,5 +7,11 @@ namespace theta::crypto::internal {
 template class Fp<Bn254FpParams>;
 template class Fp<Bn254FrParams>;
 template class Fp<Bls12381FpParams>;
+template struct Fp2<Bn254Tower>;
+template struct Fp6<Bn254Tower>;
+template struct Fp12<Bn254Tower>;
+template struct Fp2<Bls12381Tower>;
+template struct Fp6<Bls12381Tower>;
+template struct Fp12<Bls12381Tower>;
 
 }  // namespace theta::crypto::internal

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "internal/fp.hpp"
+#include "internal/fp_tower.hpp"
 
 namespace theta::crypto::internal {
 
@@ -33,5 +34,25 @@ struct Bls12381FpParams {
       "aaab");
 };
 using Bls12381Fp = Fp<Bls12381FpParams>;
+
+// BN254's tower (EIP-197: Fp2 = Fp[i]/(i² + 1); the sextic twist uses ξ = 9 + i).
+struct Bn254Tower {
+  using Fp = Bn254Fp;
+  static constexpr int64_t kBeta = -1;
+  static constexpr uint64_t kXi0 = 9;
+};
+using Bn254Fp2 = Fp2<Bn254Tower>;
+using Bn254Fp6 = Fp6<Bn254Tower>;
+using Bn254Fp12 = Fp12<Bn254Tower>;
+
+// BLS12-381's tower (draft-irtf-cfrg-pairing-friendly-curves: Fp2 = Fp[u]/(u² + 1), ξ = 1 + u).
+struct Bls12381Tower {
+  using Fp = Bls12381Fp;
+  static constexpr int64_t kBeta = -1;
+  static constexpr uint64_t kXi0 = 1;
+};
+using Bls12381Fp2 = Fp2<Bls12381Tower>;
+using Bls12381Fp6 = Fp6<Bls12381Tower>;
+using Bls12381Fp12 = Fp12<Bls12381Tower>;
 
 }  // namespace theta::crypto::internal

@@ -107,6 +107,14 @@ constexpr Limbs<N> DivSmall(const Limbs<N>& a, uint64_t d) {
   return q;
 }
 
+template <size_t N>
+constexpr uint64_t ModSmall(const Limbs<N>& a, uint64_t d) {
+  u128 rem = 0;
+  for (size_t i = N; i-- > 0;)
+    rem = ((rem << 64) | a[i]) % d;
+  return static_cast<uint64_t>(rem);
+}
+
 // 2a mod m for a < m < 2^(64N).
 template <size_t N>
 constexpr Limbs<N> DoubleMod(const Limbs<N>& a, const Limbs<N>& m) {
