@@ -40,6 +40,7 @@ Bn254Fp12 Pairing(const Bn254G1Affine& p, const Bn254G2Affine& q) {
 TEST_CASE("bn254 generators lie on their curves and have order r", "[bn254]") {
   const Bn254G1Affine g1 = Bn254G1Generator();
   const Bn254G2Affine g2 = Bn254G2Generator();
+  CHECK(Bn254G2Curve::B().MulByXi() == Bn254Fp2{Bn254Fp::FromUint(3), Bn254Fp::Zero()});
   CHECK(g1.IsOnCurve());
   CHECK(g2.IsOnCurve());
   CHECK(Bn254G1::From(g1).ScalarMulPublic(Bn254FrParams::kModulus).IsInfinity());
@@ -234,7 +235,7 @@ TEST_CASE("bn254 pairing check rejects bad lengths, bad coordinates and G2 point
     Bn254Fp root;
     if (!norm.Sqrt(&root)) continue;
     // √(a + bi) = c + di with c² = (a + √n)/2 (or (a − √n)/2), d = b/(2c).
-    constexpr Bn254Fp kHalf = Bn254Fp::FromUint(2).Inverse();
+    constexpr Bn254Fp kHalf = Bn254Fp::Half();
     Bn254Fp c;
     if (!((rhs.c0 + root) * kHalf).Sqrt(&c) && !((rhs.c0 - root) * kHalf).Sqrt(&c)) continue;
     const Bn254Fp2 y{c, rhs.c1 * (c + c).Inverse()};

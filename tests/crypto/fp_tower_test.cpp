@@ -95,6 +95,24 @@ TEST_CASE("bls12-381 fp12 frobenius equals raising to p", "[fp_tower]") {
   CheckFrobenius<Bls12381Tower>(0xf0b2);
 }
 
+template <class T>
+void CheckFrobeniusTable() {
+  const auto derived = ComputeFrobeniusCoefficients<T>();
+  for (size_t k = 0; k < 4; ++k) {
+    for (size_t j = 0; j < 6; ++j) {
+      CAPTURE(k, j);
+      CHECK(derived[k][j] == FrobeniusCoefficients<T>::kGamma[k][j]);
+    }
+  }
+}
+
+TEST_CASE("frobenius coefficient tables equal xi^(j(p^k-1)/6) derived from p", "[fp_tower]") {
+  CheckFrobeniusTable<Bn254Tower>();
+  CheckFrobeniusTable<Bls12381Tower>();
+  CHECK(Bn254Fp::Half() + Bn254Fp::Half() == Bn254Fp::One());
+  CHECK(Bls12381Fp::Half().Double() == Bls12381Fp::One());
+}
+
 TEST_CASE("fp2 multiplies by xi as by the element kXi0 + u", "[fp_tower]") {
   std::mt19937_64 rng(0x71);
   const Bn254Fp2 xi{Bn254Fp::FromUint(9), Bn254Fp::One()};

@@ -52,7 +52,7 @@ inline bool Bn254G2InSubgroup(const Bn254G2Affine& q) {
 // y·γ_{2,3}).
 template <int k>
 inline constexpr Bn254G2Affine Bn254TwistFrobenius(const Bn254G2Affine& q) {
-  constexpr auto& g = FrobeniusCoefficients<Bn254Tower>::kGamma[k];
+  const auto& g = FrobeniusCoefficients<Bn254Tower>::kGamma[k];
   const Bn254Fp2 x = (k % 2 == 1) ? q.x.Conjugate() : q.x;
   const Bn254Fp2 y = (k % 2 == 1) ? q.y.Conjugate() : q.y;
   return Bn254G2Affine{x * g[2], y * g[3], q.infinity};

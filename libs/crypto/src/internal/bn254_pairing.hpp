@@ -45,7 +45,7 @@ struct Bn254G2Homogeneous {
 // T ← 2T and the tangent line at T evaluated at P (Costello, Lange, Naehrig, "Faster pairing
 // computations on curves with high-degree twists", 2010, §5 with a = 0).
 inline Bn254Line DoublingStep(Bn254G2Homogeneous& t, const Bn254G1Affine& p) {
-  constexpr Bn254Fp kHalf = Bn254Fp::FromUint(2).Inverse();
+  constexpr Bn254Fp kHalf = Bn254Fp::Half();
   const Bn254Fp2 a = (t.x * t.y).MulByBase(kHalf);
   const Bn254Fp2 b = t.y.Square();
   const Bn254Fp2 c = t.z.Square();

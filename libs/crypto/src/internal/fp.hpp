@@ -19,6 +19,11 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace theta::crypto::internal {
 
@@ -30,7 +35,7 @@ using Limbs = std::array<uint64_t, N>;
 // Parses big-endian hex digits (no prefix) into little-endian limbs at compile time; a digit that
 // is not hex or a number too long for N limbs makes the constant expression ill-formed.
 template <size_t N>
-consteval Limbs<N> HexLimbs(std::string_view hex) {
+constexpr Limbs<N> HexLimbs(std::string_view hex) {
   Limbs<N> out{};
   size_t bit = 0;
   for (size_t i = hex.size(); i-- > 0;) {
@@ -52,6 +57,44 @@ consteval Limbs<N> HexLimbs(std::string_view hex) {
   return out;
 }
 
+// One step of a carry chain: *out = a + b + carry_in, returns the carry out (0 or 1). At run time
+// on x86-64 this is the adc intrinsic, so a chain of them compiles to one add/adc sequence (GCC
+// does not see that through unsigned __int128 arithmetic); in constant evaluation it is plain
+// arithmetic.
+constexpr uint64_t AddCarry(uint64_t a, uint64_t b, uint64_t carry_in, uint64_t* out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    const uint64_t c = _addcarry_u64(static_cast<unsigned char>(carry_in), a, b, &r);
+    *out = r;
+    return c;
+  }
+#endif
+  const u128 t = static_cast<u128>(a) + b + carry_in;
+  *out = static_cast<uint64_t>(t);
+  return static_cast<uint64_t>(t >> 64);
+}
+
+// *out = a − b − borrow_in, returns the borrow out (0 or 1).
+constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_t borrow_in, uint64_t* out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    const uint64_t c = _subborrow_u64(static_cast<unsigned char>(borrow_in), a, b, &r);
+    *out = r;
+    return c;
+  }
+#endif
+  const u128 t = static_cast<u128>(a) - b - borrow_in;
+  *out = static_cast<uint64_t>(t);
+  return static_cast<uint64_t>(t >> 64) & 1;
+}
+
+// a && b without a branch (both are already computed; && might compile to a jump).
+constexpr bool And(bool a, bool b) {
+  return (static_cast<unsigned>(a) & static_cast<unsigned>(b)) != 0;
+}
+
 // Limb helpers over plain numbers, used for the compile-time constants and exponents.
 namespace limbs {
 
@@ -67,11 +110,8 @@ constexpr bool GreaterOrEqual(const Limbs<N>& a, const Limbs<N>& b) {
 template <size_t N>
 constexpr uint64_t Sub(Limbs<N>& a, const Limbs<N>& b) {
   uint64_t borrow = 0;
-  for (size_t i = 0; i < N; ++i) {
-    const u128 d = static_cast<u128>(a[i]) - b[i] - borrow;
-    a[i] = static_cast<uint64_t>(d);
-    borrow = static_cast<uint64_t>(d >> 64) & 1;
-  }
+  for (size_t i = 0; i < N; ++i)
+    borrow = SubBorrow(a[i], b[i], borrow, &a[i]);
   return borrow;
 }
 
@@ -244,23 +284,17 @@ class Fp {
 
   friend constexpr Fp operator+(const Fp& a, const Fp& b) {
     Raw s{};
-    uint64_t carry = 0;
-    for (size_t i = 0; i < kLimbs; ++i) {  // no carry out: a + b < 2p < 2^(64N)
-      const u128 t = static_cast<u128>(a.v_[i]) + b.v_[i] + carry;
-      s[i] = static_cast<uint64_t>(t);
-      carry = static_cast<uint64_t>(t >> 64);
-    }
+    uint64_t carry = 0;  // no carry out: a + b < 2p < 2^(64N)
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
     return FromMontgomery(ReduceOnce(s));
   }
   friend constexpr Fp operator-(const Fp& a, const Fp& b) {
     Raw d = a.v_;
     const uint64_t mask = ~limbs::Sub(d, b.v_) + 1;  // all ones iff a < b
     uint64_t carry = 0;
-    for (size_t i = 0; i < kLimbs; ++i) {
-      const u128 t = static_cast<u128>(d[i]) + (kModulus[i] & mask) + carry;
-      d[i] = static_cast<uint64_t>(t);
-      carry = static_cast<uint64_t>(t >> 64);
-    }
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(d[i], kModulus[i] & mask, carry, &d[i]);
     return FromMontgomery(d);
   }
   constexpr Fp operator-() const {
@@ -283,6 +317,11 @@ class Fp {
 
   constexpr Fp Square() const { return *this * *this; }
   constexpr Fp Double() const { return *this + *this; }
+
+  // 1/2 = (p + 1)/2, without an inversion (cheap enough for constant evaluation).
+  static constexpr Fp Half() {
+    return FromCanonical(limbs::DivSmall(limbs::AddSmall(kModulus, 1), 2));
+  }
 
   // a⁻¹ by Fermat's little theorem (a^(p−2)); the inverse of zero is zero.
   constexpr Fp Inverse() const { return PowPublic(*this, kInverseExponent); }

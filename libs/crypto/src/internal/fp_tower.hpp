@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "internal/fp.hpp"
 
@@ -51,9 +52,9 @@ struct Fp2 {
     }
   }
 
-  constexpr bool IsZero() const { return c0.IsZero() & c1.IsZero(); }
+  constexpr bool IsZero() const { return And(c0.IsZero(), c1.IsZero()); }
   friend constexpr bool operator==(const Fp2& a, const Fp2& b) {
-    return (a.c0 == b.c0) & (a.c1 == b.c1);
+    return And(a.c0 == b.c0, a.c1 == b.c1);
   }
   friend constexpr Fp2 operator+(const Fp2& a, const Fp2& b) { return {a.c0 + b.c0, a.c1 + b.c1}; }
   friend constexpr Fp2 operator-(const Fp2& a, const Fp2& b) { return {a.c0 - b.c0, a.c1 - b.c1}; }
@@ -91,30 +92,54 @@ struct Fp2 {
   constexpr Fp2& operator*=(const Fp2& b) { return *this = *this * b; }
 };
 
-// γ_{k,j} = ξ^(j(p^k − 1)/6) for k = 1, 2, 3 and j = 0..5.
+// The Frobenius coefficients as each tower writes them: [k − 1][j − 1] = γ_{k,j} as (c0, c1) hex.
+using FrobeniusHexTable = std::array<std::array<std::array<std::string_view, 2>, 5>, 3>;
+
+// γ_{k,j} = ξ^(j(p^k − 1)/6) for k = 1, 2, 3 and j = 0..5 (row 0 is k = 0: all ones), from the
+// tower's hex table. They are not derived by constant evaluation because the exponentiations exceed
+// clang's constexpr step limit; ComputeFrobeniusCoefficients derives them (at run time, in tests)
+// instead.
 template <class Tower>
 struct FrobeniusCoefficients {
   using F2 = Fp2<Tower>;
   using Base = typename Tower::Fp;
   static_assert(limbs::ModSmall(Base::kModulus, 6) == 1, "the sextic tower needs p ≡ 1 (mod 6)");
 
-  static constexpr std::array<std::array<F2, 6>, 4> Compute() {
+  static constexpr std::array<std::array<F2, 6>, 4> FromHex() {
     std::array<std::array<F2, 6>, 4> g{};
-    const auto sixth = limbs::DivSmall(limbs::SubSmall(Base::kModulus, 1), 6);
-    const F2 xi = F2::One().MulByXi();
-    const F2 base = PowPublic(xi, sixth);  // ξ^((p−1)/6)
-    F2 power = F2::One();
-    for (size_t j = 0; j < 6; ++j) {
+    for (size_t j = 0; j < 6; ++j)
       g[0][j] = F2::One();
-      g[1][j] = power;
-      g[2][j] = power * power.Conjugate();  // γ1^(p+1), lies in Fp
-      g[3][j] = g[2][j] * power;            // γ1^(p²+p+1)
-      power = power * base;
+    for (size_t k = 1; k < 4; ++k) {
+      g[k][0] = F2::One();
+      for (size_t j = 1; j < 6; ++j) {
+        const auto& hex = Tower::kFrobeniusHex[k - 1][j - 1];
+        g[k][j] = {Base::FromCanonical(HexLimbs<Base::kLimbs>(hex[0])),
+                   Base::FromCanonical(HexLimbs<Base::kLimbs>(hex[1]))};
+      }
     }
     return g;
   }
-  static constexpr std::array<std::array<F2, 6>, 4> kGamma = Compute();
+  static constexpr std::array<std::array<F2, 6>, 4> kGamma = FromHex();
 };
+
+// The same table derived from p and ξ: γ_{1,j} = ξ^(j(p−1)/6), γ_{2,j} = γ_{1,j}^(p+1) =
+// γ_{1,j}·γ̄_{1,j} (it lies in Fp), γ_{3,j} = γ_{1,j}^(p²+p+1) = γ_{2,j}·γ_{1,j}.
+template <class Tower>
+constexpr std::array<std::array<Fp2<Tower>, 6>, 4> ComputeFrobeniusCoefficients() {
+  using F2 = Fp2<Tower>;
+  std::array<std::array<F2, 6>, 4> g{};
+  const auto sixth = limbs::DivSmall(limbs::SubSmall(Tower::Fp::kModulus, 1), 6);
+  const F2 base = PowPublic(F2::One().MulByXi(), sixth);  // ξ^((p−1)/6)
+  F2 power = F2::One();
+  for (size_t j = 0; j < 6; ++j) {
+    g[0][j] = F2::One();
+    g[1][j] = power;
+    g[2][j] = power * power.Conjugate();
+    g[3][j] = g[2][j] * power;
+    power = power * base;
+  }
+  return g;
+}
 
 template <class Tower>
 struct Fp6 {
@@ -124,9 +149,9 @@ struct Fp6 {
   static constexpr Fp6 Zero() { return {}; }
   static constexpr Fp6 One() { return {F2::One(), F2::Zero(), F2::Zero()}; }
 
-  constexpr bool IsZero() const { return c0.IsZero() & c1.IsZero() & c2.IsZero(); }
+  constexpr bool IsZero() const { return And(And(c0.IsZero(), c1.IsZero()), c2.IsZero()); }
   friend constexpr bool operator==(const Fp6& a, const Fp6& b) {
-    return (a.c0 == b.c0) & (a.c1 == b.c1) & (a.c2 == b.c2);
+    return And(And(a.c0 == b.c0, a.c1 == b.c1), a.c2 == b.c2);
   }
   friend constexpr Fp6 operator+(const Fp6& a, const Fp6& b) {
     return {a.c0 + b.c0, a.c1 + b.c1, a.c2 + b.c2};
@@ -176,10 +201,10 @@ struct Fp12 {
   static constexpr Fp12 Zero() { return {}; }
   static constexpr Fp12 One() { return {F6::One(), F6::Zero()}; }
 
-  constexpr bool IsZero() const { return c0.IsZero() & c1.IsZero(); }
+  constexpr bool IsZero() const { return And(c0.IsZero(), c1.IsZero()); }
   constexpr bool IsOne() const { return *this == One(); }
   friend constexpr bool operator==(const Fp12& a, const Fp12& b) {
-    return (a.c0 == b.c0) & (a.c1 == b.c1);
+    return And(a.c0 == b.c0, a.c1 == b.c1);
   }
   friend constexpr Fp12 operator+(const Fp12& a, const Fp12& b) {
     return {a.c0 + b.c0, a.c1 + b.c1};
@@ -212,10 +237,9 @@ struct Fp12 {
   template <int k>
   constexpr Fp12 Frobenius() const {
     static_assert(k >= 1 && k <= 3);
-    constexpr auto& g = FrobeniusCoefficients<Tower>::kGamma[k];
-    auto map = [](const F2& x, int j) {
+    auto map = [](const F2& x, size_t j) {
       const F2 y = (k % 2 == 1) ? x.Conjugate() : x;
-      return j == 0 ? y : y * g[static_cast<size_t>(j)];
+      return j == 0 ? y : y * FrobeniusCoefficients<Tower>::kGamma[k][j];
     };
     return {{map(c0.c0, 0), map(c0.c1, 2), map(c0.c2, 4)},
             {map(c1.c0, 1), map(c1.c1, 3), map(c1.c2, 5)}};
