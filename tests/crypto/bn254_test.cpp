@@ -111,6 +111,10 @@ TEST_CASE("bn254 final exponentiation equals raising to (p^12 - 1)/r", "[bn254]"
   easy = easy.Frobenius<2>() * easy;
   const Bn254Fp12 want = PowPublic(easy, hard);
   CHECK(Bn254FinalExponentiation(f) == want);
+  // In the cyclotomic subgroup the Granger–Scott squaring agrees with the generic one, and x^u too.
+  CHECK(easy.CyclotomicSquare() == easy.Square());
+  CHECK(want.CyclotomicSquare() == want.Square());
+  CHECK(Bn254ExpByU(easy) == PowPublic(easy, Limbs<1>{kBn254U}));
   CHECK_FALSE(want.IsOne());
 }
 
@@ -270,6 +274,23 @@ TEST_CASE("bn254 pairing check treats infinity as the neutral pair", "[bn254]") 
   auto twice = Bn254PairingCheck(Hex(g1 + g2 + g1 + g2));
   REQUIRE(twice.ok());
   CHECK_FALSE(*twice);
+}
+
+TEST_CASE("bn254 pairing check multiplies more pairs than one Miller loop batch holds", "[bn254]") {
+  // 9 cancelling couples = 18 pairs, beyond the loop's batch of 16; then one couple spoiled.
+  const std::string g1 = kG1Hex, g2 = kG2Hex;
+  auto neg = Bn254Mul(Hex(g1 + "30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000"));
+  REQUIRE(neg.ok());
+  std::string input;
+  for (int i = 0; i < 9; ++i)
+    input += g1 + g2 + ResultHex(*neg) + g2;
+  auto holds = Bn254PairingCheck(Hex(input));
+  REQUIRE(holds.ok());
+  CHECK(*holds);
+  input.replace(input.size() - 384, 128, g1);  // the last pair's −P1 becomes P1
+  auto spoiled = Bn254PairingCheck(Hex(input));
+  REQUIRE(spoiled.ok());
+  CHECK_FALSE(*spoiled);
 }
 
 }  // namespace

@@ -78,14 +78,14 @@ inline Bn254Line AdditionStep(Bn254G2Homogeneous& t, const Bn254G2Affine& q,
   return {lambda.MulByBase(p.y), -theta.MulByBase(p.x), theta * q.x - lambda * q.y};
 }
 
-// 6u + 2 in non-adjacent form, least significant digit first, computed at compile time.
-struct Bn254LoopNaf {
+// A number's non-adjacent form (digits −1, 0, 1, no two adjacent non-zero), least significant
+// first, computed at compile time: fewer additions in a double-and-add loop.
+struct Naf {
   std::array<int8_t, 70> digits{};
   size_t size = 0;
 };
-consteval Bn254LoopNaf ComputeBn254LoopNaf() {
-  Bn254LoopNaf naf;
-  u128 k = static_cast<u128>(kBn254U) * 6 + 2;
+consteval Naf ComputeNaf(u128 k) {
+  Naf naf;
   while (k != 0) {
     int8_t d = 0;
     if (k & 1) {
@@ -97,7 +97,8 @@ consteval Bn254LoopNaf ComputeBn254LoopNaf() {
   }
   return naf;
 }
-inline constexpr Bn254LoopNaf kBn254LoopNaf = ComputeBn254LoopNaf();
+inline constexpr Naf kBn254LoopNaf = ComputeNaf(static_cast<u128>(kBn254U) * 6 + 2);
+inline constexpr Naf kBn254UNaf = ComputeNaf(kBn254U);
 
 struct Bn254PairInput {
   Bn254G1Affine p;
@@ -143,9 +144,17 @@ inline Bn254Fp12 Bn254MillerLoop(std::span<const Bn254PairInput> pairs) {
   return f;
 }
 
-// f^u for f in the cyclotomic subgroup.
+// f^u for f in the cyclotomic subgroup: cyclotomic squarings, and conjugation as the inverse for
+// the NAF's −1 digits.
 inline Bn254Fp12 Bn254ExpByU(const Bn254Fp12& f) {
-  return PowPublic(f, Limbs<1>{kBn254U});
+  const Bn254Fp12 f_inv = f.Conjugate();
+  Bn254Fp12 r = f;  // the top digit is 1
+  for (size_t i = kBn254UNaf.size - 1; i-- > 0;) {
+    r = r.CyclotomicSquare();
+    if (kBn254UNaf.digits[i] == 1) r = r * f;
+    if (kBn254UNaf.digits[i] == -1) r = r * f_inv;
+  }
+  return r;
 }
 
 // f^((p¹² − 1)/r). Easy part f^((p⁶ − 1)(p² + 1)) lands in the cyclotomic subgroup, where inversion
@@ -169,13 +178,13 @@ inline Bn254Fp12 Bn254FinalExponentiation(const Bn254Fp12& f) {
   const Bn254Fp12 y5 = fx2.Conjugate();
   const Bn254Fp12 y6 = (fx3 * fx3.Frobenius<1>()).Conjugate();
 
-  Bn254Fp12 t0 = y6.Square() * y4 * y5;
+  Bn254Fp12 t0 = y6.CyclotomicSquare() * y4 * y5;
   Bn254Fp12 t1 = y3 * y5 * t0;
   t0 = t0 * y2;
-  t1 = (t1.Square() * t0).Square();
+  t1 = (t1.CyclotomicSquare() * t0).CyclotomicSquare();
   t0 = t1 * y1;
   t1 = t1 * y0;
-  t0 = t0.Square();
+  t0 = t0.CyclotomicSquare();
   return t0 * t1;
 }
 

@@ -224,6 +224,30 @@ struct Fp12 {
     return {c, ab + ab};
   }
   constexpr Fp12& operator*=(const Fp12& b) { return *this = *this * b; }
+
+  // The square of an element of the cyclotomic subgroup (which f lands in after the easy part of
+  // the final exponentiation), Granger and Scott, "Faster squaring in the cyclotomic subgroup of
+  // sixth degree extensions" (PKC 2010): viewing f = A + B·w + C·w² over Fp4 = Fp2[t]/(t² − ξ) with
+  // t = w³, f² = (3A² − 2Ā) + (3t·C² + 2B̄)·w + (3B² − 2C̄)·w². Nine Fp2 squarings instead of twelve
+  // multiplications. Wrong (not just slow) outside the cyclotomic subgroup.
+  constexpr Fp12 CyclotomicSquare() const {
+    // A = a0 + a3·t, B = a1 + a4·t, C = a2 + a5·t, where a_i is the coefficient of w^i.
+    const F2 &a0 = c0.c0, &a2 = c0.c1, &a4 = c0.c2, &a1 = c1.c0, &a3 = c1.c1, &a5 = c1.c2;
+    auto fp4_square = [](const F2& x, const F2& y, F2* re, F2* im) {
+      const F2 x2 = x.Square(), y2 = y.Square();
+      *re = x2 + y2.MulByXi();
+      *im = (x + y).Square() - x2 - y2;  // 2xy
+    };
+    F2 a_re, a_im, b_re, b_im, c_re, c_im;
+    fp4_square(a0, a3, &a_re, &a_im);
+    fp4_square(a1, a4, &b_re, &b_im);
+    fp4_square(a2, a5, &c_re, &c_im);
+    auto three_minus_two = [](const F2& x, const F2& y) { return MulBySmall<3>(x) - y.Double(); };
+    auto three_plus_two = [](const F2& x, const F2& y) { return MulBySmall<3>(x) + y.Double(); };
+    return {
+        {three_minus_two(a_re, a0), three_minus_two(b_re, a2), three_minus_two(c_re, a4)},
+        {three_plus_two(c_im.MulByXi(), a1), three_plus_two(a_im, a3), three_plus_two(b_im, a5)}};
+  }
   // f^(p^6): w^(p^6) = −w. In the cyclotomic subgroup (after the easy part of the final
   // exponentiation) it is the inverse.
   constexpr Fp12 Conjugate() const { return {c0, -c1}; }
