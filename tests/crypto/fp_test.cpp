@@ -110,6 +110,7 @@ void RunDifferential(uint64_t seed, int cases, int inverse_every) {
     mpz_mod(want.get(), want.get(), p.get());
     REQUIRE(SameAs(a.Square(), want));
     REQUIRE((a == b) == (mpz_cmp(a_z.get(), b_z.get()) == 0));
+    REQUIRE(a.Halve().Double() == a);
     REQUIRE(a.IsZero() == (mpz_sgn(a_z.get()) == 0));
 
     if (i % inverse_every == 0 && !a.IsZero()) {

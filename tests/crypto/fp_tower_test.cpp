@@ -113,6 +113,26 @@ TEST_CASE("frobenius coefficient tables equal xi^(j(p^k-1)/6) derived from p", "
   CHECK(Bls12381Fp::Half().Double() == Bls12381Fp::One());
 }
 
+template <class T>
+void CheckFp2AgainstSchoolbook(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < 20000; ++i) {
+    CAPTURE(seed, i);
+    // Include the largest values (p − 1) so the lazy bounds are exercised at their edge.
+    Fp2<T> a = RandomFp2<T>(rng), b = RandomFp2<T>(rng);
+    if (i % 7 == 0) a.c0 = -T::Fp::One();
+    if (i % 5 == 0) b.c1 = -T::Fp::One();
+    if (i % 11 == 0) a.c1 = -T::Fp::One();
+    const Fp2<T> want{a.c0 * b.c0 - a.c1 * b.c1, a.c0 * b.c1 + a.c1 * b.c0};  // u² = −1
+    REQUIRE(a * b == want);
+  }
+}
+
+TEST_CASE("fp2 lazy-reduced multiplication equals the schoolbook formula", "[fp_tower]") {
+  CheckFp2AgainstSchoolbook<Bn254Tower>(0x1a2b);
+  CheckFp2AgainstSchoolbook<Bls12381Tower>(0x3c4d);
+}
+
 TEST_CASE("fp2 multiplies by xi as by the element kXi0 + u", "[fp_tower]") {
   std::mt19937_64 rng(0x71);
   const Bn254Fp2 xi{Bn254Fp::FromUint(9), Bn254Fp::One()};

@@ -45,13 +45,12 @@ struct Bn254G2Homogeneous {
 // T ← 2T and the tangent line at T evaluated at P (Costello, Lange, Naehrig, "Faster pairing
 // computations on curves with high-degree twists", 2010, §5 with a = 0).
 inline Bn254Line DoublingStep(Bn254G2Homogeneous& t, const Bn254G1Affine& p) {
-  constexpr Bn254Fp kHalf = Bn254Fp::Half();
-  const Bn254Fp2 a = (t.x * t.y).MulByBase(kHalf);
+  const Bn254Fp2 a = (t.x * t.y).Halve();
   const Bn254Fp2 b = t.y.Square();
   const Bn254Fp2 c = t.z.Square();
   const Bn254Fp2 e = MulBySmall<3>(c * Bn254G2Curve::B());
   const Bn254Fp2 f = MulBySmall<3>(e);
-  const Bn254Fp2 g = (b + f).MulByBase(kHalf);
+  const Bn254Fp2 g = (b + f).Halve();
   const Bn254Fp2 h = (t.y + t.z).Square() - (b + c);  // 2yz
   const Bn254Fp2 x_sq = t.x.Square();
   t.x = a * (b - f);

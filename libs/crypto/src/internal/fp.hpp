@@ -318,6 +318,20 @@ class Fp {
   constexpr Fp Square() const { return *this * *this; }
   constexpr Fp Double() const { return *this + *this; }
 
+  // a/2: a or a + p, whichever is even, shifted right (Montgomery form is linear, so this halves
+  // the value too). Branch-free; a + p < 2p has no carry out.
+  constexpr Fp Halve() const {
+    const uint64_t mask = 0 - (v_[0] & 1);
+    Raw t{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(v_[i], kModulus[i] & mask, carry, &t[i]);
+    for (size_t i = 0; i + 1 < kLimbs; ++i)
+      t[i] = (t[i] >> 1) | (t[i + 1] << 63);
+    t[kLimbs - 1] >>= 1;
+    return FromMontgomery(t);
+  }
+
   // 1/2 = (p + 1)/2, without an inversion (cheap enough for constant evaluation).
   static constexpr Fp Half() {
     return FromCanonical(limbs::DivSmall(limbs::AddSmall(kModulus, 1), 2));
@@ -339,6 +353,66 @@ class Fp {
     for (size_t i = 0; i < kLimbs; ++i)
       r.v_[i] = a.v_[i] ^ ((a.v_[i] ^ b.v_[i]) & mask);
     return r;
+  }
+
+  // Unreduced building blocks for lazy reduction in the extension fields (Fp2 multiplication): a
+  // double-width product, its Montgomery reduction, and sums that skip the final subtraction. They
+  // need 4p < R so that sums of two elements times sums of two elements stay below p·R.
+  static constexpr bool kLazyReductionOk = kModulus[kLimbs - 1] < (uint64_t{1} << 62);
+  using Wide = Limbs<2 * kLimbs>;
+
+  // a + b < 2p as plain limbs (no reduction).
+  static constexpr Raw AddUnreduced(const Fp& a, const Fp& b) {
+    Raw s{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
+    return s;
+  }
+  // The full 2N-limb product (schoolbook).
+  static constexpr Wide MulWide(const Raw& a, const Raw& b) {
+    Wide t{};
+    for (size_t i = 0; i < kLimbs; ++i) {
+      uint64_t carry = 0;
+      for (size_t j = 0; j < kLimbs; ++j) {
+        const u128 x = static_cast<u128>(a[i]) * b[j] + t[i + j] + carry;
+        t[i + j] = static_cast<uint64_t>(x);
+        carry = static_cast<uint64_t>(x >> 64);
+      }
+      t[i + kLimbs] = carry;
+    }
+    return t;
+  }
+  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC).
+  static constexpr Fp Redc(Wide t) {
+    uint64_t carry_hi = 0;  // carry into t[i + N + 1]
+    for (size_t i = 0; i < kLimbs; ++i) {
+      const uint64_t m = t[i] * kInv;
+      uint64_t carry = 0;
+      for (size_t j = 0; j < kLimbs; ++j) {
+        const u128 x = static_cast<u128>(m) * kModulus[j] + t[i + j] + carry;
+        t[i + j] = static_cast<uint64_t>(x);
+        carry = static_cast<uint64_t>(x >> 64);
+      }
+      carry_hi = AddCarry(t[i + kLimbs], carry, carry_hi, &t[i + kLimbs]);
+    }
+    Raw r{};
+    for (size_t i = 0; i < kLimbs; ++i)
+      r[i] = t[i + kLimbs];
+    return FromMontgomery(ReduceOnce(r));
+  }
+  // a − b for wide values below p·R, adding p·R back when it would go negative.
+  static constexpr Wide SubWide(const Wide& a, const Wide& b) {
+    Wide d{};
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < 2 * kLimbs; ++i)
+      borrow = SubBorrow(a[i], b[i], borrow, &d[i]);
+    const uint64_t mask = 0 - borrow;
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i) {
+      carry = AddCarry(d[kLimbs + i], kModulus[i] & mask, carry, &d[kLimbs + i]);
+    }
+    return d;
   }
 
   static constexpr Raw kInverseExponent = limbs::SubSmall(kModulus, 2);

@@ -59,8 +59,18 @@ struct Fp2 {
   friend constexpr Fp2 operator+(const Fp2& a, const Fp2& b) { return {a.c0 + b.c0, a.c1 + b.c1}; }
   friend constexpr Fp2 operator-(const Fp2& a, const Fp2& b) { return {a.c0 - b.c0, a.c1 - b.c1}; }
   constexpr Fp2 operator-() const { return {-c0, -c1}; }
-  // Karatsuba: three base multiplications.
+  // Karatsuba: three base multiplications. With β = −1 they are done double-width and reduced twice
+  // instead of three times (lazy reduction): c0 = REDC(a0b0 − a1b1), c1 = REDC((a0+a1)(b0+b1) −
+  // a0b0 − a1b1), every intermediate below p·R.
   friend constexpr Fp2 operator*(const Fp2& a, const Fp2& b) {
+    if constexpr (Tower::kBeta == -1 && Base::kLazyReductionOk) {
+      const auto v0 = Base::MulWide(a.c0.montgomery(), b.c0.montgomery());
+      const auto v1 = Base::MulWide(a.c1.montgomery(), b.c1.montgomery());
+      const auto v2 = Base::MulWide(Base::AddUnreduced(a.c0, a.c1), Base::AddUnreduced(b.c0, b.c1));
+      // v2 ≥ v0 + v1 as integers, so the second subtraction never wraps.
+      return {Base::Redc(Base::SubWide(v0, v1)),
+              Base::Redc(Base::SubWide(Base::SubWide(v2, v0), v1))};
+    }
     const Base v0 = a.c0 * b.c0;
     const Base v1 = a.c1 * b.c1;
     return {v0 + MulByBeta(v1), (a.c0 + a.c1) * (b.c0 + b.c1) - v0 - v1};
@@ -74,6 +84,7 @@ struct Fp2 {
     }
   }
   constexpr Fp2 Double() const { return {c0 + c0, c1 + c1}; }
+  constexpr Fp2 Halve() const { return {c0.Halve(), c1.Halve()}; }
   constexpr Fp2 MulByBase(const Base& s) const { return {c0 * s, c1 * s}; }
   // a·ξ with ξ = kXi0 + u: (kXi0·c0 + β·c1) + (c0 + kXi0·c1)·u.
   constexpr Fp2 MulByXi() const {
