@@ -27,7 +27,11 @@
 
 namespace theta::crypto::internal {
 
-__extension__ typedef unsigned __int128 u128;  // GCC and clang both have it
+__extension__ typedef unsigned __int128 u128;
+
+// Forces inlining of the small field operations (add, sub, neg, halve and their carry chains): GCC
+// otherwise keeps them out of line, and the call overhead then dominates the tower arithmetic.
+#define THETA_CRYPTO_INLINE [[gnu::always_inline]] inline  // GCC and clang both have it
 
 template <size_t N>
 using Limbs = std::array<uint64_t, N>;
@@ -61,7 +65,8 @@ constexpr Limbs<N> HexLimbs(std::string_view hex) {
 // on x86-64 this is the adc intrinsic, so a chain of them compiles to one add/adc sequence (GCC
 // does not see that through unsigned __int128 arithmetic); in constant evaluation it is plain
 // arithmetic.
-constexpr uint64_t AddCarry(uint64_t a, uint64_t b, uint64_t carry_in, uint64_t* out) {
+THETA_CRYPTO_INLINE constexpr uint64_t AddCarry(uint64_t a, uint64_t b, uint64_t carry_in,
+                                                uint64_t* out) {
 #if defined(__x86_64__)
   if (!std::is_constant_evaluated()) {
     unsigned long long r;
@@ -76,7 +81,8 @@ constexpr uint64_t AddCarry(uint64_t a, uint64_t b, uint64_t carry_in, uint64_t*
 }
 
 // *out = a − b − borrow_in, returns the borrow out (0 or 1).
-constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_t borrow_in, uint64_t* out) {
+THETA_CRYPTO_INLINE constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_t borrow_in,
+                                                 uint64_t* out) {
 #if defined(__x86_64__)
   if (!std::is_constant_evaluated()) {
     unsigned long long r;
@@ -108,7 +114,7 @@ constexpr bool GreaterOrEqual(const Limbs<N>& a, const Limbs<N>& b) {
 
 // a − b mod 2^(64N); returns the borrow.
 template <size_t N>
-constexpr uint64_t Sub(Limbs<N>& a, const Limbs<N>& b) {
+THETA_CRYPTO_INLINE constexpr uint64_t Sub(Limbs<N>& a, const Limbs<N>& b) {
   uint64_t borrow = 0;
   for (size_t i = 0; i < N; ++i)
     borrow = SubBorrow(a[i], b[i], borrow, &a[i]);
@@ -282,14 +288,14 @@ class Fp {
     return acc == 0;
   }
 
-  friend constexpr Fp operator+(const Fp& a, const Fp& b) {
+  THETA_CRYPTO_INLINE friend constexpr Fp operator+(const Fp& a, const Fp& b) {
     Raw s{};
     uint64_t carry = 0;  // no carry out: a + b < 2p < 2^(64N)
     for (size_t i = 0; i < kLimbs; ++i)
       carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
     return FromMontgomery(ReduceOnce(s));
   }
-  friend constexpr Fp operator-(const Fp& a, const Fp& b) {
+  THETA_CRYPTO_INLINE friend constexpr Fp operator-(const Fp& a, const Fp& b) {
     Raw d = a.v_;
     const uint64_t mask = ~limbs::Sub(d, b.v_) + 1;  // all ones iff a < b
     uint64_t carry = 0;
@@ -297,7 +303,7 @@ class Fp {
       carry = AddCarry(d[i], kModulus[i] & mask, carry, &d[i]);
     return FromMontgomery(d);
   }
-  constexpr Fp operator-() const {
+  THETA_CRYPTO_INLINE constexpr Fp operator-() const {
     uint64_t nonzero = 0;
     for (uint64_t limb : v_)
       nonzero |= limb;
@@ -316,11 +322,11 @@ class Fp {
   constexpr Fp& operator*=(const Fp& b) { return *this = *this * b; }
 
   constexpr Fp Square() const { return *this * *this; }
-  constexpr Fp Double() const { return *this + *this; }
+  THETA_CRYPTO_INLINE constexpr Fp Double() const { return *this + *this; }
 
   // a/2: a or a + p, whichever is even, shifted right (Montgomery form is linear, so this halves
   // the value too). Branch-free; a + p < 2p has no carry out.
-  constexpr Fp Halve() const {
+  THETA_CRYPTO_INLINE constexpr Fp Halve() const {
     const uint64_t mask = 0 - (v_[0] & 1);
     Raw t{};
     uint64_t carry = 0;
@@ -420,7 +426,7 @@ class Fp {
 
  private:
   // Subtracts p if s ≥ p, branch-free; s < 2p.
-  static constexpr Raw ReduceOnce(const Raw& s) {
+  THETA_CRYPTO_INLINE static constexpr Raw ReduceOnce(const Raw& s) {
     Raw d = s;
     const uint64_t mask = ~limbs::Sub(d, kModulus) + 1;  // all ones iff s < p: keep s
     Raw r{};

@@ -56,9 +56,13 @@ struct Fp2 {
   friend constexpr bool operator==(const Fp2& a, const Fp2& b) {
     return And(a.c0 == b.c0, a.c1 == b.c1);
   }
-  friend constexpr Fp2 operator+(const Fp2& a, const Fp2& b) { return {a.c0 + b.c0, a.c1 + b.c1}; }
-  friend constexpr Fp2 operator-(const Fp2& a, const Fp2& b) { return {a.c0 - b.c0, a.c1 - b.c1}; }
-  constexpr Fp2 operator-() const { return {-c0, -c1}; }
+  THETA_CRYPTO_INLINE friend constexpr Fp2 operator+(const Fp2& a, const Fp2& b) {
+    return {a.c0 + b.c0, a.c1 + b.c1};
+  }
+  THETA_CRYPTO_INLINE friend constexpr Fp2 operator-(const Fp2& a, const Fp2& b) {
+    return {a.c0 - b.c0, a.c1 - b.c1};
+  }
+  THETA_CRYPTO_INLINE constexpr Fp2 operator-() const { return {-c0, -c1}; }
   // Karatsuba: three base multiplications. With β = −1 they are done double-width and reduced twice
   // instead of three times (lazy reduction): c0 = REDC(a0b0 − a1b1), c1 = REDC((a0+a1)(b0+b1) −
   // a0b0 − a1b1), every intermediate below p·R.
@@ -83,15 +87,15 @@ struct Fp2 {
       return {c0.Square() + MulByBeta(c1.Square()), t + t};
     }
   }
-  constexpr Fp2 Double() const { return {c0 + c0, c1 + c1}; }
-  constexpr Fp2 Halve() const { return {c0.Halve(), c1.Halve()}; }
+  THETA_CRYPTO_INLINE constexpr Fp2 Double() const { return {c0 + c0, c1 + c1}; }
+  THETA_CRYPTO_INLINE constexpr Fp2 Halve() const { return {c0.Halve(), c1.Halve()}; }
   constexpr Fp2 MulByBase(const Base& s) const { return {c0 * s, c1 * s}; }
   // a·ξ with ξ = kXi0 + u: (kXi0·c0 + β·c1) + (c0 + kXi0·c1)·u.
   constexpr Fp2 MulByXi() const {
     return {MulBySmall<Tower::kXi0>(c0) + MulByBeta(c1), c0 + MulBySmall<Tower::kXi0>(c1)};
   }
   // The p-power Frobenius of Fp2 is conjugation (u^p = −u since β is not a square).
-  constexpr Fp2 Conjugate() const { return {c0, -c1}; }
+  THETA_CRYPTO_INLINE constexpr Fp2 Conjugate() const { return {c0, -c1}; }
   // (c0 − c1·u) / (c0² − β·c1²); the inverse of zero is zero.
   constexpr Fp2 Inverse() const {
     const Base norm = c0.Square() - MulByBeta(c1.Square());
