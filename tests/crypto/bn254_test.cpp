@@ -74,6 +74,39 @@ TEST_CASE("bn254 group law agrees between add, double and scalar multiplication"
   }
 }
 
+TEST_CASE("bn254 fast G2 subgroup test agrees with multiplication by r", "[bn254]") {
+  std::mt19937_64 rng(0x5c);
+  const Bn254G2 g2 = Bn254G2::From(Bn254G2Generator());
+  for (int i = 0; i < 4; ++i) {
+    const Bn254G2Affine in_g2 = g2.ScalarMulPublic(RandomScalar(rng)).ToAffine();
+    CHECK(Bn254G2InSubgroup(in_g2));
+    CHECK(Bn254G2InSubgroupByOrder(in_g2));
+  }
+  // Points of the twist outside G2: x = 1, 2, ... with a root in Fp2 for x³ + b.
+  int found = 0;
+  for (uint64_t x = 1; found < 6; ++x) {
+    const Bn254Fp2 xx{Bn254Fp::FromUint(x), Bn254Fp::FromUint(x + 7)};
+    const Bn254Fp2 rhs = xx.Square() * xx + Bn254G2Curve::B();
+    const Bn254Fp norm = rhs.c0.Square() + rhs.c1.Square();
+    Bn254Fp root, c;
+    if (!norm.Sqrt(&root)) continue;
+    if (!((rhs.c0 + root).Halve()).Sqrt(&c) && !((rhs.c0 - root).Halve()).Sqrt(&c)) continue;
+    const Bn254G2Affine q = Bn254G2Affine::Of(xx, {c, rhs.c1 * c.Double().Inverse()});
+    REQUIRE(q.IsOnCurve());
+    ++found;
+    CAPTURE(x);
+    CHECK(Bn254G2InSubgroup(q) == Bn254G2InSubgroupByOrder(q));
+    CHECK_FALSE(Bn254G2InSubgroup(q));
+    // Clearing the cofactor (2p − r) lands in G2, and both tests then accept.
+    Limbs<4> cofactor = Bn254FpParams::kModulus;
+    cofactor = limbs::DoubleMod(cofactor, Limbs<4>{~0ULL, ~0ULL, ~0ULL, ~0ULL});  // 2p < 2^255
+    limbs::Sub(cofactor, Bn254FrParams::kModulus);
+    const Bn254G2Affine cleared = Bn254G2::From(q).ScalarMulPublic(cofactor).ToAffine();
+    CHECK(Bn254G2InSubgroup(cleared));
+    CHECK(Bn254G2InSubgroupByOrder(cleared));
+  }
+}
+
 TEST_CASE("bn254 twist frobenius maps G2 to itself as multiplication by p", "[bn254]") {
   const Bn254G2Affine q = Bn254G2Generator();
   const Bn254G2Affine q1 = Bn254TwistFrobenius<1>(q);
@@ -248,6 +281,7 @@ TEST_CASE("bn254 pairing check rejects bad lengths, bad coordinates and G2 point
     break;
   }
   REQUIRE_FALSE(Bn254G2InSubgroup(q));
+  REQUIRE_FALSE(Bn254G2InSubgroupByOrder(q));
   std::array<uint8_t, 128> enc{};
   q.x.c1.ToBytes(std::span<uint8_t, 32>(enc.data(), 32));
   q.x.c0.ToBytes(std::span<uint8_t, 32>(enc.data() + 32, 32));
