@@ -11,6 +11,10 @@
 // exponents shape the control flow. The multiplication needs one spare bit in the top limb
 // (p < 2^(64N−1) − 2^(64N−64)), which BN254 and BLS12-381 both leave.
 //
+// Speed: the multiplication is CIOS on unsigned __int128 products; add/sub use the add-with-carry
+// intrinsics at run time (plain arithmetic in constant evaluation); the extension fields can reduce
+// lazily through MulWide/Redc when 4p < R. No assembly.
+//
 // Values are plain data: thread-safe to read, never allocate.
 #pragma once
 

@@ -7,7 +7,8 @@
 // and y = y_im·i + y_re encoded as (x_im, x_re, y_im, y_re) — the imaginary part first — with all
 // zeros the point at infinity. Scalars are any 256-bit big-endian number.
 //
-// Every function is a pure function of its input: thread-safe, no allocation beyond the result. An
+// Every function is a pure function of its input and thread-safe. Bn254Add and Bn254Mul allocate
+// nothing (except an error's message); Bn254PairingCheck allocates the array of decoded pairs. An
 // invalid input yields InvalidArgument naming the point and the broken rule; the EVM maps any error
 // to a failed call that consumes all gas. Inputs are treated as public (not constant time).
 #pragma once
