@@ -129,22 +129,58 @@ struct JacobianPoint {
     return a.x * z2z2 == b.x * z1z1 && a.y * z2z2 * b.z == b.y * z1z1 * a.z;
   }
 
-  // k·P for a public scalar k (little-endian limbs), with a fixed 4-bit window: 15 precomputed
-  // multiples, then per nibble four doublings and at most one addition.
+  // k·P for a public scalar k (little-endian limbs) by width-5 wNAF: the odd multiples P, 3P, …,
+  // 15P are precomputed, and after each doubling at most one signed digit is added (one addition
+  // per six bits on average, against one per four for a plain 4-bit window).
   template <size_t M>
   constexpr JacobianPoint ScalarMulPublic(const Limbs<M>& k) const {
-    std::array<JacobianPoint, 16> table;
-    table[0] = Infinity();
-    table[1] = *this;
-    for (size_t i = 2; i < 16; ++i)
-      table[i] = table[i - 1] + *this;
+    constexpr int kWidth = 5;
+    std::array<int8_t, 64 * M + 1> digits{};
+    const size_t size = WNaf<kWidth>(k, digits);
+    std::array<JacobianPoint, 1 << (kWidth - 2)> odd;  // odd[i] = (2i + 1)·P
+    odd[0] = *this;
+    const JacobianPoint twice = Double();
+    for (size_t i = 1; i < odd.size(); ++i)
+      odd[i] = odd[i - 1] + twice;
     JacobianPoint acc = Infinity();
-    for (size_t nibble = 16 * M; nibble-- > 0;) {
-      if (!acc.IsInfinity()) acc = acc.Double().Double().Double().Double();
-      const uint64_t digit = (k[nibble / 16] >> (4 * (nibble % 16))) & 0xf;
-      if (digit != 0) acc = acc + table[digit];
+    for (size_t i = size; i-- > 0;) {
+      acc = acc.Double();
+      const int d = digits[i];
+      if (d > 0) acc = acc + odd[static_cast<size_t>(d >> 1)];
+      if (d < 0) acc = acc + -odd[static_cast<size_t>((-d) >> 1)];
     }
     return acc;
+  }
+
+ private:
+  // The width-w non-adjacent form of k, least significant digit first: every non-zero digit is odd
+  // and in (−2^(w−1), 2^(w−1)), followed by at least w − 1 zeros. Returns the number of digits.
+  template <int w, size_t M>
+  static constexpr size_t WNaf(const Limbs<M>& k, std::array<int8_t, 64 * M + 1>& digits) {
+    Limbs<M + 1> n{};  // one spare limb: adding back a negative digit may carry past the top
+    for (size_t i = 0; i < M; ++i)
+      n[i] = k[i];
+    size_t size = 0;
+    auto is_zero = [&n] {
+      uint64_t acc = 0;
+      for (uint64_t limb : n)
+        acc |= limb;
+      return acc == 0;
+    };
+    while (!is_zero()) {
+      int digit = 0;
+      if (n[0] & 1) {
+        digit = static_cast<int>(n[0] & ((1u << w) - 1));
+        if (digit >= (1 << (w - 1))) digit -= 1 << w;
+        n = digit > 0 ? limbs::SubSmall(n, static_cast<uint64_t>(digit))
+                      : limbs::AddSmall(n, static_cast<uint64_t>(-digit));
+      }
+      digits[size++] = static_cast<int8_t>(digit);
+      for (size_t i = 0; i + 1 < n.size(); ++i)
+        n[i] = (n[i] >> 1) | (n[i + 1] << 63);
+      n[M] >>= 1;
+    }
+    return size;
   }
 };
 
