@@ -35,6 +35,29 @@ void BM_Bn254FpInverse(benchmark::State& state) {
 }
 BENCHMARK(BM_Bn254FpInverse);
 
+void BM_Bn254FpInverseVartime(benchmark::State& state) {
+  Bn254Fp a = Bn254Fp::FromUint(0x1234567890abcdefULL);
+  for (auto _ : state) {
+    a = a.InverseVartime();
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_Bn254FpInverseVartime);
+
+// The ECADD precompile end to end: decoding with curve checks, one addition, affine output.
+void BM_Bn254AddPrecompile(benchmark::State& state) {
+  const auto input = ParseHexDigits(
+                         "18b18acfb4c2c30276db5411368e7185b311dd124691610c5d3b74034e093dc9063c909c4"
+                         "720840cb5134cb9f59fa7"
+                         "49755796819658d32efc0d288198f3726607c2b7f58a84bd6145f00c9c2bc0bb1a187f20f"
+                         "f2c92963a88019e7c6a01"
+                         "4eed06614e20c147e940f2d70da3f74c9a17df361706a4485c742bd6788478fa17d7")
+                         .value();
+  for (auto _ : state)
+    benchmark::DoNotOptimize(Bn254Add(input));
+}
+BENCHMARK(BM_Bn254AddPrecompile);
+
 void BM_Bn254Fp12Mul(benchmark::State& state) {
   const std::array<Bn254PairInput, 1> pair{{{Bn254G1Generator(), Bn254G2Generator()}}};
   Bn254Fp12 a = Bn254MillerLoop(pair);

@@ -116,6 +116,7 @@ void RunDifferential(uint64_t seed, int cases, int inverse_every) {
     if (i % inverse_every == 0 && !a.IsZero()) {
       REQUIRE(mpz_invert(want.get(), a_z.get(), p.get()) != 0);
       REQUIRE(SameAs(a.Inverse(), want));
+      REQUIRE(SameAs(a.InverseVartime(), want));
       if constexpr (F::kModulus[0] % 4 == 3) {
         F root;
         const bool is_square = a.Sqrt(&root);
@@ -136,6 +137,25 @@ TEST_CASE("bls12-381 fp agrees with GMP on 100000 random cases", "[fp]") {
 
 TEST_CASE("bn254 fr agrees with GMP on random cases", "[fp]") {
   RunDifferential<Bn254Fr>(0x5eed0003, 10000, 100);
+}
+
+TEST_CASE("fp variable-time inverse agrees with GMP on many values", "[fp]") {
+  std::mt19937_64 rng(0x1417);
+  Mpz p, a_z, want;
+  ToMpz(Bn254Fp::kModulus, p);
+  for (int i = 0; i < 20000; ++i) {
+    CAPTURE(i);
+    Bn254Fp::Raw raw{};
+    const Bn254Fp a = CaseElement<Bn254Fp>(rng, i < 4 ? i : 99, &raw);
+    ToMpz(raw, a_z);
+    if (a.IsZero()) {
+      REQUIRE(a.InverseVartime().IsZero());
+      continue;
+    }
+    REQUIRE(mpz_invert(want.get(), a_z.get(), p.get()) != 0);
+    REQUIRE(SameAs(a.InverseVartime(), want));
+  }
+  CHECK(Bls12381Fp::FromUint(3).InverseVartime() * Bls12381Fp::FromUint(3) == Bls12381Fp::One());
 }
 
 TEST_CASE("fp decodes big-endian bytes and rejects values not below p", "[fp]") {

@@ -47,10 +47,10 @@ struct JacobianPoint {
   }
   constexpr bool IsInfinity() const { return z.IsZero(); }
 
-  // One inversion; the point at infinity maps to Affine::Infinity().
+  // One (variable-time) inversion; the point at infinity maps to Affine::Infinity().
   constexpr Affine ToAffine() const {
     if (IsInfinity()) return Affine::Infinity();
-    const F zinv = z.Inverse();
+    const F zinv = z.InverseVartime();
     const F zinv2 = zinv.Square();
     return Affine::Of(x * zinv2, y * zinv2 * zinv);
   }

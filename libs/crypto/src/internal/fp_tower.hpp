@@ -102,6 +102,11 @@ struct Fp2 {
     const Base inv = norm.Inverse();
     return {c0 * inv, -(c1 * inv)};
   }
+  // As Inverse, through Base::InverseVartime: for public data only.
+  constexpr Fp2 InverseVartime() const {
+    const Base inv = (c0.Square() - MulByBeta(c1.Square())).InverseVartime();
+    return {c0 * inv, -(c1 * inv)};
+  }
   constexpr Fp2& operator+=(const Fp2& b) { return *this = *this + b; }
   constexpr Fp2& operator-=(const Fp2& b) { return *this = *this - b; }
   constexpr Fp2& operator*=(const Fp2& b) { return *this = *this * b; }
