@@ -9,6 +9,7 @@
 // Variable time: inputs of the EVM precompile are public.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -104,16 +105,14 @@ struct Bn254PairInput {
   Bn254G2Affine q;
 };
 
-// The product of the Miller loops f_{6u+2,Q}(P)·l_{T,π(Q)}(P)·l_{T',−π²(Q)}(P) over all pairs,
-// sharing the squarings of f. Pairs with P or Q at infinity contribute 1.
-inline Bn254Fp12 Bn254MillerLoop(std::span<const Bn254PairInput> pairs) {
-  constexpr size_t kMaxPairs = 16;
+// Pairs per shared loop: the running points T live on the stack.
+inline constexpr size_t kBn254MillerBatch = 16;
+
+// The Miller loop of at most kBn254MillerBatch pairs, sharing the squarings of f.
+inline Bn254Fp12 Bn254MillerLoopBatch(std::span<const Bn254PairInput> pairs) {
+  constexpr size_t kMaxPairs = kBn254MillerBatch;
   std::array<Bn254G2Homogeneous, kMaxPairs> t;
   Bn254Fp12 f = Bn254Fp12::One();
-  // Larger inputs are handled in chunks of kMaxPairs (a product of products).
-  if (pairs.size() > kMaxPairs) {
-    return Bn254MillerLoop(pairs.first(kMaxPairs)) * Bn254MillerLoop(pairs.subspan(kMaxPairs));
-  }
   std::array<size_t, kMaxPairs> active{};
   size_t n = 0;
   for (size_t i = 0; i < pairs.size(); ++i) {
@@ -139,6 +138,18 @@ inline Bn254Fp12 Bn254MillerLoop(std::span<const Bn254PairInput> pairs) {
     const Bn254G2Affine q2 = -Bn254TwistFrobenius<2>(in.q);
     f = MulByLine(f, AdditionStep(t[j], q1, in.p));
     f = MulByLine(f, AdditionStep(t[j], q2, in.p));
+  }
+  return f;
+}
+
+// The product of the Miller loops f_{6u+2,Q}(P)·l_{T,π(Q)}(P)·l_{T',−π²(Q)}(P) over all pairs, in
+// batches of kBn254MillerBatch. Pairs with P or Q at infinity contribute 1.
+inline Bn254Fp12 Bn254MillerLoop(std::span<const Bn254PairInput> pairs) {
+  Bn254Fp12 f = Bn254Fp12::One();
+  for (size_t i = 0; i < pairs.size(); i += kBn254MillerBatch) {
+    const Bn254Fp12 batch =
+        Bn254MillerLoopBatch(pairs.subspan(i, std::min(kBn254MillerBatch, pairs.size() - i)));
+    f = i == 0 ? batch : f * batch;
   }
   return f;
 }
