@@ -83,10 +83,44 @@ TEST_CASE("ecrecover returns nothing for a v other than 27 or 28", "[evm]") {
   CHECK(r.output.empty());
 }
 
-TEST_CASE("bn254 precompiles report themselves unavailable in this build", "[evm]") {
-  const ExecutionResult r = RunPrecompile(Precompile(6), Revision::kCancun, {}, 1000);
-  CHECK(r.status == StatusCode::kNotAvailable);
-  CHECK(RunPrecompile(Precompile(6), Revision::kCancun, {}, 100).status == StatusCode::kOutOfGas);
+TEST_CASE("bn254 precompiles run on theta-crypto with EIP-1108 prices", "[evm]") {
+  // ECMUL of the generator (1, 2) by 2 gives 2G (EIP-196 encoding: x ‖ y, 32 bytes each).
+  Bytes mul_input(96, 0);
+  mul_input[31] = 1;
+  mul_input[63] = 2;
+  mul_input[95] = 2;
+  const ExecutionResult mul = RunPrecompile(Precompile(7), Revision::kCancun, mul_input, 7000);
+  REQUIRE(mul.status == StatusCode::kSuccess);
+  CHECK(mul.gas_left == 1000);
+  CHECK(ToHex(mul.output) ==
+        "0x030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3"
+        "15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4");
+
+  // ECADD of G and G agrees with ECMUL by 2; an empty input is infinity plus infinity.
+  Bytes add_input(128, 0);
+  add_input[31] = 1;
+  add_input[63] = 2;
+  add_input[95] = 1;
+  add_input[127] = 2;
+  const ExecutionResult add = RunPrecompile(Precompile(6), Revision::kCancun, add_input, 150);
+  REQUIRE(add.status == StatusCode::kSuccess);
+  CHECK(add.output == mul.output);
+  CHECK(add.gas_left == 0);
+  CHECK(RunPrecompile(Precompile(6), Revision::kCancun, {}, 150).output == Bytes(64, 0));
+
+  // ECPAIRING of nothing holds: 45,000 base gas and a 32-byte 1.
+  const ExecutionResult pairing = RunPrecompile(Precompile(8), Revision::kCancun, {}, 45000);
+  REQUIRE(pairing.status == StatusCode::kSuccess);
+  CHECK(pairing.output.size() == 32);
+  CHECK(pairing.output[31] == 1);
+
+  // A point off the curve fails the call and consumes all gas; too little gas is out of gas.
+  Bytes off_curve = add_input;
+  off_curve[63] = 3;
+  const ExecutionResult bad = RunPrecompile(Precompile(6), Revision::kCancun, off_curve, 1000);
+  CHECK(bad.status != StatusCode::kSuccess);
+  CHECK(bad.gas_left == 0);
+  CHECK(RunPrecompile(Precompile(6), Revision::kCancun, {}, 149).status == StatusCode::kOutOfGas);
 }
 
 }  // namespace

@@ -1,23 +1,30 @@
-// BN254 precompiles: placeholders until theta-crypto provides the curve arithmetic.
+// BN254 precompiles (0x06..0x08) on theta-crypto's curve arithmetic. theta-crypto validates the
+// input (coordinates below p, points on the curve, G2 in its subgroup, pairing length) and reports
+// a violation as InvalidArgument, which the caller turns into a failed call consuming all gas.
 #include "internal/bn254.hpp"
+
+#include "theta/crypto/bn254.hpp"
 
 namespace theta::evm::internal {
 
-namespace {
-absl::Status NotYet(const char* name) {
-  return absl::UnimplementedError(std::string("evm: precompile ") + name +
-                                  " needs BN254 arithmetic from theta-crypto, not in this build");
+absl::StatusOr<Bytes> Bn254Add(ByteView input) {
+  auto sum = crypto::Bn254Add(input);
+  if (!sum.ok()) return sum.status();
+  return Bytes(sum->begin(), sum->end());
 }
-}  // namespace
 
-absl::StatusOr<Bytes> Bn254Add(ByteView) {
-  return NotYet("0x06 (bn254 add)");
+absl::StatusOr<Bytes> Bn254Mul(ByteView input) {
+  auto product = crypto::Bn254Mul(input);
+  if (!product.ok()) return product.status();
+  return Bytes(product->begin(), product->end());
 }
-absl::StatusOr<Bytes> Bn254Mul(ByteView) {
-  return NotYet("0x07 (bn254 mul)");
-}
-absl::StatusOr<Bytes> Bn254Pairing(ByteView) {
-  return NotYet("0x08 (bn254 pairing)");
+
+absl::StatusOr<Bytes> Bn254Pairing(ByteView input) {
+  auto holds = crypto::Bn254PairingCheck(input);
+  if (!holds.ok()) return holds.status();
+  Bytes word(32, 0);  // a 32-byte big-endian 1 or 0
+  word[31] = *holds ? 1 : 0;
+  return word;
 }
 
 }  // namespace theta::evm::internal

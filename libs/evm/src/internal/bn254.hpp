@@ -1,9 +1,7 @@
-// The BN254 operations behind precompiles 0x06..0x08 (EIP-196, EIP-197). Private to theta-evm.
+// The BN254 operations behind precompiles 0x06..0x08 (EIP-196, EIP-197), on theta-crypto.
 //
 // Each takes the precompile's raw input and returns its raw output, or InvalidArgument for input
-// the precompile must reject (a failure that consumes all gas), or Unimplemented while this build
-// has no BN254 arithmetic. Plugging in theta-crypto means replacing the three bodies in
-// precompiles_bn254.cpp; nothing else changes.
+// the precompile must reject (a failure that consumes all gas). Private to theta-evm.
 #pragma once
 
 #include "absl/status/statusor.h"

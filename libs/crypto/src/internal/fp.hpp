@@ -1,0 +1,512 @@
+// A prime field Fp in Montgomery form over N 64-bit limbs, generic over the modulus.
+//
+// `Fp<Params>` holds a·R mod p (R = 2^(64N)), always fully reduced (< p), so equality is limb
+// equality. `Params` supplies only `kLimbs` and `kModulus` (little-endian limbs); every derived
+// constant (−p⁻¹ mod 2^64, R mod p, R² mod p, the exponents of inversion and square root) is
+// computed at compile time from the modulus, so there is one hex constant per field to check
+// against its spec.
+//
+// Constant time: add, sub, neg, mul, square, equality and the fixed-exponent powers (Inverse, Sqrt)
+// have no branch or memory access that depends on the values; only the limb count and the public
+// exponents shape the control flow. The multiplication needs one spare bit in the top limb
+// (p < 2^(64N−1) − 2^(64N−64)), which BN254 and BLS12-381 both leave.
+//
+// Speed: the multiplication is CIOS on unsigned __int128 products; add/sub use the add-with-carry
+// intrinsics at run time (plain arithmetic in constant evaluation); the extension fields can reduce
+// lazily through MulWide/Redc when 4p < R. No assembly.
+//
+// Values are plain data: thread-safe to read, never allocate.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+namespace theta::crypto::internal {
+
+__extension__ typedef unsigned __int128 u128;
+
+// Forces inlining of the small field operations (add, sub, neg, halve and their carry chains): GCC
+// otherwise keeps them out of line, and the call overhead then dominates the tower arithmetic.
+#define THETA_CRYPTO_INLINE [[gnu::always_inline]] inline  // GCC and clang both have it
+
+template <size_t N>
+using Limbs = std::array<uint64_t, N>;
+
+// Parses big-endian hex digits (no prefix) into little-endian limbs at compile time; a digit that
+// is not hex or a number too long for N limbs makes the constant expression ill-formed.
+template <size_t N>
+constexpr Limbs<N> HexLimbs(std::string_view hex) {
+  Limbs<N> out{};
+  size_t bit = 0;
+  for (size_t i = hex.size(); i-- > 0;) {
+    const char c = hex[i];
+    uint64_t digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<uint64_t>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      digit = static_cast<uint64_t>(c - 'A' + 10);
+    } else {
+      throw "HexLimbs: not a hex digit";
+    }
+    if (bit / 64 >= N) throw "HexLimbs: number too long";
+    out[bit / 64] |= digit << (bit % 64);
+    bit += 4;
+  }
+  return out;
+}
+
+// One step of a carry chain: *out = a + b + carry_in, returns the carry out (0 or 1). At run time
+// on x86-64 this is the adc intrinsic, so a chain of them compiles to one add/adc sequence (GCC
+// does not see that through unsigned __int128 arithmetic); in constant evaluation it is plain
+// arithmetic.
+THETA_CRYPTO_INLINE constexpr uint64_t AddCarry(uint64_t a, uint64_t b, uint64_t carry_in,
+                                                uint64_t* out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    const uint64_t c = _addcarry_u64(static_cast<unsigned char>(carry_in), a, b, &r);
+    *out = r;
+    return c;
+  }
+#endif
+  const u128 t = static_cast<u128>(a) + b + carry_in;
+  *out = static_cast<uint64_t>(t);
+  return static_cast<uint64_t>(t >> 64);
+}
+
+// *out = a − b − borrow_in, returns the borrow out (0 or 1).
+THETA_CRYPTO_INLINE constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_t borrow_in,
+                                                 uint64_t* out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r;
+    const uint64_t c = _subborrow_u64(static_cast<unsigned char>(borrow_in), a, b, &r);
+    *out = r;
+    return c;
+  }
+#endif
+  const u128 t = static_cast<u128>(a) - b - borrow_in;
+  *out = static_cast<uint64_t>(t);
+  return static_cast<uint64_t>(t >> 64) & 1;
+}
+
+// a && b without a branch (both are already computed; && might compile to a jump).
+constexpr bool And(bool a, bool b) {
+  return (static_cast<unsigned>(a) & static_cast<unsigned>(b)) != 0;
+}
+
+// Limb helpers over plain numbers, used for the compile-time constants and exponents.
+namespace limbs {
+
+template <size_t N>
+constexpr bool GreaterOrEqual(const Limbs<N>& a, const Limbs<N>& b) {
+  for (size_t i = N; i-- > 0;) {
+    if (a[i] != b[i]) return a[i] > b[i];
+  }
+  return true;
+}
+
+// a − b mod 2^(64N); returns the borrow.
+template <size_t N>
+THETA_CRYPTO_INLINE constexpr uint64_t Sub(Limbs<N>& a, const Limbs<N>& b) {
+  uint64_t borrow = 0;
+  for (size_t i = 0; i < N; ++i)
+    borrow = SubBorrow(a[i], b[i], borrow, &a[i]);
+  return borrow;
+}
+
+template <size_t N>
+constexpr Limbs<N> AddSmall(Limbs<N> a, uint64_t small) {
+  for (size_t i = 0; i < N && small != 0; ++i) {
+    a[i] += small;
+    small = a[i] < small ? 1 : 0;
+  }
+  return a;
+}
+
+template <size_t N>
+constexpr Limbs<N> SubSmall(Limbs<N> a, uint64_t small) {
+  for (size_t i = 0; i < N && small != 0; ++i) {
+    const uint64_t before = a[i];
+    a[i] -= small;
+    small = before < small ? 1 : 0;
+  }
+  return a;
+}
+
+// a / d for a small divisor d; the remainder is dropped.
+template <size_t N>
+constexpr Limbs<N> DivSmall(const Limbs<N>& a, uint64_t d) {
+  Limbs<N> q{};
+  u128 rem = 0;
+  for (size_t i = N; i-- > 0;) {
+    const u128 cur = (rem << 64) | a[i];
+    q[i] = static_cast<uint64_t>(cur / d);
+    rem = cur % d;
+  }
+  return q;
+}
+
+template <size_t N>
+constexpr uint64_t ModSmall(const Limbs<N>& a, uint64_t d) {
+  u128 rem = 0;
+  for (size_t i = N; i-- > 0;)
+    rem = ((rem << 64) | a[i]) % d;
+  return static_cast<uint64_t>(rem);
+}
+
+// 2a mod m for a < m < 2^(64N).
+template <size_t N>
+constexpr Limbs<N> DoubleMod(const Limbs<N>& a, const Limbs<N>& m) {
+  Limbs<N> r{};
+  const uint64_t top = a[N - 1] >> 63;
+  for (size_t i = N; i-- > 0;)
+    r[i] = (a[i] << 1) | (i > 0 ? a[i - 1] >> 63 : 0);
+  if (top != 0 || GreaterOrEqual(r, m)) Sub(r, m);
+  return r;
+}
+
+template <size_t N>
+constexpr size_t BitLength(const Limbs<N>& a) {
+  for (size_t i = N; i-- > 0;) {
+    if (a[i] != 0) return 64 * i + 64 - static_cast<size_t>(__builtin_clzll(a[i]));
+  }
+  return 0;
+}
+
+template <size_t N>
+constexpr bool Bit(const Limbs<N>& a, size_t i) {
+  return ((a[i / 64] >> (i % 64)) & 1) != 0;
+}
+
+}  // namespace limbs
+
+// base^e for any field type with Square() and operator*, by left-to-right square-and-multiply over
+// a public exponent (the branches depend on e only).
+template <class F, size_t M>
+constexpr F PowPublic(const F& base, const Limbs<M>& e) {
+  F result = F::One();
+  for (size_t i = limbs::BitLength(e); i-- > 0;) {
+    result = result.Square();
+    if (limbs::Bit(e, i)) result = result * base;
+  }
+  return result;
+}
+
+template <class Params>
+class Fp {
+ public:
+  static constexpr size_t kLimbs = Params::kLimbs;
+  static constexpr size_t kBytes = 8 * kLimbs;
+  using Raw = Limbs<kLimbs>;
+  static constexpr Raw kModulus = Params::kModulus;
+
+  static_assert(kModulus[0] % 2 == 1, "the modulus must be odd");
+  static_assert(kModulus[kLimbs - 1] < (~uint64_t{0} >> 1) - 1,
+                "the no-carry Montgomery multiplication needs a spare top bit");
+
+ private:
+  // −p⁻¹ mod 2^64 by Newton's iteration (each step doubles the correct low bits).
+  static constexpr uint64_t ComputeInv() {
+    uint64_t inv = 1;
+    for (int i = 0; i < 7; ++i)
+      inv *= 2 - kModulus[0] * inv;
+    return ~inv + 1;
+  }
+  // 2^(64N·power) mod p by repeated doubling.
+  static constexpr Raw ComputeRPower(int power) {
+    Raw r{};
+    r[0] = 1;
+    for (size_t i = 0; i < 64 * kLimbs * static_cast<size_t>(power); ++i) {
+      r = limbs::DoubleMod(r, kModulus);
+    }
+    return r;
+  }
+
+ public:
+  static constexpr uint64_t kInv = ComputeInv();
+  static constexpr Raw kR = ComputeRPower(1);
+  static constexpr Raw kR2 = ComputeRPower(2);
+  static constexpr Raw kR3 = ComputeRPower(3);
+
+  constexpr Fp() = default;  // zero
+
+  static constexpr Fp Zero() { return Fp(); }
+  static constexpr Fp One() { return FromMontgomery(kR); }
+  static constexpr Fp FromMontgomery(const Raw& m) {
+    Fp f;
+    f.v_ = m;
+    return f;
+  }
+  // The field element of a number below p (callers guarantee the range).
+  static constexpr Fp FromCanonical(const Raw& a) { return FromMontgomery(MontMul(a, kR2)); }
+  static constexpr Fp FromUint(uint64_t a) {
+    Raw r{};
+    r[0] = a;
+    return FromCanonical(r);
+  }
+  // Parses a big-endian number of exactly kBytes bytes; false (and *out untouched) if it is ≥ p.
+  static constexpr bool FromBytes(std::span<const uint8_t, kBytes> bytes, Fp* out) {
+    Raw a{};
+    for (size_t i = 0; i < kBytes; ++i) {
+      a[kLimbs - 1 - i / 8] |= static_cast<uint64_t>(bytes[i]) << (8 * (7 - i % 8));
+    }
+    Raw t = a;
+    if (limbs::Sub(t, kModulus) == 0) return false;  // a − p did not borrow: a ≥ p
+    *out = FromCanonical(a);
+    return true;
+  }
+
+  constexpr Raw ToCanonical() const {
+    Raw one{};
+    one[0] = 1;
+    return MontMul(v_, one);
+  }
+  constexpr void ToBytes(std::span<uint8_t, kBytes> out) const {
+    const Raw a = ToCanonical();
+    for (size_t i = 0; i < kBytes; ++i) {
+      out[i] = static_cast<uint8_t>(a[kLimbs - 1 - i / 8] >> (8 * (7 - i % 8)));
+    }
+  }
+  constexpr const Raw& montgomery() const { return v_; }
+
+  constexpr bool IsZero() const {
+    uint64_t acc = 0;
+    for (uint64_t limb : v_)
+      acc |= limb;
+    return acc == 0;
+  }
+  friend constexpr bool operator==(const Fp& a, const Fp& b) {
+    uint64_t acc = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      acc |= a.v_[i] ^ b.v_[i];
+    return acc == 0;
+  }
+
+  THETA_CRYPTO_INLINE friend constexpr Fp operator+(const Fp& a, const Fp& b) {
+    Raw s{};
+    uint64_t carry = 0;  // no carry out: a + b < 2p < 2^(64N)
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
+    return FromMontgomery(ReduceOnce(s));
+  }
+  THETA_CRYPTO_INLINE friend constexpr Fp operator-(const Fp& a, const Fp& b) {
+    Raw d = a.v_;
+    const uint64_t mask = ~limbs::Sub(d, b.v_) + 1;  // all ones iff a < b
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(d[i], kModulus[i] & mask, carry, &d[i]);
+    return FromMontgomery(d);
+  }
+  THETA_CRYPTO_INLINE constexpr Fp operator-() const {
+    uint64_t nonzero = 0;
+    for (uint64_t limb : v_)
+      nonzero |= limb;
+    const uint64_t mask = 0 - ((nonzero | (0 - nonzero)) >> 63);  // 0 iff a == 0, else all ones
+    Raw d = kModulus;
+    limbs::Sub(d, v_);
+    for (uint64_t& limb : d)
+      limb &= mask;
+    return FromMontgomery(d);
+  }
+  friend constexpr Fp operator*(const Fp& a, const Fp& b) {
+    return FromMontgomery(MontMul(a.v_, b.v_));
+  }
+  constexpr Fp& operator+=(const Fp& b) { return *this = *this + b; }
+  constexpr Fp& operator-=(const Fp& b) { return *this = *this - b; }
+  constexpr Fp& operator*=(const Fp& b) { return *this = *this * b; }
+
+  constexpr Fp Square() const { return *this * *this; }
+  THETA_CRYPTO_INLINE constexpr Fp Double() const { return *this + *this; }
+
+  // a/2: a or a + p, whichever is even, shifted right (Montgomery form is linear, so this halves
+  // the value too). Branch-free; a + p < 2p has no carry out.
+  THETA_CRYPTO_INLINE constexpr Fp Halve() const {
+    const uint64_t mask = 0 - (v_[0] & 1);
+    Raw t{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(v_[i], kModulus[i] & mask, carry, &t[i]);
+    for (size_t i = 0; i + 1 < kLimbs; ++i)
+      t[i] = (t[i] >> 1) | (t[i + 1] << 63);
+    t[kLimbs - 1] >>= 1;
+    return FromMontgomery(t);
+  }
+
+  // 1/2 = (p + 1)/2, without an inversion (cheap enough for constant evaluation).
+  static constexpr Fp Half() {
+    return FromCanonical(limbs::DivSmall(limbs::AddSmall(kModulus, 1), 2));
+  }
+
+  // a⁻¹ by Fermat's little theorem (a^(p−2)); the inverse of zero is zero.
+  constexpr Fp Inverse() const { return PowPublic(*this, kInverseExponent); }
+
+  // a⁻¹ by the binary extended Euclidean algorithm: several times faster than Inverse but its
+  // running time depends on the value, so only for public data (affine conversion of EVM points).
+  // The inverse of zero is zero.
+  constexpr Fp InverseVartime() const {
+    if (IsZero()) return Zero();
+    // Invert the Montgomery representative m = aR as a plain number, then m⁻¹·R³·R⁻¹ = a⁻¹·R.
+    // x1 and x2 are plain residues too; Fp's add, sub and halve do not care about the R factor.
+    Raw u = v_, v = kModulus;
+    Raw one{};
+    one[0] = 1;
+    Fp x1 = FromMontgomery(one), x2 = Zero();
+    auto is_one = [](const Raw& n) {
+      uint64_t high = 0;
+      for (size_t i = 1; i < kLimbs; ++i)
+        high |= n[i];
+      return high == 0 && n[0] == 1;
+    };
+    auto halve = [](Raw& n) {
+      for (size_t i = 0; i + 1 < kLimbs; ++i)
+        n[i] = (n[i] >> 1) | (n[i + 1] << 63);
+      n[kLimbs - 1] >>= 1;
+    };
+    while (!is_one(u) && !is_one(v)) {
+      while ((u[0] & 1) == 0) {
+        halve(u);
+        x1 = x1.Halve();
+      }
+      while ((v[0] & 1) == 0) {
+        halve(v);
+        x2 = x2.Halve();
+      }
+      if (limbs::GreaterOrEqual(u, v)) {
+        limbs::Sub(u, v);
+        x1 = x1 - x2;
+      } else {
+        limbs::Sub(v, u);
+        x2 = x2 - x1;
+      }
+    }
+    const Fp& inverse = is_one(u) ? x1 : x2;  // m⁻¹ mod p, as a plain residue
+    return FromMontgomery(MontMul(inverse.v_, kR3));
+  }
+
+  // A square root for p ≡ 3 (mod 4): a^((p+1)/4). Returns false if a is not a square (then *out
+  // holds a meaningless value).
+  constexpr bool Sqrt(Fp* out) const requires(kModulus[0] % 4 == 3) {
+    *out = PowPublic(*this, kSqrtExponent);
+    return out->Square() == *this;
+  }
+
+  // Returns a if mask is all zeros, b if it is all ones (no branch on the values).
+  static constexpr Fp Select(uint64_t mask, const Fp& a, const Fp& b) {
+    Fp r;
+    for (size_t i = 0; i < kLimbs; ++i)
+      r.v_[i] = a.v_[i] ^ ((a.v_[i] ^ b.v_[i]) & mask);
+    return r;
+  }
+
+  // Unreduced building blocks for lazy reduction in the extension fields (Fp2 multiplication): a
+  // double-width product, its Montgomery reduction, and sums that skip the final subtraction. They
+  // need 4p < R so that sums of two elements times sums of two elements stay below p·R.
+  static constexpr bool kLazyReductionOk = kModulus[kLimbs - 1] < (uint64_t{1} << 62);
+  using Wide = Limbs<2 * kLimbs>;
+
+  // a + b < 2p as plain limbs (no reduction).
+  static constexpr Raw AddUnreduced(const Fp& a, const Fp& b) {
+    Raw s{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
+    return s;
+  }
+  // The full 2N-limb product (schoolbook).
+  static constexpr Wide MulWide(const Raw& a, const Raw& b) {
+    Wide t{};
+    for (size_t i = 0; i < kLimbs; ++i) {
+      uint64_t carry = 0;
+      for (size_t j = 0; j < kLimbs; ++j) {
+        const u128 x = static_cast<u128>(a[i]) * b[j] + t[i + j] + carry;
+        t[i + j] = static_cast<uint64_t>(x);
+        carry = static_cast<uint64_t>(x >> 64);
+      }
+      t[i + kLimbs] = carry;
+    }
+    return t;
+  }
+  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC).
+  static constexpr Fp Redc(Wide t) {
+    uint64_t carry_hi = 0;  // carry into t[i + N + 1]
+    for (size_t i = 0; i < kLimbs; ++i) {
+      const uint64_t m = t[i] * kInv;
+      uint64_t carry = 0;
+      for (size_t j = 0; j < kLimbs; ++j) {
+        const u128 x = static_cast<u128>(m) * kModulus[j] + t[i + j] + carry;
+        t[i + j] = static_cast<uint64_t>(x);
+        carry = static_cast<uint64_t>(x >> 64);
+      }
+      carry_hi = AddCarry(t[i + kLimbs], carry, carry_hi, &t[i + kLimbs]);
+    }
+    Raw r{};
+    for (size_t i = 0; i < kLimbs; ++i)
+      r[i] = t[i + kLimbs];
+    return FromMontgomery(ReduceOnce(r));
+  }
+  // a − b for wide values below p·R, adding p·R back when it would go negative.
+  static constexpr Wide SubWide(const Wide& a, const Wide& b) {
+    Wide d{};
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < 2 * kLimbs; ++i)
+      borrow = SubBorrow(a[i], b[i], borrow, &d[i]);
+    const uint64_t mask = 0 - borrow;
+    uint64_t carry = 0;
+    for (size_t i = 0; i < kLimbs; ++i) {
+      carry = AddCarry(d[kLimbs + i], kModulus[i] & mask, carry, &d[kLimbs + i]);
+    }
+    return d;
+  }
+
+  static constexpr Raw kInverseExponent = limbs::SubSmall(kModulus, 2);
+  static constexpr Raw kSqrtExponent = limbs::DivSmall(limbs::AddSmall(kModulus, 1), 4);
+
+ private:
+  // Subtracts p if s ≥ p, branch-free; s < 2p.
+  THETA_CRYPTO_INLINE static constexpr Raw ReduceOnce(const Raw& s) {
+    Raw d = s;
+    const uint64_t mask = ~limbs::Sub(d, kModulus) + 1;  // all ones iff s < p: keep s
+    Raw r{};
+    for (size_t i = 0; i < kLimbs; ++i)
+      r[i] = d[i] ^ ((d[i] ^ s[i]) & mask);
+    return r;
+  }
+
+  // a·b·R⁻¹ mod p: CIOS with the spare-bit shortcut (no extra carry word; see the EdMSM paper,
+  // Botrel and El Housni 2022, §"no-carry" optimization), then one conditional subtraction.
+  static constexpr Raw MontMul(const Raw& a, const Raw& b) {
+    Raw t{};
+    for (size_t i = 0; i < kLimbs; ++i) {
+      u128 acc = static_cast<u128>(a[0]) * b[i] + t[0];
+      t[0] = static_cast<uint64_t>(acc);
+      uint64_t carry_a = static_cast<uint64_t>(acc >> 64);
+      const uint64_t m = t[0] * kInv;
+      u128 red = static_cast<u128>(m) * kModulus[0] + t[0];
+      uint64_t carry_m = static_cast<uint64_t>(red >> 64);
+      for (size_t j = 1; j < kLimbs; ++j) {
+        acc = static_cast<u128>(a[j]) * b[i] + t[j] + carry_a;
+        carry_a = static_cast<uint64_t>(acc >> 64);
+        red = static_cast<u128>(m) * kModulus[j] + static_cast<uint64_t>(acc) + carry_m;
+        t[j - 1] = static_cast<uint64_t>(red);
+        carry_m = static_cast<uint64_t>(red >> 64);
+      }
+      t[kLimbs - 1] = carry_m + carry_a;
+    }
+    return ReduceOnce(t);
+  }
+
+  Raw v_{};
+};
+
+}  // namespace theta::crypto::internal
