@@ -23,6 +23,7 @@ TEST_CASE("compute device opens with validation and describes itself") {
   CHECK_FALSE(info.name.empty());
   CHECK(info.api_version >= VK_API_VERSION_1_2);
   CHECK(info.max_workgroup_count[0] >= 65535);
+  CHECK(info.validation);  // the layer is installed wherever these tests run (CI, dev machines)
   CheckNoValidationErrors(*device);
 }
 
@@ -169,6 +170,29 @@ TEST_CASE("compute pipeline cache is written to its file and reloaded") {
     CheckNoValidationErrors(*device);
   }
   std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace theta::compute
+
+namespace theta::compute {
+namespace {
+
+TEST_CASE("compute validation messenger reports a kernel whose layout lacks a binding") {
+  auto device = testing::OpenTestDevice();
+  if (!device) return;
+  if (!device->info().validation) {
+    WARN("SKIPPED: the validation layer is not installed");
+    return;
+  }
+  // binary.comp reads bindings 0..2; a layout of two leaves binding 2 undeclared, which the core
+  // validation layer reports while the pipeline is created (the driver may still build it).
+  (void)device->GetKernel(KernelSpec{"binary", 2, 4, {64, 0}});
+  CHECK(device->validation_error_count() > 0);
+  const auto messages = device->TakeValidationMessages();
+  REQUIRE_FALSE(messages.empty());
+  CHECK_THAT(messages.front(), Catch::Contains("error:"));
+  CHECK(device->TakeValidationMessages().empty());
 }
 
 }  // namespace
