@@ -209,6 +209,8 @@ absl::Status PickPhysicalDevice(internal::DeviceState& state) {
   info.vendor_id = state.properties.vendorID;
   info.device_id = state.properties.deviceID;
   info.subgroup_size = subgroup.subgroupSize;
+  info.subgroup_broadcast = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+                            (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT);
   info.max_workgroup_invocations = state.properties.limits.maxComputeWorkGroupInvocations;
   for (int i = 0; i < 3; ++i) {
     info.max_workgroup_count[i] = state.properties.limits.maxComputeWorkGroupCount[i];

@@ -30,8 +30,10 @@ absl::Status CheckBuffer(const char* op, const char* operand, const Buffer& buff
 }  // namespace
 
 SgemmTiling DefaultSgemmTiling(const DeviceInfo& info) {
-  if (info.kind == DeviceKind::kCpu) return SgemmTiling{64, 16, 2};
-  return SgemmTiling{64, 8, 4};
+  // Measured on lavapipe (2 cores, AVX2, subgroups of 8): tm 16 x tn 2 vec4 columns per invocation,
+  // 8 x 8 invocations per workgroup, with A shared through the subgroup.
+  if (info.kind == DeviceKind::kCpu) return SgemmTiling{8, 8, 16, 2};
+  return SgemmTiling{16, 4, 8, 1};
 }
 
 VulkanKernels::VulkanKernels(Device& device)
@@ -71,13 +73,26 @@ absl::Status VulkanKernels::RecordMatMul(CommandList& list, MatMulShape s, const
   if (s.m == 0 || s.n == 0 || s.k == 0) {
     return absl::InvalidArgumentError("compute: matmul with an empty shape");
   }
-  const KernelSpec spec{"sgemm", 3, 12, {tiling_.local_x, tiling_.tm, tiling_.tn}};
+  // The vec4 paths need rows of A and B that start on 16-byte boundaries; the shared path needs
+  // full subgroups of a multiple of 8 lanes that each lie in one row of invocations.
+  const DeviceInfo& info = device_.info();
+  const bool vec4 = s.k % 4 == 0 && s.n % 4 == 0;
+  const bool shared = vec4 && info.subgroup_broadcast && info.subgroup_size > 0 &&
+                      info.subgroup_size % 8 == 0 && tiling_.local_x % info.subgroup_size == 0;
+  const uint32_t mode = shared ? 2 : (vec4 ? 1 : 0);
+  const KernelSpec spec{
+      "sgemm", 3, 12, {tiling_.local_x, tiling_.tm, tiling_.tn, mode, tiling_.local_y}};
   THETA_ASSIGN_OR_RETURN(const Kernel* kernel, device_.GetKernel(spec));
-  const uint32_t cols_per_group = tiling_.local_x * tiling_.tn;
+  const uint64_t columns = vec4 ? s.n / 4 : s.n;  // in the units one invocation loads
+  const uint64_t column_blocks = (columns + tiling_.tn - 1) / tiling_.tn;
+  const uint64_t row_blocks = (s.m + tiling_.tm - 1) / tiling_.tm;
+  const uint64_t along_x = column_blocks;
+  const uint64_t along_y = row_blocks;
   const std::array<uint32_t, 3> push = {s.m, s.n, s.k};
   const Buffer* buffers[] = {&a, &b, &c};
-  return list.Dispatch(*kernel, buffers, AsBytes(push), (s.n + cols_per_group - 1) / cols_per_group,
-                       (s.m + tiling_.tm - 1) / tiling_.tm);
+  return list.Dispatch(*kernel, buffers, AsBytes(push),
+                       static_cast<uint32_t>((along_x + tiling_.local_x - 1) / tiling_.local_x),
+                       static_cast<uint32_t>((along_y + tiling_.local_y - 1) / tiling_.local_y));
 }
 
 absl::Status VulkanKernels::RecordActivate(CommandList& list, Activation op, uint32_t count,

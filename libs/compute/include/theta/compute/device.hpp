@@ -67,6 +67,7 @@ struct DeviceInfo {
   uint32_t vendor_id = 0;
   uint32_t device_id = 0;
   uint32_t subgroup_size = 0;
+  bool subgroup_broadcast = false;  // compute shaders may use subgroupBroadcast (ballot operations)
   uint32_t max_workgroup_invocations = 0;
   uint32_t max_workgroup_count[3] = {0, 0, 0};
   bool validation = false;  // the validation layer is active

@@ -16,12 +16,14 @@
 
 namespace theta::compute {
 
-// Tile sizes of the register-blocked SGEMM (specialization constants of sgemm.comp): a workgroup of
-// local_x invocations computes tm rows by local_x * tn columns; each invocation tm x tn values.
+// Tile sizes of the register-blocked SGEMM (specialization constants of sgemm.comp): each
+// invocation computes tm rows by tn columns of C, where a column is a vec4 (four floats) when K and
+// N are multiples of 4 and one float otherwise; a workgroup is local_x by local_y invocations.
 struct SgemmTiling {
-  uint32_t local_x = 64;
+  uint32_t local_x = 16;
+  uint32_t local_y = 4;
   uint32_t tm = 8;
-  uint32_t tn = 4;
+  uint32_t tn = 1;
 };
 
 // The tiling measured best for the device's kind: large tm on CPU devices (lavapipe), where every
