@@ -129,7 +129,8 @@ BENCHMARK(BM_VulkanSgemm)
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
-// Tiling sweep for tuning DefaultSgemmTiling (--benchmark_filter=BM_VulkanSgemmTiling); slow on lavapipe.
+// Tiling sweep for tuning DefaultSgemmTiling (--benchmark_filter=BM_VulkanSgemmTiling); slow on
+// lavapipe.
 void BM_VulkanSgemmTiling(benchmark::State& state) {
   BM_VulkanSgemm(state);
 }

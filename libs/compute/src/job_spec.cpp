@@ -148,7 +148,10 @@ absl::StatusOr<JobKernel> KernelByName(std::string_view name) {
 
 absl::Status ParseParams(const Json& params, const KernelSchema& schema, JobSpec& spec) {
   if (!params.is_object()) return Invalid("\"params\" must be an object");
-  for (const auto& [key, value] : params.items()) {
+  for (const auto& item : params.items()) {
+    // Named locals, not structured bindings: lambdas below capture them (clang < 16 cannot).
+    const std::string& key = item.key();
+    const Json& value = item.value();
     if (!(*schema.op_key == '\0') && key == schema.op_key) {
       THETA_ASSIGN_OR_RETURN(spec.op, GetString(value, key));
       if (std::none_of(schema.ops.begin(), schema.ops.end(),
@@ -204,7 +207,8 @@ absl::Status ParseLimits(const Json& value, JobLimits& limits) {
 
 absl::Status CheckSchema(const JobSpec& spec) {
   const KernelSchema& schema = SchemaOf(spec.kernel);
-  for (const auto& [key, value] : spec.dims) {
+  for (const auto& entry : spec.dims) {
+    const std::string& key = entry.first;
     if (std::none_of(schema.dims.begin(), schema.dims.end(),
                      [&](const char* dim) { return key == dim; })) {
       return Invalid(absl::StrCat("unknown param \"", key, "\" for kernel ", schema.name));
