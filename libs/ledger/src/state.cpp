@@ -1,0 +1,123 @@
+// Account codec and the state trie.
+#include "theta/ledger/state.hpp"
+
+#include "absl/strings/str_cat.h"
+#include "codec.hpp"
+#include "theta/core/hash.hpp"
+#include "theta/core/status.hpp"
+
+namespace theta::ledger {
+
+const Hash32 kEmptyCodeHash = Keccak256({});
+
+namespace {
+
+constexpr std::string_view kAccountPrefix = "ls/a/";
+
+void WriteReservedFund(RlpWriter& w, const ReservedFund& fund) {
+  w.BeginList();
+  WriteCoins(w, fund.collateral);
+  WriteCoins(w, fund.initial_fund);
+  WriteCoins(w, fund.used_fund);
+  w.BeginList();
+  for (const std::string& id : fund.resource_ids)
+    w.AddString(id);
+  w.EndList();
+  w.AddUint(fund.end_block_height).AddUint(fund.reserve_sequence);
+  w.BeginList();
+  for (const ServicePaymentTx& record : fund.transfer_records) {
+    // A TransferRecord is a struct with one field, the ServicePaymentTx: its body is a list
+    // inside a list. WriteTx writes the type first, so take the body from the encoded tx.
+    const Bytes raw = EncodeTx(record);
+    w.BeginList().AddRaw(ByteView(raw).subspan(1)).EndList();
+  }
+  w.EndList();
+  w.EndList();
+}
+
+absl::StatusOr<ReservedFund> ReadReservedFund(const RlpItem& item) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, "ReservedFund"));
+  ReservedFund fund;
+  THETA_ASSIGN_OR_RETURN(fund.collateral, r.CoinsField("Collateral"));
+  THETA_ASSIGN_OR_RETURN(fund.initial_fund, r.CoinsField("InitialFund"));
+  THETA_ASSIGN_OR_RETURN(fund.used_fund, r.CoinsField("UsedFund"));
+  THETA_ASSIGN_OR_RETURN(fund.resource_ids, r.Strings("ResourceIDs"));
+  THETA_ASSIGN_OR_RETURN(fund.end_block_height, r.Uint("EndBlockHeight"));
+  THETA_ASSIGN_OR_RETURN(fund.reserve_sequence, r.Uint("ReserveSequence"));
+  THETA_ASSIGN_OR_RETURN(FieldReader records, r.List("TransferRecords"));
+  while (!records.AtEnd()) {
+    THETA_ASSIGN_OR_RETURN(FieldReader record, records.List("[]"));
+    THETA_ASSIGN_OR_RETURN(RlpItem body, record.Next("ServicePayment"));
+    THETA_RETURN_IF_ERROR(record.End());
+    THETA_ASSIGN_OR_RETURN(ServicePaymentTx sp, ReadServicePaymentBody(body));
+    fund.transfer_records.push_back(std::move(sp));
+  }
+  THETA_RETURN_IF_ERROR(r.End());
+  return fund;
+}
+
+}  // namespace
+
+Bytes EncodeAccount(const Account& a) {
+  RlpWriter w;
+  w.BeginList().AddBytes(a.address.view()).AddUint(a.sequence);
+  WriteCoins(w, a.balance);
+  w.BeginList();
+  for (const ReservedFund& fund : a.reserved_funds)
+    WriteReservedFund(w, fund);
+  w.EndList();
+  w.AddUint(a.last_updated_block_height).AddBytes(a.root.view()).AddBytes(a.code_hash.view());
+  w.EndList();
+  return std::move(w).Finish();
+}
+
+absl::StatusOr<Account> DecodeAccount(ByteView bytes) {
+  absl::StatusOr<RlpItem> item = DecodeRlp(bytes);
+  if (!item.ok()) return FieldError("Account", item.status());
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(*item, "Account"));
+  Account a;
+  THETA_ASSIGN_OR_RETURN(a.address, r.Addr("Address"));
+  THETA_ASSIGN_OR_RETURN(a.sequence, r.Uint("Sequence"));
+  THETA_ASSIGN_OR_RETURN(a.balance, r.CoinsField("Balance"));
+  THETA_ASSIGN_OR_RETURN(FieldReader funds, r.List("ReservedFunds"));
+  while (!funds.AtEnd()) {
+    THETA_ASSIGN_OR_RETURN(RlpItem fund_item, funds.Next("[]"));
+    THETA_ASSIGN_OR_RETURN(ReservedFund fund, ReadReservedFund(fund_item));
+    a.reserved_funds.push_back(std::move(fund));
+  }
+  THETA_ASSIGN_OR_RETURN(a.last_updated_block_height, r.Uint("LastUpdatedBlockHeight"));
+  THETA_ASSIGN_OR_RETURN(a.root, r.Hash("Root"));
+  THETA_ASSIGN_OR_RETURN(a.code_hash, r.Hash("CodeHash"));
+  THETA_RETURN_IF_ERROR(r.End());
+  return a;
+}
+
+Bytes AccountKey(const Address& address) {
+  Bytes key(kAccountPrefix.begin(), kAccountPrefix.end());
+  key.insert(key.end(), address.view().begin(), address.view().end());
+  return key;
+}
+
+LedgerState::LedgerState(const KvStore& store) : trie_(store) {}
+
+absl::StatusOr<LedgerState> LedgerState::Open(const KvStore& store, const Hash32& root) {
+  THETA_ASSIGN_OR_RETURN(Trie trie, Trie::Open(store, root));
+  return LedgerState(std::move(trie));
+}
+
+absl::StatusOr<std::optional<Account>> LedgerState::GetAccount(const Address& address) const {
+  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, trie_.Get(AccountKey(address)));
+  if (!value) return std::optional<Account>();
+  absl::StatusOr<Account> account = DecodeAccount(*value);
+  if (!account.ok())
+    return absl::DataLossError(
+        absl::StrCat("state: account ", ToChecksumHex(address),
+                     " is corrupt: ", std::string(account.status().message())));
+  return std::optional<Account>(std::move(*account));
+}
+
+absl::Status LedgerState::SetAccount(const Account& account) {
+  return trie_.Put(AccountKey(account.address), EncodeAccount(account));
+}
+
+}  // namespace theta::ledger
