@@ -15,8 +15,7 @@ bool GrowMemory(Frame& f, int64_t& gas, uint64_t end) noexcept {
   const uint64_t old_words = f.memory.size() / 32;
   gas -= MemoryCost(new_words) - MemoryCost(old_words);
   if (gas < 0) return false;
-  f.memory.resize(new_words * 32);
-  return true;
+  return f.memory.Grow(new_words * 32);
 }
 
 namespace {

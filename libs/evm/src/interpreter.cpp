@@ -2,11 +2,15 @@
 // instructions.cpp.
 #include "theta/evm/interpreter.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
+#include <new>
 
 #include "internal/frame.hpp"
 #include "internal/instructions.hpp"
 #include "internal/op_table.hpp"
+#include "internal/word_ops.hpp"
 
 #if !defined(__GNUC__)
 #error "theta-evm's interpreter dispatches by computed goto (GCC or clang)"
@@ -23,165 +27,203 @@ using internal::Frame;
 using internal::kOpTables;
 using internal::OpInfo;
 
-// PUSHn's immediate. The code is padded with 33 zero bytes, so 32 bytes can always be read after
-// the opcode; the immediate is the top N of them.
+inline uint64_t LoadBigEndian64(const uint8_t* p) noexcept {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return __builtin_bswap64(w);
+}
+
+// PUSHn's immediate, the N bytes at p. The code is padded with 33 zero bytes, so 32 bytes can
+// always be read after the opcode; each limb is one 8-byte load, and a partial top limb loads 8
+// bytes and drops the ones past the immediate.
 template <size_t N>
 inline uint256 LoadPush(const uint8_t* p) noexcept {
-  uint64_t w[4];
-  std::memcpy(w, p, 32);
-  const uint256 full = uint256::FromLimbs(__builtin_bswap64(w[3]), __builtin_bswap64(w[2]),
-                                          __builtin_bswap64(w[1]), __builtin_bswap64(w[0]));
-  if constexpr (N == 32) {
-    return full;
-  } else {
-    return full >> ((32 - N) * 8);
-  }
+  constexpr size_t kFull = N / 8;
+  constexpr size_t kPartial = N % 8;
+  uint64_t limbs[4] = {};
+  if constexpr (kPartial > 0) limbs[kFull] = LoadBigEndian64(p) >> (64 - 8 * kPartial);
+  for (size_t i = 0; i < kFull; ++i)
+    limbs[i] = LoadBigEndian64(p + kPartial + 8 * (kFull - 1 - i));
+  return uint256::FromLimbs(limbs[0], limbs[1], limbs[2], limbs[3]);
 }
 
 inline uint256 LoadWord(const uint8_t* p) noexcept {
-  return LoadPush<32>(p);
+  return uint256::FromLimbs(LoadBigEndian64(p + 24), LoadBigEndian64(p + 16),
+                            LoadBigEndian64(p + 8), LoadBigEndian64(p));
 }
 
 inline void StoreWord(uint8_t* p, const uint256& v) noexcept {
-  const uint64_t w[4] = {__builtin_bswap64(v.limb(3)), __builtin_bswap64(v.limb(2)),
-                         __builtin_bswap64(v.limb(1)), __builtin_bswap64(v.limb(0))};
-  std::memcpy(p, w, 32);
+  for (size_t i = 0; i < 4; ++i) {
+    const uint64_t w = __builtin_bswap64(v.limb(3 - i));
+    std::memcpy(p + 8 * i, &w, 8);
+  }
 }
 
 // Runs the frame to its end; returns the final status and leaves gas and output in `f`.
-StatusCode Run(Frame& f, uint256* stack_base) noexcept {
+//
+// One instantiation per revision, so that each instruction's table entry (base gas, stack bounds,
+// whether it exists) is a compile-time constant and its checks compile to a compare with an
+// immediate. The local `gas` never has its address taken: out-of-line code gets the count through
+// f.gas (SYNC_GAS/LOAD_GAS), which lets the compiler keep it in a register across stack writes.
+template <Revision R>
+StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
   static void* const kLabels[256] = {
 #include "internal/labels.inc"
   };
-  const OpInfo* const table = kOpTables[static_cast<size_t>(f.rev)].data();
+  static constexpr const internal::OpTable& kTable = kOpTables[static_cast<size_t>(R)];
   const uint8_t* const code = f.analysis.padded_code();
   const uint8_t* pc = code;
   uint256* sp = stack_base;
   int64_t gas = f.gas;
   StatusCode status = StatusCode::kSuccess;
 
-  // Every instruction's preconditions are checked here, once, from the table.
-#define DISPATCH()                                                         \
-  do {                                                                     \
-    const OpInfo info = table[*pc];                                        \
-    const ptrdiff_t height = sp - stack_base;                              \
-    if (info.gas < 0) [[unlikely]] {                                       \
-      status = StatusCode::kUndefinedInstruction;                          \
-      goto L_END;                                                          \
-    }                                                                      \
-    if (height < info.stack_req) [[unlikely]] {                            \
-      status = StatusCode::kStackUnderflow;                                \
-      goto L_END;                                                          \
-    }                                                                      \
-    if (height + info.stack_change > internal::kStackLimit) [[unlikely]] { \
-      status = StatusCode::kStackOverflow;                                 \
-      goto L_END;                                                          \
-    }                                                                      \
-    if ((gas -= info.gas) < 0) [[unlikely]] {                              \
-      status = StatusCode::kOutOfGas;                                      \
-      goto L_END;                                                          \
-    }                                                                      \
-    goto* kLabels[*pc];                                                    \
-  } while (0)
+#define DISPATCH() goto* kLabels[*pc]
 #define NEXT() \
   ++pc;        \
   DISPATCH()
-#define BINARY(expr)           \
+  // The preconditions of opcode `op` from the revision's table: it exists, its operands are on the
+  // stack, its results fit, and its base gas is paid.
+#define CHECK(op)                                                                        \
+  do {                                                                                   \
+    constexpr OpInfo kInfo = kTable[op];                                                 \
+    if constexpr (kInfo.gas < 0) {                                                       \
+      goto L_UNDEFINED;                                                                  \
+    } else {                                                                             \
+      if constexpr (kInfo.stack_req > 0) {                                               \
+        if (sp < stack_base + kInfo.stack_req) [[unlikely]]                              \
+          goto L_UNDERFLOW;                                                              \
+      }                                                                                  \
+      if constexpr (kInfo.stack_change > 0) {                                            \
+        if (sp > stack_base + (internal::kStackLimit - kInfo.stack_change)) [[unlikely]] \
+          goto L_OVERFLOW;                                                               \
+      }                                                                                  \
+      if constexpr (kInfo.gas > 0) {                                                     \
+        if ((gas -= kInfo.gas) < 0) [[unlikely]]                                         \
+          goto L_OUT_OF_GAS;                                                             \
+      }                                                                                  \
+    }                                                                                    \
+  } while (0)
+#define SYNC_GAS() f.gas = gas
+#define LOAD_GAS() gas = f.gas
+#define BINARY(op, expr)       \
   {                            \
+    CHECK(op);                 \
     const uint256& a = sp[-1]; \
     const uint256& b = sp[-2]; \
     sp[-2] = (expr);           \
     --sp;                      \
     NEXT();                    \
   }
-// Runs an out-of-line instruction and moves the stack by `change` words.
-#define CALL_OP(call, change)                        \
+  // Runs an out-of-line instruction and moves the stack by `change` words.
+#define CALL_OP(op, call, change)                    \
   {                                                  \
+    CHECK(op);                                       \
+    SYNC_GAS();                                      \
     status = internal::call;                         \
+    LOAD_GAS();                                      \
     if (status != StatusCode::kSuccess) [[unlikely]] \
       goto L_END;                                    \
     sp += (change);                                  \
     NEXT();                                          \
   }
-#define PUSH_VALUE(v) \
-  {                   \
-    *sp++ = (v);      \
-    NEXT();           \
+#define PUSH_VALUE(op, v) \
+  {                       \
+    CHECK(op);            \
+    *sp++ = (v);          \
+    NEXT();               \
   }
+  // Makes [offset, offset + len) addressable for a constant len; offset is a uint256.
+#define ENSURE_MEMORY(offset, len)                                                      \
+  do {                                                                                  \
+    if (!(offset).FitsUint64() || (offset).limb(0) > internal::kMaxMemory) [[unlikely]] \
+      goto L_OUT_OF_GAS;                                                                \
+    const uint64_t end_ = (offset).limb(0) + (len);                                     \
+    if (end_ > f.memory.size()) {                                                       \
+      SYNC_GAS();                                                                       \
+      const bool grown_ = internal::GrowMemory(f, f.gas, end_);                         \
+      LOAD_GAS();                                                                       \
+      if (!grown_) goto L_OUT_OF_GAS;                                                   \
+    }                                                                                   \
+  } while (0)
 
   DISPATCH();
 
 L_STOP:
   goto L_END;
 L_ADD:
-  BINARY(a + b)
+  BINARY(0x01, internal::Add(a, b))
 L_MUL:
-  BINARY(a * b)
+  BINARY(0x02, a * b)
 L_SUB:
-  BINARY(a - b)
+  BINARY(0x03, internal::Sub(a, b))
 L_DIV:
-  BINARY(a / b)
+  BINARY(0x04, a / b)
 L_SDIV:
-  BINARY(Sdiv(a, b))
+  BINARY(0x05, Sdiv(a, b))
 L_MOD:
-  BINARY(a % b)
+  BINARY(0x06, a % b)
 L_SMOD:
-  BINARY(Smod(a, b))
+  BINARY(0x07, Smod(a, b))
 L_ADDMOD:
+  CHECK(0x08);
   sp[-3] = AddMod(sp[-1], sp[-2], sp[-3]);
   sp -= 2;
   NEXT();
 L_MULMOD:
+  CHECK(0x09);
   sp[-3] = MulMod(sp[-1], sp[-2], sp[-3]);
   sp -= 2;
   NEXT();
 L_EXP:
-  CALL_OP(OpExp(f, gas, sp), -1)
+  CALL_OP(0x0a, OpExp(f, f.gas, sp), -1)
 L_SIGNEXTEND:
-  BINARY(SignExtend(a, b))
+  BINARY(0x0b, SignExtend(a, b))
 L_LT:
-  BINARY(a < b ? 1 : 0)
+  BINARY(0x10, internal::Lt(a, b) ? 1 : 0)
 L_GT:
-  BINARY(a > b ? 1 : 0)
+  BINARY(0x11, internal::Lt(b, a) ? 1 : 0)
 L_SLT:
-  BINARY(Slt(a, b) ? 1 : 0)
+  BINARY(0x12, internal::SignedLt(a, b) ? 1 : 0)
 L_SGT:
-  BINARY(Sgt(a, b) ? 1 : 0)
+  BINARY(0x13, internal::SignedLt(b, a) ? 1 : 0)
 L_EQ:
-  BINARY(a == b ? 1 : 0)
+  BINARY(0x14, internal::Eq(a, b) ? 1 : 0)
 L_ISZERO:
+  CHECK(0x15);
   sp[-1] = sp[-1].IsZero() ? 1 : 0;
   NEXT();
 L_AND:
-  BINARY(a & b)
+  BINARY(0x16, a & b)
 L_OR:
-  BINARY(a | b)
+  BINARY(0x17, a | b)
 L_XOR:
-  BINARY(a ^ b)
+  BINARY(0x18, a ^ b)
 L_NOT:
+  CHECK(0x19);
   sp[-1] = ~sp[-1];
   NEXT();
 L_BYTE:
-  BINARY(Byte(a, b))
+  BINARY(0x1a, Byte(a, b))
 L_SHL:
-  BINARY(b << a)
+  BINARY(0x1b, internal::Shl(b, a))
 L_SHR:
-  BINARY(b >> a)
+  BINARY(0x1c, internal::Shr(b, a))
 L_SAR:
-  BINARY(Sar(b, a))
+  BINARY(0x1d, internal::Sar(b, a))
 L_KECCAK256:
-  CALL_OP(OpKeccak256(f, gas, sp), -1)
+  CALL_OP(0x20, OpKeccak256(f, f.gas, sp), -1)
 L_ADDRESS:
-  PUSH_VALUE(internal::AddressToWord(f.msg.recipient))
+  PUSH_VALUE(0x30, internal::AddressToWord(f.msg.recipient))
 L_BALANCE:
-  CALL_OP(OpBalance(f, gas, sp), 0)
+  CALL_OP(0x31, OpBalance(f, f.gas, sp), 0)
 L_ORIGIN:
-  PUSH_VALUE(internal::AddressToWord(f.tx().origin))
+  PUSH_VALUE(0x32, internal::AddressToWord(f.tx().origin))
 L_CALLER:
-  PUSH_VALUE(internal::AddressToWord(f.msg.sender))
+  PUSH_VALUE(0x33, internal::AddressToWord(f.msg.sender))
 L_CALLVALUE:
-  PUSH_VALUE(f.msg.value)
+  PUSH_VALUE(0x34, f.msg.value)
 L_CALLDATALOAD : {
+  CHECK(0x35);
   const uint256& offset = sp[-1];
   const ByteView input = f.msg.input;
   if (!offset.FitsUint64() || offset.limb(0) >= input.size()) {
@@ -195,182 +237,205 @@ L_CALLDATALOAD : {
   NEXT();
 }
 L_CALLDATASIZE:
-  PUSH_VALUE(uint256{f.msg.input.size()})
+  PUSH_VALUE(0x36, uint256{f.msg.input.size()})
 L_CALLDATACOPY:
-  CALL_OP(OpCallDataCopy(f, gas, sp), -3)
+  CALL_OP(0x37, OpCallDataCopy(f, f.gas, sp), -3)
 L_CODESIZE:
-  PUSH_VALUE(uint256{f.analysis.code_size()})
+  PUSH_VALUE(0x38, uint256{f.analysis.code_size()})
 L_CODECOPY:
-  CALL_OP(OpCodeCopy(f, gas, sp), -3)
+  CALL_OP(0x39, OpCodeCopy(f, f.gas, sp), -3)
 L_GASPRICE:
-  PUSH_VALUE(f.tx().gas_price)
+  PUSH_VALUE(0x3a, f.tx().gas_price)
 L_EXTCODESIZE:
-  CALL_OP(OpExtCodeSize(f, gas, sp), 0)
+  CALL_OP(0x3b, OpExtCodeSize(f, f.gas, sp), 0)
 L_EXTCODECOPY:
-  CALL_OP(OpExtCodeCopy(f, gas, sp), -4)
+  CALL_OP(0x3c, OpExtCodeCopy(f, f.gas, sp), -4)
 L_RETURNDATASIZE:
-  PUSH_VALUE(uint256{f.return_data.size()})
+  PUSH_VALUE(0x3d, uint256{f.return_data.size()})
 L_RETURNDATACOPY:
-  CALL_OP(OpReturnDataCopy(f, gas, sp), -3)
+  CALL_OP(0x3e, OpReturnDataCopy(f, f.gas, sp), -3)
 L_EXTCODEHASH:
-  CALL_OP(OpExtCodeHash(f, gas, sp), 0)
+  CALL_OP(0x3f, OpExtCodeHash(f, f.gas, sp), 0)
 L_BLOCKHASH:
-  CALL_OP(OpBlockHash(f, gas, sp), 0)
+  CALL_OP(0x40, OpBlockHash(f, f.gas, sp), 0)
 L_COINBASE:
-  PUSH_VALUE(internal::AddressToWord(f.tx().coinbase))
+  PUSH_VALUE(0x41, internal::AddressToWord(f.tx().coinbase))
 L_TIMESTAMP:
-  PUSH_VALUE(uint256{static_cast<uint64_t>(f.tx().timestamp)})
+  PUSH_VALUE(0x42, uint256{static_cast<uint64_t>(f.tx().timestamp)})
 L_NUMBER:
-  PUSH_VALUE(uint256{static_cast<uint64_t>(f.tx().number)})
+  PUSH_VALUE(0x43, uint256{static_cast<uint64_t>(f.tx().number)})
 L_PREVRANDAO:
-  PUSH_VALUE(uint256::FromWord(f.tx().prev_randao))
+  PUSH_VALUE(0x44, uint256::FromWord(f.tx().prev_randao))
 L_GASLIMIT:
-  PUSH_VALUE(uint256{static_cast<uint64_t>(f.tx().gas_limit)})
+  PUSH_VALUE(0x45, uint256{static_cast<uint64_t>(f.tx().gas_limit)})
 L_CHAINID:
-  PUSH_VALUE(f.tx().chain_id)
+  PUSH_VALUE(0x46, f.tx().chain_id)
 L_SELFBALANCE:
-  PUSH_VALUE(f.host.GetBalance(f.msg.recipient))
+  PUSH_VALUE(0x47, f.host.GetBalance(f.msg.recipient))
 L_BASEFEE:
-  PUSH_VALUE(f.tx().base_fee)
+  PUSH_VALUE(0x48, f.tx().base_fee)
 L_BLOBHASH : {
+  CHECK(0x49);
   const auto& hashes = f.tx().blob_hashes;
   const uint256& index = sp[-1];
   sp[-1] = index < uint256{hashes.size()} ? uint256::FromWord(hashes[index.limb(0)]) : uint256{};
   NEXT();
 }
 L_BLOBBASEFEE:
-  PUSH_VALUE(f.tx().blob_base_fee)
+  PUSH_VALUE(0x4a, f.tx().blob_base_fee)
 L_POP:
+  CHECK(0x50);
   --sp;
   NEXT();
 L_MLOAD : {
+  CHECK(0x51);
   uint256& offset = sp[-1];
-  if (!internal::ExpandMemory(f, gas, offset, 32)) {
-    status = StatusCode::kOutOfGas;
-    goto L_END;
-  }
+  ENSURE_MEMORY(offset, 32);
   offset = LoadWord(f.memory.data() + offset.limb(0));
   NEXT();
 }
 L_MSTORE : {
+  CHECK(0x52);
   const uint256& offset = sp[-1];
-  if (!internal::ExpandMemory(f, gas, offset, 32)) {
-    status = StatusCode::kOutOfGas;
-    goto L_END;
-  }
+  ENSURE_MEMORY(offset, 32);
   StoreWord(f.memory.data() + offset.limb(0), sp[-2]);
   sp -= 2;
   NEXT();
 }
 L_MSTORE8 : {
+  CHECK(0x53);
   const uint256& offset = sp[-1];
-  if (!internal::ExpandMemory(f, gas, offset, 1)) {
-    status = StatusCode::kOutOfGas;
-    goto L_END;
-  }
+  ENSURE_MEMORY(offset, 1);
   f.memory[offset.limb(0)] = static_cast<uint8_t>(sp[-2].limb(0));
   sp -= 2;
   NEXT();
 }
 L_SLOAD:
-  CALL_OP(OpSload(f, gas, sp), 0)
+  CALL_OP(0x54, OpSload(f, f.gas, sp), 0)
 L_SSTORE:
-  CALL_OP(OpSstore(f, gas, sp), -2)
+  CALL_OP(0x55, OpSstore(f, f.gas, sp), -2)
 L_JUMP : {
+  CHECK(0x56);
   const uint256& dest = sp[-1];
-  if (!dest.FitsUint64() || !f.analysis.IsJumpdest(dest.limb(0))) [[unlikely]] {
-    status = StatusCode::kBadJumpDestination;
-    goto L_END;
-  }
+  if (!dest.FitsUint64() || !f.analysis.IsJumpdest(dest.limb(0))) [[unlikely]]
+    goto L_BAD_JUMP;
   pc = code + dest.limb(0);
   --sp;
   DISPATCH();
 }
 L_JUMPI : {
+  CHECK(0x57);
   if (sp[-2].IsZero()) {
     sp -= 2;
     NEXT();
   }
   const uint256& dest = sp[-1];
-  if (!dest.FitsUint64() || !f.analysis.IsJumpdest(dest.limb(0))) [[unlikely]] {
-    status = StatusCode::kBadJumpDestination;
-    goto L_END;
-  }
+  if (!dest.FitsUint64() || !f.analysis.IsJumpdest(dest.limb(0))) [[unlikely]]
+    goto L_BAD_JUMP;
   pc = code + dest.limb(0);
   sp -= 2;
   DISPATCH();
 }
 L_PC:
-  PUSH_VALUE(uint256{static_cast<uint64_t>(pc - code)})
+  PUSH_VALUE(0x58, uint256{static_cast<uint64_t>(pc - code)})
 L_MSIZE:
-  PUSH_VALUE(uint256{f.memory.size()})
+  PUSH_VALUE(0x59, uint256{f.memory.size()})
 L_GAS:
-  PUSH_VALUE(uint256{static_cast<uint64_t>(gas)})
+  PUSH_VALUE(0x5a, uint256{static_cast<uint64_t>(gas)})
 L_JUMPDEST:
+  CHECK(0x5b);
   NEXT();
 L_TLOAD:
-  CALL_OP(OpTload(f, gas, sp), 0)
+  CALL_OP(0x5c, OpTload(f, f.gas, sp), 0)
 L_TSTORE:
-  CALL_OP(OpTstore(f, gas, sp), -2)
+  CALL_OP(0x5d, OpTstore(f, f.gas, sp), -2)
 L_MCOPY:
-  CALL_OP(OpMcopy(f, gas, sp), -3)
+  CALL_OP(0x5e, OpMcopy(f, f.gas, sp), -3)
 L_PUSH0:
-  PUSH_VALUE(uint256{})
+  PUSH_VALUE(0x5f, uint256{})
 
-#define PUSH_N(n)                           \
-  L_PUSH##n : * sp++ = LoadPush<n>(pc + 1); \
-  pc += (n);                                \
+#define PUSH_N(n)                \
+  L_PUSH##n : CHECK(0x5f + (n)); \
+  *sp++ = LoadPush<n>(pc + 1);   \
+  pc += (n);                     \
   NEXT();
 L_PUSH1:
+  CHECK(0x60);
   *sp++ = uint256{pc[1]};
   pc += 1;
   NEXT();
-  PUSH_N(2)
-  PUSH_N(3) PUSH_N(4) PUSH_N(5) PUSH_N(6) PUSH_N(7) PUSH_N(8) PUSH_N(9) PUSH_N(10) PUSH_N(11)
-      PUSH_N(12) PUSH_N(13) PUSH_N(14) PUSH_N(15) PUSH_N(16) PUSH_N(17) PUSH_N(18) PUSH_N(19)
-          PUSH_N(20) PUSH_N(21) PUSH_N(22) PUSH_N(23) PUSH_N(24) PUSH_N(25) PUSH_N(26) PUSH_N(27)
-              PUSH_N(28) PUSH_N(29) PUSH_N(30) PUSH_N(31) PUSH_N(32)
+  // clang-format off
+  PUSH_N(2) PUSH_N(3) PUSH_N(4) PUSH_N(5) PUSH_N(6) PUSH_N(7) PUSH_N(8) PUSH_N(9) PUSH_N(10)
+  PUSH_N(11) PUSH_N(12) PUSH_N(13) PUSH_N(14) PUSH_N(15) PUSH_N(16) PUSH_N(17) PUSH_N(18)
+  PUSH_N(19) PUSH_N(20) PUSH_N(21) PUSH_N(22) PUSH_N(23) PUSH_N(24) PUSH_N(25) PUSH_N(26)
+  PUSH_N(27) PUSH_N(28) PUSH_N(29) PUSH_N(30) PUSH_N(31) PUSH_N(32)
 
-#define DUP_N(n)              \
-  L_DUP##n : * sp = sp[-(n)]; \
-  ++sp;                       \
+#define DUP_N(n)                         \
+  L_DUP##n : CHECK(0x7f + (n));          \
+  *sp = sp[-(n)];                        \
+  ++sp;                                  \
   NEXT();
-                  DUP_N(1) DUP_N(2) DUP_N(3) DUP_N(4) DUP_N(5) DUP_N(6) DUP_N(7) DUP_N(8) DUP_N(9)
-                      DUP_N(10) DUP_N(11) DUP_N(12) DUP_N(13) DUP_N(14) DUP_N(15) DUP_N(16)
+  DUP_N(1) DUP_N(2) DUP_N(3) DUP_N(4) DUP_N(5) DUP_N(6) DUP_N(7) DUP_N(8) DUP_N(9) DUP_N(10)
+  DUP_N(11) DUP_N(12) DUP_N(13) DUP_N(14) DUP_N(15) DUP_N(16)
 
-#define SWAP_N(n)                              \
-  L_SWAP##n : std::swap(sp[-1], sp[-1 - (n)]); \
+#define SWAP_N(n)                        \
+  L_SWAP##n : CHECK(0x8f + (n));         \
+  std::swap(sp[-1], sp[-1 - (n)]);       \
   NEXT();
-                          SWAP_N(1) SWAP_N(2) SWAP_N(3) SWAP_N(4) SWAP_N(5) SWAP_N(6) SWAP_N(7)
-                              SWAP_N(8) SWAP_N(9) SWAP_N(10) SWAP_N(11) SWAP_N(12) SWAP_N(13)
-                                  SWAP_N(14) SWAP_N(15) SWAP_N(16)
+  SWAP_N(1) SWAP_N(2) SWAP_N(3) SWAP_N(4) SWAP_N(5) SWAP_N(6) SWAP_N(7) SWAP_N(8) SWAP_N(9)
+  SWAP_N(10) SWAP_N(11) SWAP_N(12) SWAP_N(13) SWAP_N(14) SWAP_N(15) SWAP_N(16)
+      // clang-format on
 
-                                      L_LOG0 : CALL_OP(OpLog(f, gas, sp, 0), -2) L_LOG1
-      : CALL_OP(OpLog(f, gas, sp, 1), -3) L_LOG2 : CALL_OP(OpLog(f, gas, sp, 2), -4) L_LOG3
-      : CALL_OP(OpLog(f, gas, sp, 3), -5) L_LOG4 : CALL_OP(OpLog(f, gas, sp, 4), -6) L_CREATE
-      : CALL_OP(OpCreate(f, gas, sp, CallKind::kCreate), -2) L_CALL
-      : CALL_OP(OpCall(f, gas, sp, CallKind::kCall), -6) L_CALLCODE
-      : CALL_OP(OpCall(f, gas, sp, CallKind::kCallCode), -6) L_RETURN
-      : status = internal::OpReturn(f, gas, sp);
+      L_LOG0 : CALL_OP(0xa0, OpLog(f, f.gas, sp, 0), -2) L_LOG1
+      : CALL_OP(0xa1, OpLog(f, f.gas, sp, 1), -3) L_LOG2 : CALL_OP(0xa2, OpLog(f, f.gas, sp, 2), -4)
+                                                               L_LOG3
+      : CALL_OP(0xa3, OpLog(f, f.gas, sp, 3), -5) L_LOG4 : CALL_OP(0xa4, OpLog(f, f.gas, sp, 4), -6)
+                                                               L_CREATE
+      : CALL_OP(0xf0, OpCreate(f, f.gas, sp, CallKind::kCreate), -2) L_CALL
+      : CALL_OP(0xf1, OpCall(f, f.gas, sp, CallKind::kCall), -6) L_CALLCODE
+      : CALL_OP(0xf2, OpCall(f, f.gas, sp, CallKind::kCallCode), -6) L_RETURN : CHECK(0xf3);
+  SYNC_GAS();
+  status = internal::OpReturn(f, f.gas, sp);
+  LOAD_GAS();
   goto L_END;
 L_DELEGATECALL:
-  CALL_OP(OpCall(f, gas, sp, CallKind::kDelegateCall), -5)
+  CALL_OP(0xf4, OpCall(f, f.gas, sp, CallKind::kDelegateCall), -5)
 L_CREATE2:
-  CALL_OP(OpCreate(f, gas, sp, CallKind::kCreate2), -3)
+  CALL_OP(0xf5, OpCreate(f, f.gas, sp, CallKind::kCreate2), -3)
 L_STATICCALL:
-  CALL_OP(OpCall(f, gas, sp, CallKind::kStaticCall), -5)
+  CALL_OP(0xfa, OpCall(f, f.gas, sp, CallKind::kStaticCall), -5)
 L_REVERT:
-  status = internal::OpReturn(f, gas, sp);
+  CHECK(0xfd);
+  SYNC_GAS();
+  status = internal::OpReturn(f, f.gas, sp);
+  LOAD_GAS();
   if (status == StatusCode::kSuccess) status = StatusCode::kRevert;
   goto L_END;
 L_INVALID:
+  CHECK(0xfe);
   status = StatusCode::kInvalidInstruction;
   goto L_END;
 L_SELFDESTRUCT:
-  status = internal::OpSelfdestruct(f, gas, sp);
+  CHECK(0xff);
+  SYNC_GAS();
+  status = internal::OpSelfdestruct(f, f.gas, sp);
+  LOAD_GAS();
   goto L_END;
+
 L_UNDEFINED:
   status = StatusCode::kUndefinedInstruction;
+  goto L_END;
+L_UNDERFLOW:
+  status = StatusCode::kStackUnderflow;
+  goto L_END;
+L_OVERFLOW:
+  status = StatusCode::kStackOverflow;
+  goto L_END;
+L_OUT_OF_GAS:
+  status = StatusCode::kOutOfGas;
+  goto L_END;
+L_BAD_JUMP:
+  status = StatusCode::kBadJumpDestination;
   goto L_END;
 
 L_END:
@@ -379,12 +444,47 @@ L_END:
 
 #undef DISPATCH
 #undef NEXT
+#undef CHECK
+#undef SYNC_GAS
+#undef LOAD_GAS
 #undef BINARY
 #undef CALL_OP
 #undef PUSH_VALUE
+#undef ENSURE_MEMORY
 #undef PUSH_N
 #undef DUP_N
 #undef SWAP_N
+}
+
+StatusCode RunForRevision(Frame& f, uint256* stack_base) noexcept {
+  switch (f.rev) {
+    case Revision::kIstanbul:
+      return Run<Revision::kIstanbul>(f, stack_base);
+    case Revision::kBerlin:
+      return Run<Revision::kBerlin>(f, stack_base);
+    case Revision::kLondon:
+      return Run<Revision::kLondon>(f, stack_base);
+    case Revision::kShanghai:
+      return Run<Revision::kShanghai>(f, stack_base);
+    case Revision::kCancun:
+      return Run<Revision::kCancun>(f, stack_base);
+  }
+  return StatusCode::kInternalError;
+}
+
+// The stack's storage, uninitialised: uint256 zero-initialises by default, and clearing 32 KiB per
+// call would cost more than a short call's whole execution. Words are written before they are read
+// (the stack checks guarantee it), and uint256 is an implicit-lifetime type.
+struct StackDeleter {
+  void operator()(uint256* p) const noexcept {
+    ::operator delete (p, std::align_val_t{alignof(uint256)});
+  }
+};
+using StackSpace = std::unique_ptr<uint256, StackDeleter>;
+
+StackSpace AllocateStack() {
+  return StackSpace(static_cast<uint256*>(::operator new (sizeof(uint256) * internal::kStackLimit,
+                                                          std::align_val_t{alignof(uint256)})));
 }
 
 }  // namespace
@@ -393,10 +493,10 @@ ExecutionResult Execute(Host& host, Revision rev, const Message& msg,
                         const CodeAnalysis& analysis) noexcept {
   // One allocation per frame for the whole stack; nothing on the instruction path allocates
   // except memory growth, which gas pays for first.
-  auto stack = std::make_unique_for_overwrite<uint256[]>(internal::kStackLimit);
+  const StackSpace stack = AllocateStack();
   Frame f(host, rev, msg, analysis);
   f.gas = msg.gas;
-  const StatusCode status = Run(f, stack.get());
+  const StatusCode status = RunForRevision(f, stack.get());
   ExecutionResult result;
   result.status = status;
   if (status == StatusCode::kSuccess || status == StatusCode::kRevert) {

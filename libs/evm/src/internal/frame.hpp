@@ -2,7 +2,9 @@
 // out-of-line instructions (instructions.cpp). Private to theta-evm.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #include "theta/evm/analysis.hpp"
@@ -16,6 +18,44 @@ inline constexpr int kStackLimit = 1024;
 // more than any transaction can pay, so larger requests are out of gas without arithmetic overflow.
 inline constexpr uint64_t kMaxMemory = 0xffffffffULL;
 
+// A frame's memory: a zero-filled byte buffer that only grows. Capacity doubles from 4 KiB with
+// realloc, so a contract that grows memory a word at a time pays amortised constant work per word
+// and large buffers move by page remapping rather than copying; only the newly exposed bytes are
+// cleared. Not copyable (one owner: the frame).
+class Memory {
+ public:
+  Memory() = default;
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+  ~Memory() { std::free(data_); }
+
+  uint8_t* data() noexcept { return data_; }
+  const uint8_t* data() const noexcept { return data_; }
+  size_t size() const noexcept { return size_; }
+  uint8_t& operator[](size_t i) noexcept { return data_[i]; }
+
+  // Grows to `new_size` (> size()) zero bytes past the old end. False when the allocation fails;
+  // the memory is then unchanged.
+  [[nodiscard]] bool Grow(size_t new_size) noexcept {
+    if (new_size > capacity_) {
+      const size_t capacity = std::max({new_size, 2 * capacity_, kInitialCapacity});
+      void* grown = std::realloc(data_, capacity);
+      if (grown == nullptr) return false;
+      data_ = static_cast<uint8_t*>(grown);
+      capacity_ = capacity;
+    }
+    std::memset(data_ + size_, 0, new_size - size_);
+    size_ = new_size;
+    return true;
+  }
+
+ private:
+  static constexpr size_t kInitialCapacity = 4096;
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 struct Frame {
   Frame(Host& h, Revision r, const Message& m, const CodeAnalysis& a)
       : host(h), rev(r), msg(m), analysis(a) {}
@@ -26,7 +66,7 @@ struct Frame {
   const CodeAnalysis& analysis;
   int64_t gas = 0;  // only current while an out-of-line instruction runs (the loop keeps a copy)
   int64_t refund = 0;
-  Bytes memory;
+  Memory memory;
   Bytes return_data;
   uint64_t output_offset = 0;
   uint64_t output_size = 0;
