@@ -30,6 +30,10 @@ inline constexpr uint64_t kMaxAccountsAffectedPerTx = 512;
 // Blocks after a reserved fund's end height before it can be released
 // (ReservedFundFreezePeriodDuration).
 inline constexpr uint64_t kReservedFundFreezePeriod = 5;
+// Allowed ReserveFund durations, in blocks (ledger/types/const.go MinimumFundReserveDuration,
+// MaximumFundReserveDuration; brief §3.4).
+inline constexpr uint64_t kMinimumFundReserveDuration = 300;
+inline constexpr uint64_t kMaximumFundReserveDuration = 43'200;
 
 // The minimum fee of a non-EVM transaction, in TFuelWei: 1e12 before the June 2021 adjustment,
 // 3e17 (0.3 TFUEL) from it (types.GetMinimumTransactionFeeTFuelWei).
