@@ -58,5 +58,7 @@ absl::Status ApplyReleaseFund(LedgerState& state, const ReleaseFundTx& tx, const
                               const ExecutionContext& context);
 absl::Status ApplyServicePayment(LedgerState& state, const ServicePaymentTx& tx,
                                  const ExecutionContext& context);
+absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, const Tx& whole,
+                                const ExecutionContext& context, TxReceipt* receipt);
 
 }  // namespace theta::ledger::internal

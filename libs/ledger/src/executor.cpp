@@ -81,7 +81,8 @@ uint256 MinimumSendTxFee(uint64_t accounts, uint64_t block_height) {
   return uint256(150'000'000'000'000'000ULL) * uint256(std::max<uint64_t>(2, accounts));
 }
 
-absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context) {
+absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context,
+                     TxReceipt* receipt) {
   if (context.block_height == 0)
     return absl::InvalidArgumentError("ledger: transactions go in blocks of height 1 or more");
   if (const auto* send = std::get_if<SendTx>(&tx)) return ApplySend(state, *send, tx, context);
@@ -91,6 +92,8 @@ absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& c
     return ApplyReleaseFund(state, *release, tx, context);
   if (const auto* payment = std::get_if<ServicePaymentTx>(&tx))
     return ApplyServicePayment(state, *payment, context);
+  if (const auto* contract = std::get_if<SmartContractTx>(&tx))
+    return ApplySmartContract(state, *contract, tx, context, receipt);
   return absl::UnimplementedError(absl::StrCat(
       "ledger: executing a ", std::string(TxTypeName(TypeOf(tx))), "Tx is not implemented yet"));
 }
