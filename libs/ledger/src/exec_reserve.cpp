@@ -172,10 +172,19 @@ absl::Status ApplyServicePayment(LedgerState& state, const ServicePaymentTx& tx,
   THETA_RETURN_IF_ERROR(CheckPool(fund, tx, parent_height));
 
   const Coins remaining = RemainingFund(*fund);
+  THETA_ASSIGN_OR_RETURN(std::optional<SplitRule> rule, state.GetSplitRule(tx.resource_id));
+  const bool rule_expired = rule && SplitRuleExpired(*rule, parent_height);
   if (remaining.IsGte(tx.source.coins)) {
     fund->used_fund = *Add(fund->used_fund, tx.source.coins);  // ≤ initial fund
-    target.balance = *Add(target.balance, tx.source.coins);
     fund->transfer_records.push_back(tx);
+    // The payment is shared per the resource's split rule; the rest goes to the payee.
+    for (const auto& [address, share] :
+         SplitPayment(rule, tx.target.address, tx.source.coins, parent_height)) {
+      if (!accounts.contains(address))
+        THETA_RETURN_IF_ERROR(LoadOrMakeOutput(state, address, parent_height, accounts));
+      Account& account = accounts.at(address);
+      account.balance = *Add(account.balance, share);
+    }
   } else {
     // Over-spend: the payer signed more than the pool holds. The payee, who proves it with this
     // voucher and the recorded ones, receives what is left of the deposit and the collateral; the
@@ -189,6 +198,7 @@ absl::Status ApplyServicePayment(LedgerState& state, const ServicePaymentTx& tx,
     return absl::FailedPreconditionError(absl::StrCat(
         "ledger: insufficient funds in ", Hex(target.address), " for the fee ", Show(tx.fee)));
   target.balance = Sub(target.balance, tx.fee);
+  if (rule_expired) THETA_RETURN_IF_ERROR(state.DeleteSplitRule(tx.resource_id));
   return SaveAll(state, accounts);
 }
 

@@ -58,6 +58,14 @@ absl::Status ApplyReleaseFund(LedgerState& state, const ReleaseFundTx& tx, const
                               const ExecutionContext& context);
 absl::Status ApplyServicePayment(LedgerState& state, const ServicePaymentTx& tx,
                                  const ExecutionContext& context);
+absl::Status ApplySplitRule(LedgerState& state, const SplitRuleTx& tx, const Tx& whole,
+                            const ExecutionContext& context);
+// Whether the rule no longer applies at `parent_height` (Go: view.Height() > EndBlockHeight).
+bool SplitRuleExpired(const SplitRule& rule, uint64_t parent_height);
+// How a service payment of `amount` to `target` is shared under `rule` (none or expired: all to
+// the target); the shares sum to `amount`.
+std::map<Address, Coins> SplitPayment(const std::optional<SplitRule>& rule, const Address& target,
+                                      const Coins& amount, uint64_t parent_height);
 absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, const Tx& whole,
                                 const ExecutionContext& context, TxReceipt* receipt);
 

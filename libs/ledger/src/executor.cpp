@@ -92,6 +92,8 @@ absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& c
     return ApplyReleaseFund(state, *release, tx, context);
   if (const auto* payment = std::get_if<ServicePaymentTx>(&tx))
     return ApplyServicePayment(state, *payment, context);
+  if (const auto* split = std::get_if<SplitRuleTx>(&tx))
+    return ApplySplitRule(state, *split, tx, context);
   if (const auto* contract = std::get_if<SmartContractTx>(&tx))
     return ApplySmartContract(state, *contract, tx, context, receipt);
   return absl::UnimplementedError(absl::StrCat(

@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::string_view kAccountPrefix = "ls/a/";
 constexpr std::string_view kCodePrefix = "ls/ch/";
+constexpr std::string_view kSplitRulePrefix = "ls/ssc/split/";
 
 void WriteReservedFund(RlpWriter& w, const ReservedFund& fund) {
   w.BeginList();
@@ -58,6 +59,43 @@ absl::StatusOr<ReservedFund> ReadReservedFund(const RlpItem& item) {
 }
 
 }  // namespace
+
+Bytes EncodeSplitRule(const SplitRule& rule) {
+  RlpWriter w;
+  w.BeginList().AddBytes(rule.initiator.view()).AddString(rule.resource_id).BeginList();
+  for (const Split& split : rule.splits)
+    w.BeginList().AddBytes(split.address.view()).AddUint(split.percentage).EndList();
+  w.EndList().AddUint(rule.end_block_height).EndList();
+  return std::move(w).Finish();
+}
+
+absl::StatusOr<SplitRule> DecodeSplitRule(ByteView bytes) {
+  absl::StatusOr<RlpItem> item = DecodeRlp(bytes);
+  if (!item.ok()) return FieldError("SplitRule", item.status());
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(*item, "SplitRule"));
+  SplitRule rule;
+  THETA_ASSIGN_OR_RETURN(rule.initiator, r.Addr("InitiatorAddress"));
+  THETA_ASSIGN_OR_RETURN(rule.resource_id, r.String("ResourceID"));
+  THETA_ASSIGN_OR_RETURN(FieldReader splits, r.List("Splits"));
+  while (!splits.AtEnd()) {
+    THETA_ASSIGN_OR_RETURN(RlpItem split_item, splits.Next("[]"));
+    THETA_ASSIGN_OR_RETURN(FieldReader s, FieldReader::Open(split_item, "SplitRule.Splits[]"));
+    Split split;
+    THETA_ASSIGN_OR_RETURN(split.address, s.Addr("Address"));
+    THETA_ASSIGN_OR_RETURN(split.percentage, s.Uint("Percentage"));
+    THETA_RETURN_IF_ERROR(s.End());
+    rule.splits.push_back(split);
+  }
+  THETA_ASSIGN_OR_RETURN(rule.end_block_height, r.Uint("EndBlockHeight"));
+  THETA_RETURN_IF_ERROR(r.End());
+  return rule;
+}
+
+Bytes SplitRuleKey(std::string_view resource_id) {
+  Bytes key(kSplitRulePrefix.begin(), kSplitRulePrefix.end());
+  key.insert(key.end(), resource_id.begin(), resource_id.end());
+  return key;
+}
 
 Bytes EncodeAccount(const Account& a) {
   RlpWriter w;
@@ -115,6 +153,26 @@ absl::StatusOr<LedgerState> LedgerState::Open(const KvStore& store, const Hash32
 absl::Status LedgerState::DeleteAccount(const Address& address) {
   storage_tries_.erase(address);
   return trie_.Delete(AccountKey(address));
+}
+
+absl::StatusOr<std::optional<SplitRule>> LedgerState::GetSplitRule(
+    std::string_view resource_id) const {
+  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, trie_.Get(SplitRuleKey(resource_id)));
+  if (!value) return std::optional<SplitRule>();
+  absl::StatusOr<SplitRule> rule = DecodeSplitRule(*value);
+  if (!rule.ok())
+    return absl::DataLossError(
+        absl::StrCat("state: split rule \"", std::string(resource_id),
+                     "\" is corrupt: ", std::string(rule.status().message())));
+  return std::optional<SplitRule>(std::move(*rule));
+}
+
+absl::Status LedgerState::SetSplitRule(const SplitRule& rule) {
+  return trie_.Put(SplitRuleKey(rule.resource_id), EncodeSplitRule(rule));
+}
+
+absl::Status LedgerState::DeleteSplitRule(std::string_view resource_id) {
+  return trie_.Delete(SplitRuleKey(resource_id));
 }
 
 absl::StatusOr<Bytes> LedgerState::GetCode(const Hash32& code_hash) const {

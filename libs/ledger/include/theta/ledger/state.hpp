@@ -56,6 +56,21 @@ struct Account {
   friend bool operator==(const Account&, const Account&) = default;
 };
 
+// A resource's payment split (ledger/types/split_rule.go): RLP [InitiatorAddress, ResourceID,
+// Splits[[Address, Percentage]], EndBlockHeight], stored under "ls/ssc/split/" ‖ resource ID.
+struct SplitRule {
+  Address initiator;
+  std::string resource_id;
+  std::vector<Split> splits;
+  uint64_t end_block_height = 0;
+  friend bool operator==(const SplitRule&, const SplitRule&) = default;
+};
+
+Bytes EncodeSplitRule(const SplitRule& rule);
+// Strict; InvalidArgument naming the field.
+absl::StatusOr<SplitRule> DecodeSplitRule(ByteView bytes);
+Bytes SplitRuleKey(std::string_view resource_id);
+
 Bytes EncodeAccount(const Account& account);
 // Strict, like DecodeTx; InvalidArgument naming the field.
 absl::StatusOr<Account> DecodeAccount(ByteView bytes);
@@ -77,6 +92,11 @@ class LedgerState {
   absl::Status SetAccount(const Account& account);
   // Removes the account (a contract that self-destructed).
   absl::Status DeleteAccount(const Address& address);
+
+  // The split rule of `resource_id` (expired or not), or nullopt. DataLoss for a corrupt one.
+  absl::StatusOr<std::optional<SplitRule>> GetSplitRule(std::string_view resource_id) const;
+  absl::Status SetSplitRule(const SplitRule& rule);
+  absl::Status DeleteSplitRule(std::string_view resource_id);
 
   // The code whose hash is `code_hash`: empty for kEmptyCodeHash; DataLoss when it is missing.
   absl::StatusOr<Bytes> GetCode(const Hash32& code_hash) const;
