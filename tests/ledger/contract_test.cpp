@@ -254,6 +254,63 @@ TEST_CASE("contract storage uses raw slot keys and trimmed rlp words and survive
   CHECK(cleared->Get(Slot(1).view())->has_value());
 }
 
+// Init code that deploys `runtime` as is (runtime under 256 bytes).
+Bytes Deployable(const Bytes& runtime) {
+  const auto n = static_cast<uint8_t>(runtime.size());
+  Bytes code = {0x60, n, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, n, 0x60, 0x00, 0xf3};
+  code.insert(code.end(), runtime.begin(), runtime.end());
+  return code;
+}
+
+TEST_CASE("nested calls reach other contracts' storage and are undone with their caller",
+          "[ledger][contract]") {
+  Chain c;
+  const Address store = c.Deploy();
+  // Proxy: copies its first calldata word to memory, CALLs `store` with it (32 bytes in, 32 out),
+  // then returns the output, or REVERTs when its own calldata is 33 bytes long.
+  const Bytes proxy_runtime =
+      Hex("60003560005260206000602060006000"
+          "73" +
+          ToHex(store.view(), false) +
+          "5af15036602114603457"
+          "60206000f3"
+          "5b60006000fd");
+  const TxReceipt deployed = c.Run(c.Make(Address{}, Deployable(proxy_runtime)));
+  REQUIRE(deployed.status == evm::StatusCode::kSuccess);
+  const Address proxy = deployed.contract_address;
+  CHECK(*c.state.GetCode(c.Get(proxy).code_hash) == proxy_runtime);
+
+  const TxReceipt set = c.Run(c.Make(proxy, Word(42)));
+  REQUIRE(set.status == evm::StatusCode::kSuccess);
+  CHECK(set.evm_return == Word(42));
+  CHECK(c.Storage(store, 0) == uint256(42));
+  REQUIRE(set.logs.size() == 1);
+  CHECK(set.logs[0].address == store);
+
+  Bytes reverting = Word(99);
+  reverting.push_back(0);
+  const TxReceipt undone = c.Run(c.Make(proxy, reverting));
+  CHECK(undone.status == evm::StatusCode::kRevert);
+  CHECK(undone.logs.empty());
+  CHECK(c.Storage(store, 0) == uint256(42));
+}
+
+TEST_CASE("selfdestruct removes the contract and pays its balance out", "[ledger][contract]") {
+  Chain c;
+  Address heir;
+  heir.bytes.fill(0x4e);
+  const Bytes runtime = Hex("73" + ToHex(heir.view(), false) + "ff");
+  const TxReceipt deployed = c.Run(c.Make(Address{}, Deployable(runtime), 2 * kTFuel));
+  REQUIRE(deployed.status == evm::StatusCode::kSuccess);
+  CHECK(c.Get(deployed.contract_address).balance == Coins::TFuel(2 * kTFuel));
+  const TxReceipt gone = c.Run(c.Make(deployed.contract_address, {}));
+  REQUIRE(gone.status == evm::StatusCode::kSuccess);
+  auto account = c.state.GetAccount(deployed.contract_address);
+  REQUIRE(account.ok());
+  CHECK_FALSE(account->has_value());
+  CHECK(c.Get(heir).balance == Coins::TFuel(2 * kTFuel));
+}
+
 TEST_CASE("a smart contract tx is rejected for each broken rule", "[ledger][contract]") {
   Chain c;
   SECTION("gas price too low") {
