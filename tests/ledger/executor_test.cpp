@@ -262,9 +262,9 @@ TEST_CASE("the second sign-bytes wrapper is accepted only from its fork height",
 
 TEST_CASE("types without an executor yet are refused, not ignored", "[ledger][send]") {
   Fixture f;
-  const absl::Status status = ApplyTx(f.state, ReleaseFundTx{}, f.context);
+  const absl::Status status = ApplyTx(f.state, DepositStakeTx{}, f.context);
   CHECK(status.code() == absl::StatusCode::kUnimplemented);
-  CHECK_THAT(Message(status), Catch::Contains("ReleaseFundTx"));
+  CHECK_THAT(Message(status), Catch::Contains("DepositStakeTx"));
 }
 
 }  // namespace

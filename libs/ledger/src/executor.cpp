@@ -5,102 +5,15 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "exec_util.hpp"
 #include "theta/core/status.hpp"
 
 namespace theta::ledger {
 namespace {
 
+using namespace internal;  // NOLINT(google-build-using-namespace): executor helpers
+
 constexpr uint64_t kWeiPerTFuelMicro = 1'000'000'000'000ULL;  // 1e12
-
-std::string Hex(const Address& a) {
-  return ToChecksumHex(a);
-}
-
-std::string Show(const Coins& c) {
-  return absl::StrCat("{theta ", c.theta_wei.ToDecimal(), ", tfuel ", c.tfuel_wei.ToDecimal(), "}");
-}
-
-// a + b, or nullopt when a component passes 2^256 (Go's big ints never overflow; we must refuse
-// sums that would wrap instead of letting them balance).
-std::optional<Coins> Add(const Coins& a, const Coins& b) {
-  const Coins sum{a.theta_wei + b.theta_wei, a.tfuel_wei + b.tfuel_wei};
-  if (sum.theta_wei < a.theta_wei || sum.tfuel_wei < a.tfuel_wei) return std::nullopt;
-  return sum;
-}
-
-Coins Sub(const Coins& a, const Coins& b) {
-  return {a.theta_wei - b.theta_wei, a.tfuel_wei - b.tfuel_wei};
-}
-
-// Refunds expired reserved funds (Account.UpdateToHeight / ReleaseExpiredFunds), as Go does
-// whenever it loads an account; `height` is the parent block's.
-void UpdateToHeight(Account& account, uint64_t height) {
-  std::vector<ReservedFund> kept;
-  for (ReservedFund& fund : account.reserved_funds) {
-    if (fund.end_block_height + kReservedFundFreezePeriod > height) {
-      kept.push_back(std::move(fund));
-      continue;
-    }
-    const Coins remaining =
-        fund.initial_fund.IsGte(fund.used_fund) ? Sub(fund.initial_fund, fund.used_fund) : Coins{};
-    account.balance =
-        Add(Add(account.balance, remaining).value_or(account.balance), fund.collateral)
-            .value_or(account.balance);
-  }
-  account.reserved_funds = std::move(kept);
-}
-
-using Accounts = std::map<Address, Account>;
-
-absl::Status LoadInput(const LedgerState& state, const Address& address, uint64_t parent_height,
-                       Accounts& accounts) {
-  if (accounts.contains(address))
-    return absl::InvalidArgumentError(absl::StrCat("ledger: duplicated address ", Hex(address)));
-  THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state.GetAccount(address));
-  if (!account)
-    return absl::FailedPreconditionError(
-        absl::StrCat("ledger: unknown input address ", Hex(address)));
-  UpdateToHeight(*account, parent_height);
-  accounts.emplace(address, std::move(*account));
-  return absl::OkStatus();
-}
-
-absl::Status LoadOrMakeOutput(const LedgerState& state, const Address& address,
-                              uint64_t parent_height, Accounts& accounts) {
-  if (accounts.contains(address))
-    return absl::InvalidArgumentError(absl::StrCat("ledger: duplicated address ", Hex(address)));
-  THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state.GetAccount(address));
-  if (!account) {
-    account = Account{};
-    account->address = address;
-    account->last_updated_block_height = parent_height;
-  }
-  UpdateToHeight(*account, parent_height);
-  accounts.emplace(address, std::move(*account));
-  return absl::OkStatus();
-}
-
-// validateInputAdvanced: sequence = stored + 1, balance covers the input's coins, signature by the
-// account (either sign-bytes wrapper from HeightTxWrapperExtension).
-absl::Status CheckInput(const Account& account, const TxInput& in, const Tx& tx,
-                        const ExecutionContext& context) {
-  if (in.sequence != account.sequence + 1)
-    return absl::FailedPreconditionError(absl::StrCat("ledger: ", Hex(in.address),
-                                                      " sent sequence ", in.sequence, ", expected ",
-                                                      account.sequence + 1));
-  if (!account.balance.IsGte(in.coins))
-    return absl::FailedPreconditionError(
-        absl::StrCat("ledger: insufficient funds in ", Hex(in.address), ": balance ",
-                     Show(account.balance), ", tried to send ", Show(in.coins)));
-  if (context.signatures_verified) return absl::OkStatus();
-  const absl::Status v1 =
-      VerifySignature(SignBytes(tx, context.chain_id), in.signature, in.address);
-  if (v1.ok() || context.block_height < kHeightTxWrapperExtension) return v1;
-  if (VerifySignature(SignBytes(tx, context.chain_id, SignWrapper::kV2), in.signature, in.address)
-          .ok())
-    return absl::OkStatus();
-  return v1;
-}
 
 absl::Status ApplySend(LedgerState& state, const SendTx& send, const Tx& tx,
                        const ExecutionContext& context) {
@@ -153,9 +66,7 @@ absl::Status ApplySend(LedgerState& state, const SendTx& send, const Tx& tx,
     Account& account = accounts.at(out.address);
     account.balance = *Add(account.balance, out.coins);  // total supply fits in 256 bits
   }
-  for (const auto& [address, account] : accounts)
-    THETA_RETURN_IF_ERROR(state.SetAccount(account));
-  return absl::OkStatus();
+  return SaveAll(state, accounts);
 }
 
 }  // namespace
@@ -170,10 +81,21 @@ uint256 MinimumSendTxFee(uint64_t accounts, uint64_t block_height) {
   return uint256(150'000'000'000'000'000ULL) * uint256(std::max<uint64_t>(2, accounts));
 }
 
-absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context) {
+absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context,
+                     TxReceipt* receipt) {
   if (context.block_height == 0)
     return absl::InvalidArgumentError("ledger: transactions go in blocks of height 1 or more");
   if (const auto* send = std::get_if<SendTx>(&tx)) return ApplySend(state, *send, tx, context);
+  if (const auto* reserve = std::get_if<ReserveFundTx>(&tx))
+    return ApplyReserveFund(state, *reserve, tx, context);
+  if (const auto* release = std::get_if<ReleaseFundTx>(&tx))
+    return ApplyReleaseFund(state, *release, tx, context);
+  if (const auto* payment = std::get_if<ServicePaymentTx>(&tx))
+    return ApplyServicePayment(state, *payment, context);
+  if (const auto* split = std::get_if<SplitRuleTx>(&tx))
+    return ApplySplitRule(state, *split, tx, context);
+  if (const auto* contract = std::get_if<SmartContractTx>(&tx))
+    return ApplySmartContract(state, *contract, tx, context, receipt);
   return absl::UnimplementedError(absl::StrCat(
       "ledger: executing a ", std::string(TxTypeName(TypeOf(tx))), "Tx is not implemented yet"));
 }

@@ -12,8 +12,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "theta/evm/host.hpp"
+#include "theta/evm/state.hpp"
 #include "theta/ledger/state.hpp"
 #include "theta/ledger/tx.hpp"
 
@@ -30,6 +33,24 @@ inline constexpr uint64_t kMaxAccountsAffectedPerTx = 512;
 // Blocks after a reserved fund's end height before it can be released
 // (ReservedFundFreezePeriodDuration).
 inline constexpr uint64_t kReservedFundFreezePeriod = 5;
+// Allowed ReserveFund durations, in blocks (ledger/types/const.go MinimumFundReserveDuration,
+// MaximumFundReserveDuration; brief §3.4).
+inline constexpr uint64_t kMinimumFundReserveDuration = 300;
+inline constexpr uint64_t kMaximumFundReserveDuration = 43'200;
+
+// SmartContractTx gas rules (types.GetMinimumGasPrice, GetMaxGasLimit; brief §3.5): the gas price
+// must be at least 1e8 wei, 4e12 from the June 2021 adjustment; the gas limit at most 10M, then
+// 20M.
+uint256 MinimumGasPrice(uint64_t block_height);
+uint64_t MaximumGasLimit(uint64_t block_height);
+// Theta's intrinsic gas (vm.CalculateIntrinsicGas, pre-Istanbul prices; brief §5): 21,000 for a
+// call or 53,000 for a creation, plus 4 per zero and 68 per non-zero byte of data.
+uint64_t IntrinsicGas(ByteView data, bool create);
+// The EVM chain ID of a Theta chain ID (MapChainID, brief §3.2): mainnet 1, testnet_sapphire 3,
+// testnet_amber 4, testnet 5, privatenet 6, any other keccak256(name) as a number; plus 360 from
+// height 11,354,820.
+uint256 EvmChainId(std::string_view chain_id, uint64_t block_height);
+inline constexpr uint64_t kHeightRpcCompatibility = 11'354'820;
 
 // The minimum fee of a non-EVM transaction, in TFuelWei: 1e12 before the June 2021 adjustment,
 // 3e17 (0.3 TFUEL) from it (types.GetMinimumTransactionFeeTFuelWei).
@@ -44,9 +65,25 @@ struct ExecutionContext {
   uint64_t block_height = 0;
   // Skip signature checks: the mempool has verified them already (benchmarks, block replay).
   bool signatures_verified = false;
+  // The EVM's TIMESTAMP (Theta uses the parent block's, brief §5).
+  int64_t timestamp = 0;
 };
 
-// Applies one transaction to `state`; see the header comment.
-absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context);
+// What a SmartContractTx did (Go blockchain.TxReceipt: {TxHash, Logs, EvmRet, ContractAddress,
+// GasUsed, EvmErr}). A reverted or failed execution is still a successful transaction: it is
+// charged, and its receipt says why it failed and has no logs.
+struct TxReceipt {
+  evm::StatusCode status = evm::StatusCode::kSuccess;
+  std::string evm_error;     // empty on success, else "revert", "out of gas", …
+  Bytes evm_return;          // RETURN or REVERT data
+  Address contract_address;  // the created contract, for a creation
+  uint64_t gas_used = 0;     // intrinsic + execution; no refunds (brief §3.5)
+  std::vector<evm::Log> logs;
+};
+
+// Applies one transaction to `state`; see the header comment. For a SmartContractTx that is
+// applied, `receipt` (when given) receives its receipt.
+absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context,
+                     TxReceipt* receipt = nullptr);
 
 }  // namespace theta::ledger

@@ -9,8 +9,15 @@
 // LedgerState is Theta's state trie: one hexary Merkle Patricia trie whose keys are raw, unhashed
 // ("ls/a/" ‖ address for accounts), with nodes stored by hash in a KvStore. Changes stay in memory
 // until Commit adds them to a WriteBatch (one atomic write per block). Not thread-safe.
+//
+// Contracts (brief §3.3): code lives in the state trie under "ls/ch/" ‖ codehash; each contract's
+// storage is its own trie (root in Account.Root, 32 zero bytes meaning empty) whose keys are the
+// raw 32-byte slots (not hashed) and whose values are RLP of the word with leading zero bytes
+// trimmed; writing zero deletes the slot. LedgerState keeps the storage tries it opened and commits
+// them with the state trie.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,12 +56,29 @@ struct Account {
   friend bool operator==(const Account&, const Account&) = default;
 };
 
+// A resource's payment split (ledger/types/split_rule.go): RLP [InitiatorAddress, ResourceID,
+// Splits[[Address, Percentage]], EndBlockHeight], stored under "ls/ssc/split/" ‖ resource ID.
+struct SplitRule {
+  Address initiator;
+  std::string resource_id;
+  std::vector<Split> splits;
+  uint64_t end_block_height = 0;
+  friend bool operator==(const SplitRule&, const SplitRule&) = default;
+};
+
+Bytes EncodeSplitRule(const SplitRule& rule);
+// Strict; InvalidArgument naming the field.
+absl::StatusOr<SplitRule> DecodeSplitRule(ByteView bytes);
+Bytes SplitRuleKey(std::string_view resource_id);
+
 Bytes EncodeAccount(const Account& account);
 // Strict, like DecodeTx; InvalidArgument naming the field.
 absl::StatusOr<Account> DecodeAccount(ByteView bytes);
 
 // "ls/a/" ‖ address.
 Bytes AccountKey(const Address& address);
+// "ls/ch/" ‖ code hash.
+Bytes CodeKey(const Hash32& code_hash);
 
 class LedgerState {
  public:
@@ -66,14 +90,37 @@ class LedgerState {
   // The account, or nullopt when there is none. DataLoss for a corrupt trie or account.
   absl::StatusOr<std::optional<Account>> GetAccount(const Address& address) const;
   absl::Status SetAccount(const Account& account);
+  // Removes the account (a contract that self-destructed).
+  absl::Status DeleteAccount(const Address& address);
+
+  // The split rule of `resource_id` (expired or not), or nullopt. DataLoss for a corrupt one.
+  absl::StatusOr<std::optional<SplitRule>> GetSplitRule(std::string_view resource_id) const;
+  absl::Status SetSplitRule(const SplitRule& rule);
+  absl::Status DeleteSplitRule(std::string_view resource_id);
+
+  // The code whose hash is `code_hash`: empty for kEmptyCodeHash; DataLoss when it is missing.
+  absl::StatusOr<Bytes> GetCode(const Hash32& code_hash) const;
+  // Stores `code` under its hash and returns the hash.
+  absl::StatusOr<Hash32> SetCode(ByteView code);
+
+  // Slot `slot` of `account`'s storage (0 when unset). DataLoss for a corrupt storage trie.
+  absl::StatusOr<uint256> GetStorage(const Account& account, const Hash32& slot) const;
+  // Writes the slot (0 deletes it) and sets account.root to the new storage root; the caller
+  // stores the account with SetAccount.
+  absl::Status SetStorage(Account& account, const Hash32& slot, const uint256& value);
 
   Hash32 RootHash() { return trie_.RootHash(); }
-  // Adds the new trie nodes to `batch`; returns the root.
-  Hash32 Commit(WriteBatch& batch) { return trie_.Commit(batch); }
+  // Adds the new nodes of the state trie and of every storage trie to `batch`; returns the root.
+  Hash32 Commit(WriteBatch& batch);
 
  private:
-  explicit LedgerState(Trie trie) : trie_(std::move(trie)) {}
+  LedgerState(const KvStore& store, Trie trie) : store_(&store), trie_(std::move(trie)) {}
+  // The storage trie of `account`, opened at its root (cached per address).
+  absl::StatusOr<Trie*> StorageTrie(const Account& account) const;
+
+  const KvStore* store_;
   Trie trie_;
+  mutable std::map<Address, Trie> storage_tries_;
 };
 
 }  // namespace theta::ledger

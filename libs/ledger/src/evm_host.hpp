@@ -1,0 +1,115 @@
+// LedgerHost: theta-evm's Host over the ledger state, for SmartContractTx (brief §5).
+//
+// Accounts are loaded from the LedgerState on first use into a per-transaction cache; the EVM
+// sees an account's TFUEL balance as its balance and its Theta sequence as its nonce. Storage
+// slots are loaded lazily from the account's storage trie. Every change is journaled so that a
+// failed frame is undone, and nothing reaches the LedgerState until Finish writes the surviving
+// changes (accounts, code under ls/ch/, storage). A ledger error while executing (a corrupt trie)
+// is remembered, the EVM sees zeros, and Finish returns the error without writing anything.
+// Not thread-safe; one transaction per host.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "theta/evm/analysis.hpp"
+#include "theta/evm/host.hpp"
+#include "theta/evm/revision.hpp"
+#include "theta/evm/state.hpp"
+#include "theta/ledger/state.hpp"
+
+namespace theta::ledger::internal {
+
+class LedgerHost final : public evm::Host {
+ public:
+  LedgerHost(LedgerState& ledger, evm::Revision rev, evm::TxContext tx, evm::AnalysisCache& cache);
+
+  // Puts `account` in the cache as loaded (the sender, after its lazy reserved-fund refund).
+  void Seed(const Account& account);
+  // Debits the fee (the caller checked the balance) / advances the sequence, outside any frame.
+  void ChargeFee(const Address& address, const uint256& fee);
+  void IncrementSequence(const Address& address);
+  uint256 Balance(const Address& address) { return GetBalance(address); }
+
+  const std::vector<evm::Log>& logs() const noexcept { return logs_; }
+  // Writes every changed account, its code and storage to the ledger; see the header comment.
+  absl::Status Finish();
+
+  // evm::Host.
+  bool AccountExists(const Address& address) override;
+  uint256 GetStorage(const Address& address, const uint256& key) override;
+  evm::StorageChange SetStorage(const Address& address, const uint256& key,
+                                const uint256& value) override;
+  uint256 GetBalance(const Address& address) override;
+  size_t GetCodeSize(const Address& address) override;
+  Hash32 GetCodeHash(const Address& address) override;
+  size_t CopyCode(const Address& address, size_t offset, std::span<uint8_t> out) override;
+  bool Selfdestruct(const Address& address, const Address& beneficiary) override;
+  evm::ExecutionResult Call(const evm::Message& msg) override;
+  const evm::TxContext& GetTxContext() override { return tx_; }
+  Hash32 GetBlockHash(int64_t number) override;
+  void EmitLog(const Address& address, ByteView data, std::span<const Hash32> topics) override;
+  evm::AccessStatus AccessAccount(const Address& address) override;
+  evm::AccessStatus AccessStorage(const Address& address, const uint256& key) override;
+  uint256 GetTransientStorage(const Address& address, const uint256& key) override;
+  void SetTransientStorage(const Address& address, const uint256& key,
+                           const uint256& value) override;
+
+ private:
+  struct Entry {
+    Account account;  // sequence and TFUEL balance are the EVM's nonce and balance
+    bool exists = false;
+    Bytes code;
+    bool code_changed = false;
+    absl::flat_hash_map<uint256, evm::StorageSlot> storage;  // original = value in the ledger
+    bool destructed = false;
+  };
+  enum class Kind : uint8_t {
+    kExists,
+    kBalance,
+    kNonce,
+    kStorage,
+    kTransient,
+    kCode,
+    kDestruct,
+    kWarmAccount,
+    kWarmSlot,
+    kLog,
+  };
+  struct Undo {
+    Kind kind;
+    Address address;
+    uint256 key;
+    uint256 previous;
+    bool flag = false;
+  };
+
+  Entry& Load(const Address& address);
+  evm::StorageSlot& Slot(Entry& entry, const uint256& key);
+  static bool IsEmpty(const Entry& e) {
+    return e.account.sequence == 0 && e.account.balance.IsZero() && e.code.empty();
+  }
+  void MakeExist(Entry& entry);
+  void SetBalance(Entry& entry, const uint256& value);
+  void RevertTo(size_t mark);
+  evm::ExecutionResult CallFrame(const evm::Message& msg);
+  evm::ExecutionResult CreateFrame(const evm::Message& msg);
+  evm::ExecutionResult Finished(evm::ExecutionResult r, size_t mark);
+
+  LedgerState& ledger_;
+  const evm::Revision rev_;
+  evm::TxContext tx_;
+  evm::AnalysisCache& cache_;
+  absl::Status error_;
+  std::map<Address, Entry> entries_;  // node-based: references stay valid
+  std::vector<Undo> journal_;
+  std::vector<evm::Log> logs_;
+  absl::flat_hash_set<Address> warm_accounts_;
+  absl::flat_hash_set<std::pair<Address, uint256>> warm_slots_;
+  absl::flat_hash_map<std::pair<Address, uint256>, uint256> transient_;
+};
+
+}  // namespace theta::ledger::internal
