@@ -11,6 +11,7 @@
 
 #include "internal/bls12381_curve.hpp"
 #include "internal/ct_scalar_mul.hpp"
+#include "internal/msm.hpp"
 
 namespace theta::crypto::bls {
 namespace {
@@ -200,6 +201,83 @@ TEST_CASE("bls proofs of possession verify only for their own key", "[bls]") {
   CHECK_FALSE(PopVerify(SkToPk(RandomKey(rng)), proof));
   // A PoP is not a signature on the key bytes under the signature DST (domain separation).
   CHECK_FALSE(Verify(pk, pk.ToBytes(), proof));
+}
+
+TEST_CASE("bls multi-scalar multiplication matches the sum of products", "[bls]") {
+  using namespace internal;  // NOLINT
+  const uint64_t seed = 0x3535;
+  std::mt19937_64 rng(seed);
+  CAPTURE(seed);
+  for (size_t n : {1u, 5u, 40u, 300u}) {
+    CAPTURE(n);
+    std::vector<Bls12381G1Affine> points;
+    std::vector<uint64_t> scalars;
+    Bls12381G1 expected = Bls12381G1::Infinity();
+    Bls12381G1 p = Bls12381G1::From(Bls12381G1Generator());
+    for (size_t i = 0; i < n; ++i) {
+      p = p.Double() + Bls12381G1::From(Bls12381G1Generator());
+      points.push_back(p.ToAffine());
+      // Repeats and zeros on purpose; up to 20 bits so that small n takes several windows.
+      const uint64_t k =
+          i % 7 == 3 ? 0 : (i % 5 == 1 ? scalars.empty() ? 1 : scalars.back() : rng() & 0xfffff);
+      scalars.push_back(k);
+      expected = expected + p.ScalarMulPublic(Limbs<1>{k});
+    }
+    CHECK(MultiScalarMul<Bls12381G1Curve>(points, scalars) == expected);
+  }
+}
+
+TEST_CASE("bls weighted and bitmap aggregates verify with one pairing check", "[bls]") {
+  const uint64_t seed = 0x6a7d;
+  std::mt19937_64 rng(seed);
+  CAPTURE(seed);
+  constexpr size_t kSigners = 12;
+  const Bytes msg(32, 0x77);
+  std::vector<PublicKey> keys;
+  std::vector<Signature> sigs;
+  for (size_t i = 0; i < kSigners; ++i) {
+    const SecretKey sk = RandomKey(rng);
+    keys.push_back(SkToPk(sk));
+    sigs.push_back(Sign(sk, msg));
+  }
+  // Two overlapping gossip aggregates: signers {0..7} and {4..11}; the merge counts 4..7 twice.
+  auto build = [&](size_t from, size_t to) {
+    WeightedAggregate agg;
+    agg.multiplicity.assign(kSigners, 0);
+    for (size_t i = from; i < to; ++i) {
+      auto one = SingleSigner(sigs[i], i, kSigners);
+      REQUIRE(one.ok());
+      auto merged = Merge(agg, *one);
+      REQUIRE(merged.ok());
+      agg = *merged;
+    }
+    return agg;
+  };
+  const WeightedAggregate a = build(0, 8), b = build(4, 12);
+  CHECK(VerifyWeighted(keys, msg, a));
+  auto both = Merge(a, b);
+  REQUIRE(both.ok());
+  CHECK(both->multiplicity[5] == 2);
+  CHECK(both->multiplicity[0] == 1);
+  CHECK(VerifyWeighted(keys, msg, *both));
+  // A wrong count, a wrong message, too short a key list, nobody.
+  WeightedAggregate wrong = *both;
+  wrong.multiplicity[5] = 1;
+  CHECK_FALSE(VerifyWeighted(keys, msg, wrong));
+  CHECK_FALSE(VerifyWeighted(keys, Bytes(32, 0x78), *both));
+  CHECK_FALSE(VerifyWeighted(std::span(keys).first(8), msg, *both));
+  CHECK_FALSE(VerifyWeighted(keys, msg, WeightedAggregate{}));
+  CHECK_FALSE(SingleSigner(sigs[0], kSigners, kSigners).ok());
+  WeightedAggregate huge;
+  huge.multiplicity = {UINT32_MAX};
+  CHECK_FALSE(Merge(huge, huge).ok());
+  // Bitmap: signers 0..7 are bits 0..7 of byte 0.
+  const std::array<uint8_t, 2> bitmap = {0xff, 0x00};
+  CHECK(VerifyBitmap(keys, bitmap, msg, a.signature));
+  const std::array<uint8_t, 2> missing = {0x7f, 0x00};
+  CHECK_FALSE(VerifyBitmap(keys, missing, msg, a.signature));
+  const std::array<uint8_t, 3> past_end = {0xff, 0x00, 0x01};
+  CHECK_FALSE(VerifyBitmap(keys, past_end, msg, a.signature));
 }
 
 }  // namespace

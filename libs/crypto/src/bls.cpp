@@ -13,6 +13,7 @@
 #include "internal/bls12381_hash.hpp"
 #include "internal/bls12381_pairing.hpp"
 #include "internal/ct_scalar_mul.hpp"
+#include "internal/msm.hpp"
 #include "theta/core/hash.hpp"
 #include "theta/core/status.hpp"
 
@@ -278,6 +279,79 @@ Signature PopProve(const SecretKey& sk) {
 bool PopVerify(const PublicKey& pk, const Signature& proof) {
   const auto bytes = pk.ToBytes();
   return CoreVerify(pk, bytes, proof, kPopDst);
+}
+
+absl::StatusOr<WeightedAggregate> SingleSigner(const Signature& signature, size_t index,
+                                               size_t signers) {
+  if (index >= signers) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bls: signer index ", index, " is not below the signer count ", signers));
+  }
+  WeightedAggregate out;
+  out.signature = signature;
+  out.multiplicity.assign(signers, 0);
+  out.multiplicity[index] = 1;
+  return out;
+}
+
+absl::StatusOr<WeightedAggregate> Merge(const WeightedAggregate& a, const WeightedAggregate& b) {
+  WeightedAggregate out;
+  out.multiplicity.assign(std::max(a.multiplicity.size(), b.multiplicity.size()), 0);
+  for (size_t i = 0; i < out.multiplicity.size(); ++i) {
+    const uint64_t sum = uint64_t{i < a.multiplicity.size() ? a.multiplicity[i] : 0} +
+                         (i < b.multiplicity.size() ? b.multiplicity[i] : 0);
+    if (sum > UINT32_MAX) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bls: merged multiplicity of signer ", i, " overflows 32 bits"));
+    }
+    out.multiplicity[i] = static_cast<uint32_t>(sum);
+  }
+  const Bls12381G2 sum =
+      Bls12381G2::From(Access::Point(a.signature)).AddAffine(Access::Point(b.signature));
+  out.signature = Access::MakeSignature(sum.ToAffine());
+  return out;
+}
+
+namespace {
+
+bool VerifyAggregateKey(const Bls12381G1& key, ByteView message, const Signature& signature) {
+  const Bls12381G1Affine agg = key.ToAffine();
+  if (agg.infinity) return false;
+  std::vector<internal::Bls12381PairInput> pairs = {{agg, HashMessage(message, kSignatureDst)}};
+  return PairingCheck(pairs, signature);
+}
+
+}  // namespace
+
+bool VerifyWeighted(std::span<const PublicKey> keys, ByteView message,
+                    const WeightedAggregate& aggregate) {
+  const size_t n = aggregate.multiplicity.size();
+  if (n > keys.size()) return false;
+  std::vector<Bls12381G1Affine> points;
+  std::vector<uint64_t> scalars;
+  points.reserve(n);
+  scalars.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (aggregate.multiplicity[i] == 0) continue;
+    points.push_back(Access::Point(keys[i]));
+    scalars.push_back(aggregate.multiplicity[i]);
+  }
+  const Bls12381G1 key = internal::MultiScalarMul<internal::Bls12381G1Curve>(points, scalars);
+  return VerifyAggregateKey(key, message, aggregate.signature);
+}
+
+bool VerifyBitmap(std::span<const PublicKey> keys, std::span<const uint8_t> bitmap,
+                  ByteView message, const Signature& signature) {
+  Bls12381G1 key = Bls12381G1::Infinity();
+  for (size_t byte = 0; byte < bitmap.size(); ++byte) {
+    for (size_t bit = 0; bit < 8; ++bit) {
+      if (((bitmap[byte] >> bit) & 1) == 0) continue;
+      const size_t i = 8 * byte + bit;
+      if (i >= keys.size()) return false;
+      key = key.AddAffine(Access::Point(keys[i]));
+    }
+  }
+  return VerifyAggregateKey(key, message, signature);
 }
 
 }  // namespace theta::crypto::bls

@@ -19,6 +19,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "theta/core/bytes.hpp"
@@ -64,6 +65,8 @@ class Signature {
   // identity is accepted as an encoding). InvalidArgument naming the rule otherwise.
   static absl::StatusOr<Signature> FromBytes(ByteView bytes);
   std::array<uint8_t, kSignatureSize> ToBytes() const;
+  // The identity of G2: the neutral element of aggregation.
+  static Signature Identity() { return Signature(); }
   friend bool operator==(const Signature& a, const Signature& b) {
     return a.infinity_ == b.infinity_ && a.point_ == b.point_;
   }
@@ -105,5 +108,34 @@ bool FastAggregateVerify(std::span<const PublicKey> pks, ByteView message,
 // PopProve: sk·H_pop(SkToPk(sk) compressed) under the PoP DST; PopVerify checks it.
 Signature PopProve(const SecretKey& sk);
 bool PopVerify(const PublicKey& pk, const Signature& proof);
+
+// What the guardians gossip: an aggregate signature over one message and, per signer index into a
+// shared list of cached, validated public keys, how many times that signer's signature is in the
+// sum (merging overlapping aggregates counts a signer more than once; a plain bitmap is the case of
+// counts 0 and 1).
+struct WeightedAggregate {
+  Signature signature = Signature::Identity();
+  std::vector<uint32_t> multiplicity;
+};
+
+// The aggregate of one signer's signature: multiplicity 1 at `index` in a vector of `signers`
+// entries. InvalidArgument if index ≥ signers.
+absl::StatusOr<WeightedAggregate> SingleSigner(const Signature& signature, size_t index,
+                                               size_t signers);
+
+// The union of two aggregates: signatures added, multiplicities added index-wise (the shorter one
+// padded with zeros). InvalidArgument if a multiplicity would overflow 32 bits.
+absl::StatusOr<WeightedAggregate> Merge(const WeightedAggregate& a, const WeightedAggregate& b);
+
+// e(Σ m_i·pk_i, H(message)) = e(G1, signature) with one pairing check; the weighted key sum is a
+// multi-scalar multiplication (Pippenger). False if the multiplicity vector is longer than the key
+// list, if every multiplicity is zero, or if the check fails.
+bool VerifyWeighted(std::span<const PublicKey> keys, ByteView message,
+                    const WeightedAggregate& aggregate);
+
+// The same with a signer bitmap (bit i = byte i/8, bit i%8, least significant first): the keys
+// whose bit is set are summed. False if the bitmap names a signer past the key list or nobody.
+bool VerifyBitmap(std::span<const PublicKey> keys, std::span<const uint8_t> bitmap,
+                  ByteView message, const Signature& signature);
 
 }  // namespace theta::crypto::bls
