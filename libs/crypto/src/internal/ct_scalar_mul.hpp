@@ -64,11 +64,15 @@ struct ProjectivePoint {
   }
   constexpr ProjectivePoint Double() const { return *this + *this; }
 
-  // Affine form through a constant-time inversion (the identity maps to infinity).
+  // Affine form through a constant-time inversion, without a branch: the identity (z = 0) has
+  // inverse 0 and comes out as infinity with zero coordinates.
   constexpr AffinePoint<Curve> ToAffine() const {
-    if (z.IsZero()) return AffinePoint<Curve>::Infinity();
     const F zinv = z.Inverse();
-    return AffinePoint<Curve>::Of(x * zinv, y * zinv);
+    AffinePoint<Curve> r;
+    r.x = x * zinv;
+    r.y = y * zinv;
+    r.infinity = z.IsZero();
+    return r;
   }
 };
 
