@@ -130,7 +130,16 @@ TEST_CASE("bls12-381 fast subgroup checks agree with multiplication by r", "[bls
         Bls12381G2::From(Bls12381G2Generator()).ScalarMulPublic(RandomScalar(rng)).ToAffine();
     CHECK(Bls12381G2InSubgroup(in_g2));
     const Bls12381G1Affine p = RandomCurvePoint(rng);
+    CHECK_FALSE(Bls12381InSubgroupByOrder(Bls12381G1::From(p)));
     CHECK_FALSE(Bls12381G1InSubgroup(p));
+    // Clearing G1's cofactor with h_eff = 1 − x lands in G1; both tests must agree.
+    const Bls12381G1Affine cleared =
+        Bls12381G1::From(p).ScalarMulPublic(Limbs<1>{kBls12381X + 1}).ToAffine();
+    CHECK(Bls12381InSubgroupByOrder(Bls12381G1::From(cleared)));
+    CHECK(Bls12381G1InSubgroup(cleared));
+    // A G1 point plus a point outside it is outside.
+    const Bls12381G1Affine mixed = Bls12381G1::From(cleared).AddAffine(p).ToAffine();
+    CHECK(Bls12381G1InSubgroup(mixed) == Bls12381InSubgroupByOrder(Bls12381G1::From(mixed)));
   }
 }
 

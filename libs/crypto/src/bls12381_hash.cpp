@@ -75,9 +75,10 @@ void Sswu(const typename Iso::F& u, typename Iso::F* x_out, typename Iso::F* y_o
   const F denom = zu2.Square() + zu2;  // Z²u⁴ + Zu²
   F x1;
   if (denom.IsZero()) {
-    x1 = Iso::kB * (Iso::kZ * Iso::kA).Inverse();  // the exceptional case: B/(Z·A)
+    x1 = Iso::kB * (Iso::kZ * Iso::kA).InverseVartime();  // the exceptional case: B/(Z·A)
   } else {
-    x1 = -Iso::kB * Iso::kA.Inverse() * (F::One() + denom.Inverse());
+    static const F minus_b_over_a = -Iso::kB * Iso::kA.InverseVartime();
+    x1 = minus_b_over_a * (F::One() + denom.InverseVartime());
   }
   auto g = [](const F& x) { return (x.Square() + Iso::kA) * x + Iso::kB; };
   F x = x1;
@@ -335,7 +336,8 @@ Affine IsoMap(const F& x, const F& y, const std::array<F, A>& xnum, const std::a
   const F xd = Horner(xden, x);
   const F yd = Horner(yden, x);
   if (xd.IsZero() || yd.IsZero()) return Affine::Infinity();
-  return Affine::Of(Horner(xnum, x) * xd.Inverse(), y * Horner(ynum, x) * yd.Inverse());
+  const F inv = (xd * yd).InverseVartime();  // one inversion for both denominators
+  return Affine::Of(Horner(xnum, x) * yd * inv, y * Horner(ynum, x) * xd * inv);
 }
 
 // DST as used by the expander: a tag longer than 255 bytes is replaced by

@@ -131,9 +131,34 @@ bool Bls12381InSubgroupByOrder(const Point& p) {
   return p.ScalarMulPublic(Bls12381FrParams::kModulus).IsInfinity();
 }
 
-// G1 membership of a point on E: r·P = O (a 255-bit multiplication; public input, variable time).
+// The endomorphism σ(x, y) = (βx, y) of E, β a primitive cube root of unity in Fp. On G1 it acts
+// as multiplication by a cube root of unity mod r; of the two choices of β, the one taken here is
+// the one for which that root is −x² (checked on the generator when first used, and in tests).
+inline const Bls12381Fp& Bls12381Beta() {
+  static const Bls12381Fp beta = [] {
+    // 2^((p − 1)/3) ≠ 1 because 2 is not a cube mod p; its square is the other root.
+    const Bls12381Fp b1 =
+        PowPublic(Bls12381Fp::FromUint(2),
+                  limbs::DivSmall(limbs::SubSmall(Bls12381FpParams::kModulus, 1), 3));
+    const Bls12381G1Affine g = Bls12381G1Generator();
+    constexpr Limbs<1> kX = {kBls12381X};
+    const Bls12381G1 x2g = Bls12381G1::From(g).ScalarMulPublic(kX).ScalarMulPublic(kX);
+    const Bls12381G1 sigma = Bls12381G1::From(Bls12381G1Affine::Of(b1 * g.x, g.y));
+    return sigma == -x2g ? b1 : b1.Square();
+  }();
+  return beta;
+}
+
+// G1 membership of a point P on E: σ(P) = [λ]P with λ = −x² (Scott, ePrint 2021/1130, §6). Why
+// it suffices: σ² + σ + 1 = 0 on E (β² + β + 1 = 0), so if σ(P) = λP then σ²(P) = λ²P and
+// (λ² + λ + 1)P = (x⁴ − x² + 1)P = rP = O; conversely σ acts on G1 as λ. Two 64-bit
+// multiplications instead of one 255-bit one; the tests cross-check it against multiplication by r
+// inside and outside G1. Public input, variable time.
 inline bool Bls12381G1InSubgroup(const Bls12381G1Affine& p) {
-  return Bls12381InSubgroupByOrder(Bls12381G1::From(p));
+  if (p.infinity) return true;
+  constexpr Limbs<1> kX = {kBls12381X};
+  const Bls12381G1 x2p = Bls12381G1::From(p).ScalarMulPublic(kX).ScalarMulPublic(kX);
+  return Bls12381G1::From(Bls12381G1Affine::Of(Bls12381Beta() * p.x, p.y)) == -x2p;
 }
 
 // G2 membership of a point Q on E': ψ(Q) = [x]Q with x = −|x| (Scott, "A note on group membership

@@ -62,7 +62,23 @@ struct ProjectivePoint {
     r.z = z3 * t4 + t0 * t3;
     return r;
   }
-  constexpr ProjectivePoint Double() const { return *this + *this; }
+  // RCB16 Algorithm 9 (exception-free doubling, a = 0): 6M + 2S, valid for the identity too.
+  constexpr ProjectivePoint Double() const {
+    const F b3 = MulBySmall<3>(Curve::B());
+    F t0 = y.Square();
+    F z3 = MulBySmall<8>(t0);
+    F t1 = y * z;
+    F t2 = b3 * z.Square();
+    ProjectivePoint r;
+    r.x = t2 * z3;
+    F y3 = t0 + t2;
+    r.z = t1 * z3;
+    t2 = MulBySmall<3>(t2);
+    t0 = t0 - t2;
+    r.y = t0 * y3 + r.x;
+    r.x = (t0 * (x * y)).Double();
+    return r;
+  }
 
   // Affine form through a constant-time inversion, without a branch: the identity (z = 0) has
   // inverse 0 and comes out as infinity with zero coordinates.
