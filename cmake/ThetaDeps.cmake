@@ -153,6 +153,7 @@ function(_theta_find_pybind11)
   if(NOT pybind11_FOUND OR NOT Python3_FOUND)
     _theta_dep_missing(pybind11 "pybind11 and the Python 3 development headers")
   endif()
+  set(THETA_PYTHON_EXECUTABLE "${Python3_EXECUTABLE}" CACHE INTERNAL "")
   _theta_alias(pybind11 pybind11::module)
 endfunction()
 
