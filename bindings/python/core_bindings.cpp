@@ -44,7 +44,8 @@ void Encode(RlpWriter& w, const py::handle& value, int depth) {
     w.AddUintBytes(View(big_endian));
   } else if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
     w.BeginList();
-    for (const py::handle item : value) Encode(w, item, depth + 1);
+    for (const py::handle item : value)
+      Encode(w, item, depth + 1);
     w.EndList();
   } else {
     throw py::type_error("rlp: expected bytes, a non-negative int, or a list of them");
@@ -56,7 +57,8 @@ py::object Decode(const RlpItem& item) {
   auto items = RlpListItems(item);
   if (!items.ok()) Raise(items.status());
   py::list out;
-  for (const RlpItem& child : *items) out.append(Decode(child));
+  for (const RlpItem& child : *items)
+    out.append(Decode(child));
   return out;
 }
 
@@ -64,8 +66,9 @@ py::object Decode(const RlpItem& item) {
 
 void RegisterCore(py::module_& parent) {
   py::module_ m = parent.def_submodule("core", "bytes, hashes, RLP and addresses (theta-core)");
-  m.def("keccak256", [](const py::bytes& data) { return ToPy(Keccak256(View(data))); },
-        "Ethereum's Keccak-256 of data (32 bytes).");
+  m.def(
+      "keccak256", [](const py::bytes& data) { return ToPy(Keccak256(View(data))); },
+      "Ethereum's Keccak-256 of data (32 bytes).");
   m.def("sha256", [](const py::bytes& data) { return ToPy(Sha256(View(data))); });
   m.def("blake2b256", [](const py::bytes& data) { return ToPy(Blake2b256(View(data))); });
   m.def(
