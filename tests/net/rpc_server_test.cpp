@@ -186,6 +186,18 @@ TEST_CASE("rpc server closes an idle connection", "[net][rpc]") {
   CHECK(ec == asio::error::eof);
 }
 
+TEST_CASE("rpc server refuses connections beyond its limit", "[net][rpc]") {
+  Fixture fixture(RpcServerOptions{.max_connections = 1});
+  const std::string call = R"({"jsonrpc":"2.0","method":"add","params":[1,1],"id":1})";
+  HttpClient first(fixture.server->port());
+  CHECK(BodyJson(first.Post(call))["result"] == 2);
+  HttpClient second(fixture.server->port());
+  beast::error_code error;
+  second.Request(http::verb::post, "/", call, "application/json", &error);
+  CHECK(error);
+  CHECK(BodyJson(first.Post(call))["result"] == 2);
+}
+
 TEST_CASE("rpc server serves the metrics registry as Prometheus text", "[net][rpc]") {
   Fixture fixture;
   HttpClient client(fixture.server->port());
@@ -258,6 +270,21 @@ TEST_CASE("rpc server pushes subscription notifications until the client leaves"
   }
   CHECK(WaitFor([&] { return fixture.notifier(0)->closed(); }));
   CHECK_FALSE(fixture.notifier(0)->Notify(Json::object()));
+}
+
+TEST_CASE("rpc server drops a subscriber that stops reading", "[net][rpc]") {
+  Fixture fixture(RpcServerOptions{.max_ws_queue_bytes = 64 << 10});
+  WsClient client(fixture.server->port(), "/ws");
+  client.Send(R"({"jsonrpc":"2.0","method":"subscribe","id":1})");
+  CHECK(client.Receive()["result"] == "0x1");
+  std::shared_ptr<RpcNotifier> notifier = fixture.notifier(0);
+  REQUIRE(notifier);
+  const Json big = MakeRpcNotification("eth_subscription", std::string(16 << 10, 'x'));
+  // The client never reads again; the kernel buffers fill, then the server's queue.
+  for (int i = 0; i < 4000 && notifier->Notify(big); ++i) {
+    if (i % 64 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(WaitFor([&] { return notifier->closed(); }));
 }
 
 TEST_CASE("rpc server refuses subscriptions over plain HTTP", "[net][rpc]") {

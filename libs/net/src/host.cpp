@@ -203,6 +203,10 @@ void HostImpl::OnClosed(const Session* session, const absl::Status& reason) {
     auto it = peers_.find(session->peer_id());
     if (it == peers_.end() || it->second.get() != session) return;
     peers_.erase(it);
+    // A score outlives its connection (reconnecting does not clear it) until too many ids pile up.
+    if (scores_.size() > 4 * options_.max_peers + 64) {
+      std::erase_if(scores_, [this](const auto& entry) { return !peers_.count(entry.first); });
+    }
     handler = disconnected_handler_;
   }
   SPDLOG_LOGGER_INFO(options_.logger, "net: peer {} disconnected: {}", ShortId(session->peer_id()),
@@ -325,7 +329,11 @@ void HostImpl::Penalize(const NodeId& peer, int points, std::string_view reason)
     std::lock_guard lock(mu_);
     score = scores_[peer] -= points;
     if (score > options_.ban_score) return;
-    bans_[peer] = std::chrono::steady_clock::now() + options_.ban_duration;
+    const auto now = std::chrono::steady_clock::now();
+    // Expired bans are dropped here, the only place the map grows, so it stays bounded by the
+    // peers banned within one ban period.
+    std::erase_if(bans_, [now](const auto& entry) { return entry.second <= now; });
+    bans_[peer] = now + options_.ban_duration;
     scores_.erase(peer);  // the ban is the punishment; a peer returns from it with a clean slate
     auto it = peers_.find(peer);
     if (it != peers_.end()) session = it->second;
