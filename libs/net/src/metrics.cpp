@@ -8,7 +8,7 @@
 namespace theta::net {
 namespace {
 
-bool IsValidName(std::string_view name, bool allow_colon) {
+[[maybe_unused]] bool IsValidName(std::string_view name, bool allow_colon) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
