@@ -277,7 +277,8 @@ TEST_CASE("a peer that stops reading is dropped once its send queue is full", "[
 
 TEST_CASE("a peer sending invalid data is banned and cannot reconnect", "[net][host]") {
   Disconnects seen_by_b;
-  TestNode a, b;
+  auto metrics = std::make_shared<MetricsRegistry>();
+  TestNode a, b(HostOptions{.metrics = metrics});
   REQUIRE(b->RegisterHandler(kChannel, [](const NodeId&, ByteView) {
              return absl::InvalidArgumentError("not a valid vote");
            }).ok());
@@ -295,6 +296,9 @@ TEST_CASE("a peer sending invalid data is banned and cannot reconnect", "[net][h
   REQUIRE(a->Send(b->id(), kChannel, AsBytes("bad")).ok());
   REQUIRE(WaitFor([&] { return seen_by_b.size() == 1; }));
   CHECK(b->IsBanned(a->id()));
+  CHECK(metrics->GetCounter("theta_p2p_bans_total", "").value() == 1);
+  CHECK(metrics->GetCounter("theta_p2p_messages_received_total", "").value() == 10);
+  CHECK(metrics->GetGauge("theta_p2p_peers", "").value() == 0);
   CHECK(seen_by_b.first().code() == absl::StatusCode::kPermissionDenied);
   CHECK_THAT(std::string(seen_by_b.first().message()), Catch::Contains("not a valid vote"));
   REQUIRE(WaitFor([&] { return a->PeerCount() == 0; }));

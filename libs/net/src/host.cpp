@@ -20,7 +20,19 @@ constexpr size_t kMaxExchangedPeers = 16;
 }  // namespace
 
 HostImpl::HostImpl(asio::io_context& io, NodeKey key, HostOptions options)
-    : io_(io), key_(std::move(key)), options_(WithLogger(std::move(options))) {}
+    : io_(io),
+      key_(std::move(key)),
+      options_(WithLogger(std::move(options))),
+      metrics_(MakeMetrics(options_.metrics.get())) {}
+
+HostImpl::Metrics HostImpl::MakeMetrics(MetricsRegistry* registry) {
+  if (registry == nullptr) return {};
+  return Metrics{
+      &registry->GetGauge("theta_p2p_peers", "Authenticated peer connections."),
+      &registry->GetCounter("theta_p2p_messages_received_total", "Messages received from peers."),
+      &registry->GetCounter("theta_p2p_messages_sent_total", "Messages queued for peers."),
+      &registry->GetCounter("theta_p2p_bans_total", "Peers banned for invalid data.")};
+}
 
 absl::Status HostImpl::RegisterHandler(uint32_t channel, MessageHandler handler) {
   if (channel == kControlChannel) {
@@ -172,6 +184,7 @@ absl::Status HostImpl::OnAuthenticated(const std::shared_ptr<Session>& session) 
     }
     pending_.erase(session);
     peers_[session->peer_id()] = session;
+    if (metrics_.peers) metrics_.peers->Set(static_cast<double>(peers_.size()));
     info = session->info(scores_[session->peer_id()]);
     if (!replaced) handler = connected_handler_;
   }
@@ -203,6 +216,7 @@ void HostImpl::OnClosed(const Session* session, const absl::Status& reason) {
     auto it = peers_.find(session->peer_id());
     if (it == peers_.end() || it->second.get() != session) return;
     peers_.erase(it);
+    if (metrics_.peers) metrics_.peers->Set(static_cast<double>(peers_.size()));
     // A score outlives its connection (reconnecting does not clear it) until too many ids pile up.
     if (scores_.size() > 4 * options_.max_peers + 64) {
       std::erase_if(scores_, [this](const auto& entry) { return !peers_.count(entry.first); });
@@ -215,6 +229,7 @@ void HostImpl::OnClosed(const Session* session, const absl::Status& reason) {
 }
 
 void HostImpl::Dispatch(const NodeId& from, const Message& message) {
+  if (metrics_.received) metrics_.received->Increment();
   std::shared_ptr<const MessageHandler> handler;
   {
     std::lock_guard lock(mu_);
@@ -303,7 +318,9 @@ absl::Status HostImpl::Send(const NodeId& peer, uint32_t channel, ByteView paylo
     if (it != peers_.end()) session = it->second;
   }
   if (!session) return absl::NotFoundError("host: peer " + ShortId(peer) + " is not connected");
-  return session->Send(channel, payload);
+  absl::Status status = session->Send(channel, payload);
+  if (status.ok() && metrics_.sent) metrics_.sent->Increment();
+  return status;
 }
 
 size_t HostImpl::Broadcast(uint32_t channel, ByteView payload,
@@ -319,6 +336,7 @@ size_t HostImpl::Broadcast(uint32_t channel, ByteView payload,
   for (const auto& session : targets) {
     if (channel != kControlChannel && session->Send(channel, payload).ok()) ++sent;
   }
+  if (metrics_.sent) metrics_.sent->Increment(static_cast<double>(sent));
   return sent;
 }
 
@@ -334,6 +352,7 @@ void HostImpl::Penalize(const NodeId& peer, int points, std::string_view reason)
     // peers banned within one ban period.
     std::erase_if(bans_, [now](const auto& entry) { return entry.second <= now; });
     bans_[peer] = now + options_.ban_duration;
+    if (metrics_.bans) metrics_.bans->Increment();
     scores_.erase(peer);  // the ban is the punishment; a peer returns from it with a clean slate
     auto it = peers_.find(peer);
     if (it != peers_.end()) session = it->second;

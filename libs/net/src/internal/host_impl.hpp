@@ -65,11 +65,21 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
   void ConnectToLearnedPeers(ByteView list);
   bool IsBannedLocked(const NodeId& peer) const;
 
+  // Null when options.metrics is not set.
+  struct Metrics {
+    Gauge* peers = nullptr;
+    Counter* received = nullptr;
+    Counter* sent = nullptr;
+    Counter* bans = nullptr;
+  };
+  static Metrics MakeMetrics(MetricsRegistry* registry);
+
   asio::io_context& io_;
   const NodeKey key_;
   const HostOptions options_;
   std::optional<tcp::acceptor> acceptor_;
   std::atomic<uint16_t> listen_port_{0};
+  const Metrics metrics_;
 
   mutable std::mutex mu_;
   bool started_ = false;

@@ -30,6 +30,7 @@
 #include "theta/core/bytes.hpp"
 #include "theta/core/log.hpp"
 #include "theta/net/identity.hpp"
+#include "theta/net/metrics.hpp"
 
 namespace theta::net {
 
@@ -72,6 +73,9 @@ struct HostOptions {
   bool peer_exchange = false;
   // Default: a logger that discards everything.
   Logger logger;
+  // When set, the host keeps theta_p2p_peers, theta_p2p_messages_{received,sent}_total and
+  // theta_p2p_bans_total up to date in it.
+  std::shared_ptr<MetricsRegistry> metrics;
 };
 
 struct PeerInfo {
