@@ -33,3 +33,22 @@ endif()
 function(theta_target_defaults target)
   target_link_libraries(${target} PRIVATE $<BUILD_INTERFACE:theta_build_flags>)
 endfunction()
+
+# theta_add_library(<name> [OUTPUT_NAME <file name>]): the static library theta_<name> built from
+# libs/<name>/src/*.cpp, with the alias and export name theta::<name>, its public headers in
+# libs/<name>/include and its private ones in libs/<name>/src. Callers add their own links.
+function(theta_add_library name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "OUTPUT_NAME" "")
+  if(NOT arg_OUTPUT_NAME)
+    set(arg_OUTPUT_NAME theta-${name})
+  endif()
+  file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp")
+  add_library(theta_${name} STATIC ${sources})
+  add_library(theta::${name} ALIAS theta_${name})
+  set_target_properties(theta_${name} PROPERTIES OUTPUT_NAME ${arg_OUTPUT_NAME} EXPORT_NAME ${name}
+                                                 POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(theta_${name}
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  theta_target_defaults(theta_${name})
+endfunction()
