@@ -19,14 +19,22 @@ Bytes SendTxShape(int inputs) {
     w.AddUint(static_cast<uint64_t>(i) + 1).AddBytes(signature).EndList();
   }
   w.EndList();
-  w.BeginList().BeginList().AddBytes(address).BeginList().AddUint(10).AddUint(5).EndList().EndList();
+  w.BeginList()
+      .BeginList()
+      .AddBytes(address)
+      .BeginList()
+      .AddUint(10)
+      .AddUint(5)
+      .EndList()
+      .EndList();
   w.EndList();
   w.EndList();
   return std::move(w).Finish();
 }
 
 void BM_RlpEncodeSendTx(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(SendTxShape(static_cast<int>(state.range(0))));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(SendTxShape(static_cast<int>(state.range(0))));
 }
 BENCHMARK(BM_RlpEncodeSendTx)->Arg(1)->Arg(16);
 

@@ -1,12 +1,12 @@
-#include <catch2/catch.hpp>
+#include "theta/core/log.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "theta/core/log.hpp"
 #include "theta/core/status.hpp"
 
 namespace theta {

@@ -1,12 +1,14 @@
-// RLP encoder and strict decoder. Besides the hand-written cases, every vector of Ethereum's RLPTests
-// (../shared/data/ethereum-tests/RLPTests: rlptest.json, invalidRLPTest.json, RandomRLPTests/) runs here.
-#include <catch2/catch.hpp>
+// RLP encoder and strict decoder. Besides the hand-written cases, every vector of Ethereum's
+// RLPTests
+// (../shared/data/ethereum-tests/RLPTests: rlptest.json, invalidRLPTest.json, RandomRLPTests/) runs
+// here.
+#include "theta/core/rlp.hpp"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 
 #include "support/test_data.hpp"
-#include "theta/core/rlp.hpp"
 
 namespace theta {
 namespace {
@@ -46,7 +48,8 @@ Bytes BigDecimalBytes(std::string_view digits) {
 void EncodeJson(RlpWriter& w, const nlohmann::json& in) {
   if (in.is_array()) {
     w.BeginList();
-    for (const auto& item : in) EncodeJson(w, item);
+    for (const auto& item : in)
+      EncodeJson(w, item);
     w.EndList();
   } else if (in.is_number_unsigned() || in.is_number_integer()) {
     w.AddUint(in.get<uint64_t>());
@@ -67,7 +70,8 @@ void CheckMatches(const RlpItem& item, const nlohmann::json& in) {
     auto items = RlpListItems(item);
     REQUIRE(items.ok());
     REQUIRE(items->size() == in.size());
-    for (size_t i = 0; i < in.size(); ++i) CheckMatches((*items)[i], in[i]);
+    for (size_t i = 0; i < in.size(); ++i)
+      CheckMatches((*items)[i], in[i]);
     return;
   }
   REQUIRE(item.is_string());
@@ -93,7 +97,8 @@ void Reencode(RlpWriter& w, const RlpItem& item) {
   w.BeginList();
   auto items = RlpListItems(item);
   REQUIRE(items.ok());
-  for (const RlpItem& child : *items) Reencode(w, child);
+  for (const RlpItem& child : *items)
+    Reencode(w, child);
   w.EndList();
 }
 
@@ -129,7 +134,8 @@ TEST_CASE("rlp passes every vector of Ethereum's RLPTests", "[rlp]") {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (entry.path().extension() == ".json") RunVectorFile(entry.path(), &cases);
   }
-  // rlptest.json (28) + invalidRLPTest.json (26) + RandomRLPTests/example.json (1) at the pinned commit.
+  // rlptest.json (28) + invalidRLPTest.json (26) + RandomRLPTests/example.json (1) at the pinned
+  // commit.
   CHECK(cases >= 55);
 }
 
@@ -192,10 +198,10 @@ TEST_CASE("rlp prefix decoding returns the bytes after the item", "[rlp]") {
 }
 
 TEST_CASE("rlp rejects a length with a leading zero and non-canonical forms", "[rlp]") {
-  CHECK_FALSE(DecodeRlp(Hex("0xb80100")).ok());  // long form for 1 byte
+  CHECK_FALSE(DecodeRlp(Hex("0xb80100")).ok());    // long form for 1 byte
   CHECK_FALSE(DecodeRlp(Hex("0xb9000100")).ok());  // leading zero in the length
-  CHECK_FALSE(DecodeRlp(Hex("0x8105")).ok());  // single byte under 0x80 wrapped
-  CHECK_FALSE(DecodeRlp(Hex("0xc2c0")).ok());  // list length past the end
+  CHECK_FALSE(DecodeRlp(Hex("0x8105")).ok());      // single byte under 0x80 wrapped
+  CHECK_FALSE(DecodeRlp(Hex("0xc2c0")).ok());      // list length past the end
   CHECK_FALSE(DecodeRlp(Hex("0xc3c28100")).ok());  // invalid item nested in a list
   CHECK_FALSE(DecodeRlp({}).ok());
   auto big = DecodeRlp(Hex("0xbfffffffffffffffff00"));  // 8-byte length far past the input
@@ -211,8 +217,10 @@ TEST_CASE("rlp names the offset of a nested error", "[rlp]") {
 
 TEST_CASE("rlp limits nesting depth instead of exhausting the stack", "[rlp]") {
   RlpWriter w;
-  for (int i = 0; i < 600; ++i) w.BeginList();
-  for (int i = 0; i < 600; ++i) w.EndList();
+  for (int i = 0; i < 600; ++i)
+    w.BeginList();
+  for (int i = 0; i < 600; ++i)
+    w.EndList();
   auto too_deep = DecodeRlp(w.bytes());
   REQUIRE_FALSE(too_deep.ok());
   CHECK_THAT(std::string(too_deep.status().message()), Catch::Contains("nested deeper than 512"));

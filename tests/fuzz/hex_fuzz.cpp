@@ -1,5 +1,5 @@
-// Fuzzes the strict hex parser: never crash; accepted text round-trips (modulo digit case); and every
-// byte string's hex form parses back to it.
+// Fuzzes the strict hex parser: never crash; accepted text round-trips (modulo digit case); and
+// every byte string's hex form parses back to it.
 #include <cstdint>
 #include <cstdlib>
 #include <string>

@@ -1,5 +1,5 @@
-// Fuzzes the strict RLP decoder: it must never crash, and whatever it accepts must be canonical, i.e.
-// re-encoding the decoded tree reproduces the input byte for byte.
+// Fuzzes the strict RLP decoder: it must never crash, and whatever it accepts must be canonical,
+// i.e. re-encoding the decoded tree reproduces the input byte for byte.
 #include <cstdint>
 #include <cstdlib>
 
@@ -15,7 +15,8 @@ void Reencode(theta::RlpWriter& w, const theta::RlpItem& item) {
   w.BeginList();
   auto items = theta::RlpListItems(item);
   if (!items.ok()) std::abort();  // the tree was validated: splitting it cannot fail
-  for (const theta::RlpItem& child : *items) Reencode(w, child);
+  for (const theta::RlpItem& child : *items)
+    Reencode(w, child);
   w.EndList();
 }
 

@@ -2,7 +2,6 @@
 // input (coordinates below p, points on the curve, G2 in its subgroup, pairing length) and reports
 // a violation as InvalidArgument, which the caller turns into a failed call consuming all gas.
 #include "internal/bn254.hpp"
-
 #include "theta/crypto/bn254.hpp"
 
 namespace theta::evm::internal {
