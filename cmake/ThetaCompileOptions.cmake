@@ -50,5 +50,9 @@ function(theta_add_library name)
   target_include_directories(theta_${name}
     PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  # The public headers are C++20: consumers (in-tree, FetchContent or installed) compile as C++20 too.
+  target_compile_features(theta_${name} PUBLIC cxx_std_20)
   theta_target_defaults(theta_${name})
+  # cmake/ThetaInstall.cmake installs and exports every library listed here, in this (dependency) order.
+  set_property(GLOBAL APPEND PROPERTY THETA_LIBRARIES ${name})
 endfunction()

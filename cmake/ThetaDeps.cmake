@@ -27,11 +27,26 @@ set(_theta_pkg_pybind11 "pybind11-dev python3-dev")
 set(_theta_pkg_gmp "libgmp-dev")
 set(_theta_pkg_openblas "libopenblas-dev")
 
+# What pkg-config users need for the dependencies found as CMake packages (the .pc files of
+# cmake/ThetaInstall.cmake). Dependencies found through pkg-config record their modules themselves.
+set_property(GLOBAL PROPERTY THETA_DEP_PC_absl
+  absl_status absl_statusor absl_strings absl_str_format absl_span absl_inlined_vector
+  absl_flat_hash_map absl_synchronization)
+set_property(GLOBAL PROPERTY THETA_DEP_PC_spdlog spdlog)
+set_property(GLOBAL PROPERTY THETA_DEP_PC_json nlohmann_json)
+set_property(GLOBAL PROPERTY THETA_DEP_PC_vulkan vulkan)
+set_property(GLOBAL PROPERTY THETA_DEP_LIBS_leveldb -lleveldb -lsnappy)
+set_property(GLOBAL PROPERTY THETA_DEP_PC_boost "")  # header-only (Asio, Beast)
+
 function(_theta_dep_missing name detail)
+  if(THETA_PACKAGE_CONSUMER)
+    set(hint "find_package(theta) needs it for the components you asked for.")
+  else()
+    set(hint "or run ./scripts/bootstrap, which installs everything the build and tests need.")
+  endif()
   message(FATAL_ERROR
     "theta-cpp: dependency '${name}' not found (${detail}).\n"
-    "Install the Debian package(s): ${_theta_pkg_${name}}\n"
-    "or run ./scripts/bootstrap, which installs everything the build and tests need.")
+    "Install the Debian package(s): ${_theta_pkg_${name}}\n${hint}")
 endfunction()
 
 function(_theta_pkg_config name module)
@@ -43,6 +58,10 @@ function(_theta_pkg_config name module)
     _theta_dep_missing(${name} "pkg-config module(s) ${module} ${ARGN}")
   endif()
   add_library(theta::dep::${name} ALIAS PkgConfig::THETA_PC_${name})
+  # The installed .pc files name the same modules (versions dropped) in Requires.private.
+  set(modules ${module} ${ARGN})
+  list(TRANSFORM modules REPLACE "[<>=].*$" "")
+  set_property(GLOBAL PROPERTY THETA_DEP_PC_${name} "${modules}")
 endfunction()
 
 function(_theta_alias name)
@@ -137,7 +156,8 @@ function(_theta_find_vulkan)
   if(NOT Vulkan_FOUND)
     _theta_dep_missing(vulkan "Vulkan loader and headers")
   endif()
-  if(NOT THETA_GLSLC)
+  # An installed package's consumer links the library and never compiles shaders.
+  if(NOT THETA_GLSLC AND NOT THETA_PACKAGE_CONSUMER)
     _theta_dep_missing(vulkan "the glslc shader compiler")
   endif()
   _theta_alias(vulkan Vulkan::Vulkan)
