@@ -13,7 +13,7 @@ import sys, theta
 from theta import bls, core, evm, keys, ledger, rpc
 assert theta.__file__.startswith(sys.argv[1]), theta.__file__
 assert core.keccak256(b"").hex().startswith("c5d24601")
-assert keys.address(b"\x01" * 32) == "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf"
+assert keys.address((1).to_bytes(32, "big")) == "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf"
 assert len(bls.public_key(bls.keygen(bytes(32)))) == 48
 assert ledger.decode_tx(ledger.encode_tx(type="Send"))["type"] == "Send"
 assert evm.EVM().state_root().hex().startswith("56e81f17")

@@ -70,3 +70,26 @@ def test_every_native_function_has_a_docstring():
                     if not attr.startswith("_"):
                         assert (getattr(member, "__doc__", None) or "").strip(), \
                             f"{module.__name__}.{name}.{attr}"
+
+
+def test_the_type_stubs_name_every_public_name_and_no_other():
+    import ast
+    import pathlib
+    package = pathlib.Path(theta.__file__).parent
+    for module in (theta.core, theta.keys, theta.ledger, theta.bls, theta.evm):
+        short = module.__name__.split(".")[-1]
+        tree = ast.parse((package / f"{short}.pyi").read_text())
+        stubbed = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                stubbed.add(node.name)
+            elif isinstance(node, ast.AnnAssign):
+                stubbed.add(node.target.id)
+        public = {name for name in vars(module) if not name.startswith("_")}
+        assert public == stubbed, f"{short}.pyi: missing {public - stubbed}, extra {stubbed - public}"
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                members = {n.name for n in node.body if isinstance(n, ast.FunctionDef)
+                           and not n.name.startswith("_")}
+                cls = getattr(module, node.name)
+                assert members == {m for m in vars(cls) if not m.startswith("_")}, node.name
