@@ -176,6 +176,51 @@ def test_thetajs_transactions_decode_sign_and_encode_byte_identically(vector):
         assert "0x" + tx["data"].hex() == fields["data"]
 
 
+def build_from_thetajs_fields(vector):
+    """The transaction dict a Python user writes for what theta-js was asked to build."""
+    f, signer = vector["fields"], vector["signer"]
+    fee = {"tfuel_wei": int(f["fee"])} if "fee" in f else None
+    kind = vector["type"]
+    if kind == 2:
+        outputs = [{"address": o["address"],
+                    "coins": {"theta_wei": int(o["thetaWei"]), "tfuel_wei": int(o["tfuelWei"])}}
+                   for o in f["outputs"]]
+        spent = {"theta_wei": sum(o["coins"]["theta_wei"] for o in outputs),
+                 "tfuel_wei": sum(o["coins"]["tfuel_wei"] for o in outputs) + int(f["fee"])}
+        return dict(type="Send", fee=fee, outputs=outputs,
+                    inputs=[{"address": signer, "coins": spent, "sequence": f["sequence"]}])
+    if kind == 7:
+        return {"type": "SmartContract", "to": {"address": f["to"]}, "gas_limit": f["gasLimit"],
+                "gas_price": int(f["gasPrice"]), "data": f["data"],
+                "from": {"address": signer, "coins": {"tfuel_wei": int(f["value"])},
+                         "sequence": f["sequence"]}}
+    if kind in (8, 9):
+        coins = {"theta_wei": int(f["amount"])} if kind == 8 else {}
+        return dict(type="DepositStake" if kind == 8 else "WithdrawStake", fee=fee,
+                    source={"address": signer, "coins": coins, "sequence": f["sequence"]},
+                    holder={"address": f["holder"]}, purpose=f["purpose"])
+    if kind == 10:
+        summary = bytes.fromhex(f["summary"][2:])
+        unit = "tfuel_wei" if f["purpose"] == ledger.STAKE_FOR_ELITE_EDGE_NODE else "theta_wei"
+        return dict(type="DepositStakeV2", fee=fee, purpose=f["purpose"],
+                    source={"address": signer, "coins": {unit: int(f["amount"])},
+                            "sequence": f["sequence"]},
+                    holder={"address": summary[:20]}, bls_pubkey=summary[20:68],
+                    bls_pop=summary[68:164], holder_sig=summary[164:])
+    if kind == 11:
+        return dict(type="StakeRewardDistribution", fee=fee, split_basis_point=f["splitBasisPoint"],
+                    holder={"address": signer, "sequence": f["sequence"]},
+                    beneficiary={"address": f["beneficiary"]})
+    raise AssertionError(f"theta-js built an unexpected type {kind}")
+
+
+@pytest.mark.parametrize("vector", GOOD, ids=lambda v: f"type{v['type']}-{v['signer'][:8]}")
+def test_transactions_built_from_keywords_equal_thetajs_bytes(vector):
+    tx = build_from_thetajs_fields(vector)
+    signed = ledger.sign_tx(tx, vector["chainId"], vector["privateKey"])
+    assert "0x" + ledger.encode_tx(signed).hex() == vector["raw"]
+
+
 def test_the_vectors_cover_every_type_thetajs_builds():
     assert {v["type"] for v in GOOD} >= {2, 7, 8, 9, 10, 11}
 
