@@ -2,6 +2,13 @@
 # one CTest case per pytest file and one for the doctests of docs/embedding-python.md, all
 # importing `theta` from the build tree; and, with install rules, one that installs the package
 # into a scratch prefix and imports it from there. pytest is Debian's python3-pytest.
+execute_process(COMMAND ${THETA_PYTHON_EXECUTABLE} -c "import pytest"
+                RESULT_VARIABLE _theta_no_pytest OUTPUT_QUIET ERROR_QUIET)
+if(_theta_no_pytest)
+  message(WARNING "theta-cpp: ${THETA_PYTHON_EXECUTABLE} has no pytest, so the Python tests will "
+                  "fail: install Debian's python3-pytest (scripts/bootstrap does)")
+endif()
+
 set(_theta_python_env "PYTHONPATH=${THETA_PYTHON_BUILD_DIR}" "PYTHONDONTWRITEBYTECODE=1")
 file(GLOB _theta_pytest_files CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/test_*.py")
 foreach(file IN LISTS _theta_pytest_files)
