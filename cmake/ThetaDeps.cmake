@@ -168,6 +168,11 @@ function(_theta_find_ffmpeg)
 endfunction()
 
 function(_theta_find_pybind11)
+  # Debian's interpreter, not whichever python3 is first on PATH (a pyenv build lacks Debian's
+  # python3-pytest and builds against other headers). -DPython3_EXECUTABLE=... still wins.
+  if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+  endif()
   find_package(Python3 COMPONENTS Interpreter Development.Module QUIET)
   find_package(pybind11 CONFIG QUIET)
   if(NOT pybind11_FOUND OR NOT Python3_FOUND)

@@ -14,21 +14,6 @@ namespace py = pybind11;
 namespace theta::python {
 namespace {
 
-ByteView View(const py::bytes& data) {
-  char* buffer = nullptr;
-  Py_ssize_t length = 0;
-  PyBytes_AsStringAndSize(data.ptr(), &buffer, &length);
-  return {reinterpret_cast<const uint8_t*>(buffer), static_cast<size_t>(length)};
-}
-
-py::bytes ToPy(ByteView bytes) {
-  return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
-[[noreturn]] void Raise(const absl::Status& status) {
-  throw py::value_error(std::string(status.message()));
-}
-
 // bytes -> string item; int >= 0 -> canonical integer; list/tuple -> list.
 void Encode(RlpWriter& w, const py::handle& value, int depth) {
   if (depth > RlpLimits{}.max_depth) throw py::value_error("rlp: nesting too deep");
@@ -68,9 +53,13 @@ void RegisterCore(py::module_& parent) {
   py::module_ m = parent.def_submodule("core", "bytes, hashes, RLP and addresses (theta-core)");
   m.def(
       "keccak256", [](const py::bytes& data) { return ToPy(Keccak256(View(data))); },
-      "Ethereum's Keccak-256 of data (32 bytes).");
-  m.def("sha256", [](const py::bytes& data) { return ToPy(Sha256(View(data))); });
-  m.def("blake2b256", [](const py::bytes& data) { return ToPy(Blake2b256(View(data))); });
+      py::arg("data"), "Ethereum's Keccak-256 of data (32 bytes).");
+  m.def(
+      "sha256", [](const py::bytes& data) { return ToPy(Sha256(View(data))); },
+      "SHA-256 of data (32 bytes).");
+  m.def(
+      "blake2b256", [](const py::bytes& data) { return ToPy(Blake2b256(View(data))); },
+      "BLAKE2b with a 32-byte digest (no key), as Theta hashes blocks and votes.");
   m.def(
       "rlp_encode",
       [](const py::handle& value) {
@@ -78,7 +67,7 @@ void RegisterCore(py::module_& parent) {
         Encode(w, value, 0);
         return ToPy(w.bytes());
       },
-      "RLP of bytes, non-negative ints and (nested) lists of them.");
+      py::arg("value"), "RLP of bytes, non-negative ints and (nested) lists of them.");
   m.def(
       "rlp_decode",
       [](const py::bytes& data) {
@@ -86,6 +75,7 @@ void RegisterCore(py::module_& parent) {
         if (!item.ok()) Raise(item.status());
         return Decode(*item);
       },
+      py::arg("data"),
       "Strictly decodes one RLP item: bytes, or nested lists of bytes. Raises ValueError.");
   m.def(
       "checksum_address",
@@ -94,6 +84,7 @@ void RegisterCore(py::module_& parent) {
         if (!address.ok()) Raise(address.status());
         return ToChecksumHex(*address);
       },
+      py::arg("address"),
       "The EIP-55 form of a 0x-hex address; raises ValueError on a bad address or checksum.");
 }
 
