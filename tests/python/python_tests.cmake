@@ -1,5 +1,5 @@
 # The Python package's tests (included from tests/CMakeLists.txt when THETA_BUILD_PYTHON is on):
-# one CTest case per pytest file and one for the doctests of docs/embedding-python.md, all
+# one CTest case per pytest file and one for the doctests of docs/embedding.md, all
 # importing `theta` from the build tree; and, with install rules, one that installs the package
 # into a scratch prefix and imports it from there. pytest is Debian's python3-pytest.
 execute_process(COMMAND ${THETA_PYTHON_EXECUTABLE} -c "import pytest"
@@ -18,10 +18,10 @@ foreach(file IN LISTS _theta_pytest_files)
   set_tests_properties("python: ${name}" PROPERTIES ENVIRONMENT "${_theta_python_env}" TIMEOUT 120)
 endforeach()
 
-add_test(NAME "python: docs/embedding-python.md doctests"
+add_test(NAME "python: docs/embedding.md doctests"
          COMMAND ${THETA_PYTHON_EXECUTABLE} -m doctest -o ELLIPSIS -o NORMALIZE_WHITESPACE
-                 "${PROJECT_SOURCE_DIR}/docs/embedding-python.md")
-set_tests_properties("python: docs/embedding-python.md doctests" PROPERTIES
+                 "${PROJECT_SOURCE_DIR}/docs/embedding.md")
+set_tests_properties("python: docs/embedding.md doctests" PROPERTIES
                      ENVIRONMENT "${_theta_python_env}" TIMEOUT 60)
 
 if(THETA_INSTALL)
