@@ -1,0 +1,17 @@
+"""Human-readable values for tables and plot labels."""
+
+import math
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """Human form of a value: nanoseconds become ns/µs/ms/s; other units keep three significant digits."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "ns":
+        for scale, name in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+            if value >= scale:
+                return f"{value / scale:.3g} {name}"
+        return f"{value:.3g} ns"
+    if value >= 1e4:
+        return f"{value:,.0f} {unit}"
+    return f"{value:.3g} {unit}"
