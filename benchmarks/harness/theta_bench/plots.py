@@ -28,6 +28,14 @@ def _short(case: str) -> str:
     return case.removeprefix("BM_").removeprefix("execute/")
 
 
+def _ratio_ticks(ax, values: list[float]) -> None:
+    lo, hi = min(values + [1.0]) / 1.3, max(values + [1.0]) * 1.3
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if lo <= t <= hi]
+    ax.set_xlim(lo, hi)
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+
+
 def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
     """Bars of ours/anchor per case (log scale, 1.0 marked); without anchors, bars of ours alone."""
     rows = [(r, a) for r in records if r["role"] == "ours" and r["status"] == "ok"
@@ -37,8 +45,10 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
         values = [a["ratio"] for _, a in rows]
         colors = [_COLORS[a["kind"]] for _, a in rows]
         fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.6))
-        ax.barh(range(len(rows)), values, color=colors)
+        # Bars grow from 1.0 (parity with the anchor): left of it ours is below the anchor, right above.
+        ax.barh(range(len(rows)), [v - 1.0 for v in values], left=1.0, color=colors)
         ax.set_xscale("log")
+        _ratio_ticks(ax, values)
         ax.axvline(1.0, color="black", linewidth=1)
         ax.set_yticks(range(len(rows)), labels, fontsize=7)
         ax.invert_yaxis()
@@ -46,7 +56,8 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
         hint = "lower is better" if better == {"lower"} else "time: lower is better; rates: higher is better"
         ax.set_xlabel(f"ours / anchor ({hint})")
         for i, v in enumerate(values):
-            ax.text(v, i, f" {v:.2f}", va="center", fontsize=7)
+            ax.text(v, i, f" {v:.2f} " if v >= 1 else f"{v:.2f} ", va="center", fontsize=7,
+                    ha="left" if v >= 1 else "right")
         handles = [plt.Rectangle((0, 0), 1, 1, color=_COLORS[k]) for k in ("measured", "recorded")]
         ax.legend(handles, ["anchor measured in this run", "anchor recorded, not measured here"],
                   fontsize=7, loc="lower right")

@@ -19,7 +19,8 @@ def _env_lines(doc: dict) -> list[str]:
     return [
         f"- command: `{run['command']}`" + (" (quick: fewer, shorter repetitions)" if run["quick"] else ""),
         f"- config: {run.get('config_file') or 'defaults'}; seed {env.get('seed')}; "
-        f"{run['config'].get('repetitions_used')} repetitions of at least {run['config'].get('min_time_used')} s",
+        f"repetitions: {run['config'].get('repetitions_used')}, each at least {run['config'].get('min_time_used')} s; "
+        "figures are medians of the repetitions (CPU time per operation unless a case uses real time)",
         f"- machine: {env.get('cpu_model')}, {env.get('cores')} cores, "
         f"{env.get('memory_bytes', 0) / 2**30:.1f} GiB, {env.get('os')}, kernel {env.get('kernel')}",
         f"- load average at start {env.get('load_average_start')}, at end {load_end}",
