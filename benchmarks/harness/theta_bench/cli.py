@@ -9,7 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import SCHEMA, build, compare, config as configmod, envinfo, gbench, report, results, sweep
+from . import SCHEMA, build, cmdanchor, compare, config as configmod, envinfo, gbench, report, results, sweep
 from .anchors import RecordedFigures, shared_data_dir
 from .suites import DEFAULT_SUITES, SUITES, Suite, find
 
@@ -68,6 +68,7 @@ class Run:
         self.min_time = cfg["quick"]["min_time"] if args.quick else cfg["min_time"]
         self.env = gbench.child_env(cfg["seed"])
         self.figures = RecordedFigures(shared_data_dir(REPO))
+        self.subst = {"build": str(build_dir), "repo": str(REPO), "data": str(shared_data_dir(REPO))}
         echoed = dict(cfg, repetitions_used=self.reps, min_time_used=self.min_time)
         self.doc = {
             "schema": SCHEMA,
@@ -131,6 +132,7 @@ def _run_suites(run: Run, prepared, bar) -> None:
             bar.write(f"{suite.name}: {entry['status']}: {entry['note']}", file=sys.stderr)
             continue
         records = []
+        commands: dict[str, list[dict]] = {}
         try:
             for case in cases:
                 bar.set_postfix_str(f"{suite.name} {case}"[:60])
@@ -138,10 +140,16 @@ def _run_suites(run: Run, prepared, bar) -> None:
                                           run.cfg["case_timeout"])
                 records.append(results.make_record(suite, outcome, results.role_of(suite, case)))
                 bar.update(1)
+                for anchor in suite.commands:
+                    if cmdanchor.applies(anchor, case):
+                        bar.set_postfix_str(f"{suite.name} anchor {case}"[:60])
+                        commands.setdefault(case, []).append(cmdanchor.measure(
+                            anchor, case, run.subst, run.reps, run.min_time, run.env, run.cfg["case_timeout"]))
+                        bar.update(0 if cmdanchor.excluded(anchor, case) else 1)
         except KeyboardInterrupt:
             entry.update(status="interrupted", note=f"interrupted after {len(records)} of {len(cases)} cases")
             run.doc["run"]["interrupted"] = True
-        results.attach_anchors(suite, records, run.figures)
+        results.attach_anchors(suite, records, run.figures, commands)
         run.doc["results"].extend(records)
         stems = _plots().suite_plot(suite.name, records, run.out / f"{suite.name}")
         entry["plot"] = stems[0].name if stems else ""
@@ -152,7 +160,7 @@ def _run_suites(run: Run, prepared, bar) -> None:
 
 def _run_sweeps(run: Run, prepared, bar) -> None:
     binaries = {s.name: Path(e["binary"]) for s, e, _ in prepared if e["status"] == "ok"}
-    subst = {"build": str(run.build_dir), "repo": str(REPO)}
+    subst = run.subst
     for sw in run.cfg["sweeps"]:
         desc = sweep.describe(sw)
         run.doc["sweeps"].append(desc)
@@ -239,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     except build.BuildError as e:
         print(f"bench: {e}", file=sys.stderr)
         return 2
-    total = sum(len(c) for _, _, c in prepared) + sum(
+    total = sum(len(c) + cmdanchor.planned(s, c) for s, _, c in prepared) + sum(
         len(sw.get("quick_values", sw["values"]) if args.quick else sw["values"]) * len(sw.get("seeds") or [1])
         for sw in cfg["sweeps"])
     from tqdm import tqdm

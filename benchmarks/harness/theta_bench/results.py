@@ -65,8 +65,10 @@ def _ratio(ours: float | None, anchor: float | None) -> float | None:
     return ours / anchor
 
 
-def attach_anchors(suite: Suite, records: list[dict], figures: RecordedFigures) -> None:
-    """Adds to every 'ours' record the anchors the suite declares for it."""
+def attach_anchors(suite: Suite, records: list[dict], figures: RecordedFigures,
+                   command_entries: dict[str, list[dict]] | None = None) -> None:
+    """Adds to every 'ours' record the anchors the suite declares for it (command anchors were measured
+    by the caller, in command_entries by case)."""
     by_case = {r["case"]: r for r in records}
     for record in records:
         if record["role"] != "ours":
@@ -84,6 +86,15 @@ def attach_anchors(suite: Suite, records: list[dict], figures: RecordedFigures) 
             else:
                 entry.update(value=anchor["median"], low=anchor["min"], high=anchor["max"],
                              ratio=_ratio(record["median"], anchor["median"]))
+            record["anchors"].append(entry)
+        for entry in (command_entries or {}).get(record["case"], []):
+            if entry["value"] is not None and record["unit"] == "ns":
+                entry["ratio"] = _ratio(record["median"], entry["value"])
+            ours_gas = record["counters"].get("gas_used")
+            if "gas_used" in entry and ours_gas is not None:
+                same = int(ours_gas) == int(entry["gas_used"])
+                entry["note"] = (f"same gas used ({int(ours_gas):,})" if same else
+                                 f"gas used differs: ours {int(ours_gas):,}, anchor {int(entry['gas_used']):,}")
             record["anchors"].append(entry)
         for rec in suite.all_recorded(figures):
             if not key_matches(rec.ours, record["case"]):

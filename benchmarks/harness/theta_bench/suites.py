@@ -37,6 +37,23 @@ class Recorded:
 
 
 @dataclass(frozen=True)
+class CommandAnchor:
+    """ours is compared with another program measured in the same run, one invocation per case.
+
+    argv may use {repo}, {data} (../shared/data), {case}, {repetitions} and {min_time}; the program
+    prints a JSON line {"repeats_ns": [...], ...} (CPU ns per operation, one per repetition) and may add
+    "gas_used" for a same-work check. requires: paths that must exist, else a labelled skip.
+    """
+
+    ours: str
+    argv: tuple[str, ...]
+    label: str
+    exclude: str = ""
+    requires: tuple[str, ...] = ()
+    exclude_note: str = ""
+
+
+@dataclass(frozen=True)
 class Metric:
     """Judge matching cases by a Google Benchmark counter instead of time per operation."""
 
@@ -61,6 +78,7 @@ class Suite:
     pairs: list[Pair] = field(default_factory=list)
     recorded: list[Recorded] = field(default_factory=list)
     recorded_from: Callable[[RecordedFigures], list[Recorded]] | None = None
+    commands: list[CommandAnchor] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
     note: str = ""
 
@@ -174,7 +192,20 @@ SUITES: list[Suite] = [
         source_dir="benchmarks/evm",
         quick_include=r"^execute/main/",
         recorded_from=_evm_recorded,
-        note="@ethereumjs/evm is not measured here; evmone does not install here, so its figures are recorded",
+        commands=[
+            CommandAnchor(
+                "execute/main",
+                ("node", "{repo}/benchmarks/harness/anchors/ethereumjs_evm.mjs", "--repo", "{repo}",
+                 "--data", "{data}/evm-benchmarks", "--case", "{case}", "--repetitions", "{repetitions}",
+                 "--min-time", "{min_time}"),
+                "@ethereumjs/evm 10.1.3 on Node (same run)",
+                # 235 M gas at about 1.5 M gas/s: minutes per execution.
+                exclude=r"snailtracer",
+                exclude_note="@ethereumjs/evm left out: minutes per execution",
+                requires=("{repo}/tests/node_modules/@ethereumjs/evm",),
+            )
+        ],
+        note="evmone does not install here: its figures are recorded; @ethereumjs/evm (npm) runs in the same run",
     ),
     Suite(
         name="ledger",
