@@ -2,6 +2,7 @@
 helper for sweeps (x = parameter, y = metric, one line per series) that the consensus and chain sweeps
 reuse."""
 
+import math
 from pathlib import Path
 
 import matplotlib
@@ -29,8 +30,11 @@ def _short(case: str) -> str:
 
 
 def _ratio_ticks(ax, values: list[float]) -> None:
-    lo, hi = min(values + [1.0]) / 1.3, max(values + [1.0]) * 1.3
-    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100) if lo <= t <= hi]
+    # Room beside the shortest and longest bars for their value labels.
+    lo, hi = min(values + [1.0]) / (3 if min(values) < 0.1 else 1.3), max(values + [1.0]) * 1.3
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    steps = (1, 2, 5) if len(decades) <= 3 else (1,)
+    ticks = [m * 10.0**d for d in decades for m in steps if lo <= m * 10.0**d <= hi]
     ax.set_xlim(lo, hi)
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
@@ -56,7 +60,7 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
         hint = "lower is better" if better == {"lower"} else "time: lower is better; rates: higher is better"
         ax.set_xlabel(f"ours / anchor ({hint})")
         for i, v in enumerate(values):
-            ax.text(v, i, f" {v:.2f} " if v >= 1 else f"{v:.2f} ", va="center", fontsize=7,
+            ax.text(v, i, f" {v:.3g} " if v >= 1 else f"{v:.3g} ", va="center", fontsize=7,
                     ha="left" if v >= 1 else "right")
         handles = [plt.Rectangle((0, 0), 1, 1, color=_COLORS[k]) for k in ("measured", "recorded")]
         ax.legend(handles, ["anchor measured in this run", "anchor recorded, not measured here"],

@@ -8,7 +8,7 @@ from .units import format_value
 def _ratio_text(a: dict) -> str:
     if a.get("ratio") is None:
         return "—"
-    return f"{a['ratio']:.2f}"
+    return f"{a['ratio']:.3g}"
 
 
 def _env_lines(doc: dict) -> list[str]:
@@ -50,26 +50,27 @@ def render(doc: dict) -> str:
         lines += ["", f"## {s['name']}", ""]
         if s.get("plot"):
             lines += [f"![{s['name']}]({s['plot']})", ""]
-        lines += ["| case | ours (median) | min – max | anchor | anchor value | ratio | better |",
-                  "|---|---:|---:|---|---:|---:|---|"]
+        lines += ["| case | ours (median) | min – max | anchor | anchor value | ratio | better | note |",
+                  "|---|---:|---:|---|---:|---:|---|---|"]
         for r in records:
             ours = format_value(r["median"], r["unit"]) if r["status"] == "ok" else f"failed: {r['error']}"
             spread = (f"{format_value(r['min'], r['unit'])} – {format_value(r['max'], r['unit'])}"
                       if r["status"] == "ok" else "")
             name = r["case"] + (" *(anchor)*" if r["role"] == "anchor" else "")
             if not r["anchors"]:
-                lines.append(f"| {name} | {ours} | {spread} | — | — | — | {r['better']} |")
+                lines.append(f"| {name} | {ours} | {spread} | — | — | — | {r['better']} | |")
             for i, a in enumerate(r["anchors"]):
                 label = a["label"] + (" *recorded*" if a["kind"] == "recorded" else "")
                 value = format_value(a["value"], a["unit"])
                 if a["kind"] == "recorded" and a.get("low") is not None and a["low"] != a["high"]:
                     value = f"{format_value(a['low'], 'ns')} – {format_value(a['high'], 'ns')}"
+                note = "" if a["note"] == "recorded, not measured here" else a["note"]
                 if a["value"] is None and a["note"]:
-                    value = a["note"]
+                    value, note = "not measured", a["note"]
                 first = i == 0
                 lines.append(
                     f"| {name if first else ''} | {ours if first else ''} | {spread if first else ''} | "
-                    f"{label} | {value} | {_ratio_text(a)} | {a['ratio_better'] if a.get('ratio') else ''} |"
+                    f"{label} | {value} | {_ratio_text(a)} | {a['ratio_better'] if a.get('ratio') else ''} | {note} |"
                 )
     for sw in doc["sweeps"]:
         lines += ["", f"## sweep {sw['name']}", ""]
