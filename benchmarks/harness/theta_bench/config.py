@@ -53,9 +53,9 @@ def load(path: Path | None) -> dict:
             if key not in DEFAULTS:
                 raise ConfigError(f"config {path}: unknown field '{key}' (known: {', '.join(sorted(DEFAULTS))})")
             if key == "quick":
-                merged = dict(config["quick"])
-                merged.update(value if isinstance(value, dict) else {"?": value})
-                config["quick"] = merged
+                if not isinstance(value, dict):
+                    _fail(str(path), "quick", "must be a table (repetitions, min_time)", value)
+                config["quick"] = {**config["quick"], **value}
             else:
                 config[key] = value
     validate(config, source)
