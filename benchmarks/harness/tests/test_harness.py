@@ -108,6 +108,11 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual([p["value"] for p in sweep["points"]], [32, 1024])
         # Hashing 32x more bytes must take longer; a sweep that measured nothing would fail here.
         self.assertLess(sweep["points"][0]["median"], sweep["points"][1]["median"])
+        echo = self.doc["sweeps"][1]
+        self.assertEqual(echo["status"], "ok", echo["note"])
+        self.assertEqual([(p["value"], p["median"], p["seed"]) for p in echo["points"]], [(2, 4.0, 5), (3, 9.0, 5)])
+        self.assertEqual(echo["points"][0]["metrics"]["seed"], 5, "the seed reaches the program")
+        self.assertTrue((self.out / "sweep-command-echo.png").is_file())
 
     def test_report_command_rewrites_from_results(self):
         (self.out / "report.md").unlink()

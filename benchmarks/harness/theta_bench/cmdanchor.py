@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from .suites import CommandAnchor, Suite, key_matches
+from .units import substitute
 
 
 def applies(anchor: CommandAnchor, case: str) -> bool:
@@ -32,9 +33,9 @@ def measure(anchor: CommandAnchor, case: str, subst: dict, repetitions: int, min
         entry["note"] = anchor.exclude_note or "left out for this case"
         return entry
     mapping = dict(subst, case=case, repetitions=str(repetitions), min_time=str(min_time))
-    argv = [arg.format(**mapping) for arg in anchor.argv]
+    argv = [substitute(arg, mapping) for arg in anchor.argv]
     entry["case"] = " ".join(Path(a).name if "/" in a else a for a in argv[:2])
-    missing = [r.format(**mapping) for r in anchor.requires if not Path(r.format(**mapping)).exists()]
+    missing = [substitute(r, mapping) for r in anchor.requires if not Path(substitute(r, mapping)).exists()]
     if shutil.which(argv[0]) is None:
         missing.insert(0, argv[0])
     if missing:

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from . import gbench
+from .units import substitute
 
 
 class SweepError(Exception):
@@ -44,7 +45,7 @@ def run_gbench_point(sweep: dict, binary: Path, value, repetitions: int, min_tim
 
 def run_command_point(sweep: dict, value, seed: int, subst: dict, env: dict, timeout: float) -> dict:
     mapping = dict(subst, value=str(value), seed=str(seed))
-    argv = [arg.format(**mapping) for arg in sweep["command"]]
+    argv = [substitute(arg, mapping) for arg in sweep["command"]]
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout)
     except FileNotFoundError as e:

@@ -1,6 +1,7 @@
 """Human-readable values for tables and plot labels."""
 
 import math
+import re
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -15,3 +16,8 @@ def format_value(value: float | None, unit: str) -> str:
     if value >= 1e4:
         return f"{value:,.0f} {unit}"
     return f"{value:.3g} {unit}"
+
+
+def substitute(arg: str, mapping: dict[str, str]) -> str:
+    """Replaces {name} for the names in mapping only, so other braces (JSON, code) pass through."""
+    return re.sub(r"\{([a-z_]+)\}", lambda m: mapping.get(m.group(1), m.group(0)), arg)
