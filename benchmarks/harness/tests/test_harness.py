@@ -93,6 +93,7 @@ class HarnessTest(unittest.TestCase):
         expected = sum(max(1, len(r["anchors"])) for r in self.doc["results"])
         self.assertEqual(len(rows), expected)
         self.assertTrue(all(float(row["median"]) > 0 for row in rows))
+        self.assertTrue(all(row["git_rev"] == self.doc["env"]["git"]["rev"] for row in rows))
 
     def test_plots_and_report_are_written(self):
         for name in ("core.png", "core.svg", "sweep-keccak-size.png"):

@@ -24,7 +24,7 @@ def _plots():
 
 USAGE = """\
 ./scripts/bench [SUITE...] [--quick] [--config FILE] [--out DIR] [--build-dir DIR] [--no-build]
-./scripts/bench report DIR          rewrite DIR/report.md and the plots from DIR/results.json
+./scripts/bench report DIR          rewrite DIR's report.md, results.csv and plots from its results.json
 ./scripts/bench compare OLD NEW     per-case change; exit status 1 on a regression beyond the noise
 ./scripts/bench --list              the suites and what they measure
 """
@@ -85,7 +85,7 @@ class Run:
         self.doc["run"]["finished"] = _now()
         results.write_json(self.out / "results.json", self.doc)
         results.write_json(self.out / "env.json", self.doc["env"])
-        results.write_csv(self.out / "results.csv", self.doc["results"])
+        results.write_csv(self.out / "results.csv", self.doc)
         report.write(self.doc, self.out)
 
 
@@ -289,5 +289,6 @@ def _report(argv: list[str]) -> int:
         s["plot"] = stems[0].name if stems else ""
     for desc in doc["sweeps"]:
         _plot_sweep(out, desc)
+    results.write_csv(out / "results.csv", doc)
     print(report.write(doc, out))
     return 0

@@ -137,12 +137,19 @@ def write_json(path: Path, doc: dict) -> None:
 CSV_COLUMNS = [
     "suite", "case", "role", "status", "metric", "unit", "better", "repeats", "min", "median", "max",
     "anchor_label", "anchor_kind", "anchor_value", "anchor_low", "anchor_high", "ratio", "ratio_better",
-    "anchor_note", "parameters",
+    "anchor_note", "parameters", "run_id", "git_rev", "git_dirty", "build_type", "cpu_model", "cores",
+    "load_average_start",
 ]
 
 
-def write_csv(path: Path, results: list[dict]) -> None:
-    """One row per (case, anchor); a case without anchors gets one row with the anchor columns empty."""
+def write_csv(path: Path, doc: dict) -> None:
+    """One row per (case, anchor); a case without anchors gets one row with the anchor columns empty.
+    Each row carries the run and machine it came from, so CSVs of several runs can be concatenated."""
+    env = doc["env"]
+    context = {"run_id": doc["run"]["id"], "git_rev": env["git"]["rev"], "git_dirty": env["git"]["dirty"],
+               "build_type": env["build"]["build_type"], "cpu_model": env["cpu_model"], "cores": env["cores"],
+               "load_average_start": " ".join(str(x) for x in env["load_average_start"])}
+    results = doc["results"]
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
@@ -151,6 +158,7 @@ def write_csv(path: Path, results: list[dict]) -> None:
                                        "min", "median", "max")}
             base["repeats"] = len(r["repeats"])
             base["parameters"] = json.dumps(r["parameters"], sort_keys=True)
+            base.update(context)
             for a in r["anchors"] or [None]:
                 row = dict(base)
                 if a is not None:
