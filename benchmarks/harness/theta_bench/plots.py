@@ -45,7 +45,8 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
     rows = [(r, a) for r in records if r["role"] == "ours" and r["status"] == "ok"
             for a in r["anchors"] if a.get("ratio") is not None]
     if rows:
-        labels = [f"{_short(r['case'])}\nvs {a['label']}" for r, a in rows]
+        labels = [f"{_short(r['case'])}" + (f" [{r['unit']}: higher is better]" if a["ratio_better"] == "higher" else "")
+                  + f"\nvs {a['label']}" for r, a in rows]
         values = [a["ratio"] for _, a in rows]
         colors = [_COLORS[a["kind"]] for _, a in rows]
         fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.6))
@@ -62,9 +63,10 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
         for i, v in enumerate(values):
             ax.text(v, i, f" {v:.3g} " if v >= 1 else f"{v:.3g} ", va="center", fontsize=7,
                     ha="left" if v >= 1 else "right")
-        handles = [plt.Rectangle((0, 0), 1, 1, color=_COLORS[k]) for k in ("measured", "recorded")]
-        ax.legend(handles, ["anchor measured in this run", "anchor recorded, not measured here"],
-                  fontsize=7, loc="lower right")
+        kinds = [k for k in ("measured", "recorded") if any(a["kind"] == k for _, a in rows)]
+        names = {"measured": "anchor measured in this run", "recorded": "anchor recorded, not measured here"}
+        ax.legend([plt.Rectangle((0, 0), 1, 1, color=_COLORS[k]) for k in kinds], [names[k] for k in kinds],
+                  fontsize=7, loc="best")
         ax.set_title(f"{suite}: ratio to anchor")
         return _save(fig, stem)
     ok = [r for r in records if r["status"] == "ok"]
