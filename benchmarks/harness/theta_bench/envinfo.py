@@ -9,16 +9,16 @@ from pathlib import Path
 # Debian packages whose versions decide the anchors' (and our dependencies') speed.
 _PACKAGES = [
     "libsecp256k1-dev", "libsodium-dev", "libcrypto++-dev", "libgmp-dev", "libleveldb-dev",
-    "libopenblas-dev", "libbenchmark-dev", "libabsl-dev", "mesa-vulkan-drivers", "ffmpeg",
+    "libopenblas-dev", "libbenchmark-dev", "libabsl-dev", "mesa-vulkan-drivers", "ffmpeg", "nodejs",
 ]
 
 
-def _run(argv: list[str], cwd: Path | None = None) -> str:
+def _run(argv: list[str], cwd: Path | None = None, any_status: bool = False) -> str:
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
         return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
+    return proc.stdout.strip() if proc.returncode == 0 or any_status else ""
 
 
 def cpu_model() -> str:
@@ -77,7 +77,8 @@ def build_info(build_dir: Path) -> dict:
 
 
 def package_versions() -> dict[str, str]:
-    out = _run(["dpkg-query", "-W", "-f=${Package} ${Version} ${db:Status-Abbrev}\n", *_PACKAGES])
+    # dpkg-query fails when any one package is unknown, yet still lists the others.
+    out = _run(["dpkg-query", "-W", "-f=${Package} ${Version} ${db:Status-Abbrev}\n", *_PACKAGES], any_status=True)
     versions = {}
     for line in out.splitlines():
         parts = line.split()
@@ -95,6 +96,7 @@ def collect(repo: Path, build_dir: Path, seed: int) -> dict:
         "kernel": platform.release(),
         "os": _os_name(),
         "python": platform.python_version(),
+        "node": _run(["node", "--version"]),  # runs the @ethereumjs/evm anchor
         "hostname": platform.node(),
         "git": git_info(repo),
         "build": build_info(build_dir),
