@@ -89,6 +89,11 @@ class Run:
         report.write(self.doc, self.out)
 
 
+def _build(run: Run, suite: Suite, log: Path) -> bool:
+    print(f"bench: building {suite.target} in {run.build_dir} (output: {log})", file=sys.stderr)
+    return build.build_target(run.build_dir, suite.target, run.args.jobs, log)
+
+
 def _prepare(run: Run, names: list[str], log: Path) -> list[tuple[Suite, dict, list[str]]]:
     """Builds what is needed and lists each suite's cases; returns (suite, status entry, cases)."""
     args = run.args
@@ -109,7 +114,7 @@ def _prepare(run: Run, names: list[str], log: Path) -> list[tuple[Suite, dict, l
         elif not args.no_build and targets is not None and suite.target not in targets:
             entry.update(status="not_built", note=f"suite not built: no target {suite.target} in {run.build_dir} "
                          "(its library is switched off in this build)")
-        elif not args.no_build and not build.build_target(run.build_dir, suite.target, args.jobs, log):
+        elif not args.no_build and not _build(run, suite, log):
             entry.update(status="build_failed", note=f"building {suite.target} failed; see {log.name}")
         elif not binary.is_file():
             entry.update(status="not_built", note=f"suite not built: {binary} does not exist "
