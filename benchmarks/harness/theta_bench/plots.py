@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from .units import format_value  # noqa: E402
+from .units import format_ratio, format_value  # noqa: E402
 
 _COLORS = {"measured": "#1f77b4", "recorded": "#ff7f0e", "none": "#7f7f7f"}
 
@@ -61,7 +61,7 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
         hint = "lower is better" if better == {"lower"} else "time: lower is better; rates: higher is better"
         ax.set_xlabel(f"ours / anchor ({hint})")
         for i, v in enumerate(values):
-            ax.text(v, i, f" {v:.3g} " if v >= 1 else f"{v:.3g} ", va="center", fontsize=7,
+            ax.text(v, i, f" {format_ratio(v)} " if v >= 1 else f"{format_ratio(v)} ", va="center", fontsize=7,
                     ha="left" if v >= 1 else "right")
         kinds = [k for k in ("measured", "recorded") if any(a["kind"] == k for _, a in rows)]
         names = {"measured": "anchor measured in this run", "recorded": "anchor recorded, not measured here"}

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from .units import format_value
+from .units import format_ratio, format_value
 
 
 def _ratio_text(a: dict) -> str:
     if a.get("ratio") is None:
         return "—"
-    return f"{a['ratio']:.3g}"
+    return format_ratio(a["ratio"])
 
 
 def _env_lines(doc: dict) -> list[str]:

@@ -21,3 +21,8 @@ def format_value(value: float | None, unit: str) -> str:
 def substitute(arg: str, mapping: dict[str, str]) -> str:
     """Replaces {name} for the names in mapping only, so other braces (JSON, code) pass through."""
     return re.sub(r"\{([a-z_]+)\}", lambda m: mapping.get(m.group(1), m.group(0)), arg)
+
+
+def format_ratio(ratio: float) -> str:
+    """Two decimals near parity (1.00, 0.78, 17.40); two significant digits for tiny ratios (0.00043)."""
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
