@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""End-to-end test of ./scripts/bench on the core benchmark binary of a build.
+
+Runs tests/tiny.toml (three core cases, their anchors, a two-point sweep) and checks what a researcher
+relies on: results.json follows the schema, each case sits beside its same-run and recorded anchors
+with a ratio, the CSV has the same rows, plots and report are written, compare passes two copies of
+one run and flags a planted 2x slowdown, a bad config names its field, and a missing binary is a
+labelled skip rather than a crash.
+"""
+
+import argparse
+import copy
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+ARGS = argparse.Namespace()
+
+
+def bench(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ARGS.repo / "scripts" / "bench"), *argv], capture_output=True, text=True,
+                          timeout=90)
+
+
+class HarnessTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, str(ARGS.repo / "benchmarks" / "harness"))
+        cls.tmp = tempfile.TemporaryDirectory(prefix="theta-bench-test-")
+        cls.out = Path(cls.tmp.name) / "run"
+        cls.proc = bench("--quick", "--no-build", "--no-progress", "--build-dir", str(ARGS.build_dir),
+                         "--config", str(ARGS.repo / "benchmarks/harness/tests/tiny.toml"), "--out", str(cls.out))
+        cls.doc = json.loads((cls.out / "results.json").read_text()) if (cls.out / "results.json").is_file() else {}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def record(self, case: str) -> dict:
+        found = [r for r in self.doc["results"] if r["case"] == case]
+        self.assertEqual(len(found), 1, f"{case} should appear once in results.json")
+        return found[0]
+
+    def test_run_succeeds_and_follows_the_schema(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        from theta_bench import results
+        self.assertEqual(results.validate(self.doc), [])
+        self.assertEqual(self.doc["run"]["config"]["seed"], 7, "the config is echoed into the results")
+        self.assertEqual(self.doc["run"]["config"]["repetitions_used"], 2)
+        env = json.loads((self.out / "env.json").read_text())
+        for key in ("cpu_model", "cores", "load_average_start", "git", "build", "packages"):
+            self.assertIn(key, env)
+        self.assertEqual(len(env["git"]["rev"]), 40)
+
+    def test_cases_and_their_same_run_anchors_are_measured(self):
+        cases = {r["case"] for r in self.doc["results"]}
+        # The filter named only ours; the harness adds each one's anchor to the same run.
+        self.assertEqual(cases, {"BM_Secp256k1Sign", "BM_Secp256k1SignLibsecp", "BM_Keccak256/200",
+                                 "BM_Keccak256CryptoPP/200", "BM_Uint256Mul", "BM_GmpMul"})
+        sign = self.record("BM_Secp256k1Sign")
+        self.assertEqual(sign["role"], "ours")
+        self.assertEqual(len(sign["repeats"]), 2)
+        self.assertTrue(0 < sign["min"] <= sign["median"] <= sign["max"])
+        measured = [a for a in sign["anchors"] if a["kind"] == "measured"]
+        self.assertEqual(len(measured), 1)
+        libsecp = self.record("BM_Secp256k1SignLibsecp")
+        self.assertEqual(libsecp["role"], "anchor")
+        self.assertAlmostEqual(measured[0]["ratio"], sign["median"] / libsecp["median"])
+        self.assertEqual(measured[0]["ratio_better"], "lower")
+
+    def test_recorded_anchor_comes_from_anchors_md(self):
+        keccak = self.record("BM_Keccak256/200")
+        recorded = [a for a in keccak["anchors"] if a["kind"] == "recorded"]
+        self.assertEqual(len(recorded), 1)
+        self.assertAlmostEqual(recorded[0]["value"], 600.0)  # "0.60 µs" in ../shared/data/anchors.md
+        self.assertEqual(recorded[0]["note"], "recorded, not measured here")
+
+    def test_planned_suite_is_reported_not_faked(self):
+        chain = [s for s in self.doc["suites"] if s["name"] == "chain"]
+        self.assertEqual(chain[0]["status"], "planned")
+        self.assertFalse([r for r in self.doc["results"] if r["suite"] == "chain"])
+
+    def test_csv_has_one_row_per_case_and_anchor(self):
+        from theta_bench import results
+        with (self.out / "results.csv").open(newline="") as f:
+            reader = csv.DictReader(f)
+            rows = list(reader)
+        self.assertEqual(reader.fieldnames, results.CSV_COLUMNS)
+        expected = sum(max(1, len(r["anchors"])) for r in self.doc["results"])
+        self.assertEqual(len(rows), expected)
+        self.assertTrue(all(float(row["median"]) > 0 for row in rows))
+        self.assertTrue(all(row["git_rev"] == self.doc["env"]["git"]["rev"] for row in rows))
+
+    def test_plots_and_report_are_written(self):
+        for name in ("core.png", "core.svg", "sweep-keccak-size.png"):
+            path = self.out / name
+            self.assertTrue(path.is_file(), f"{name} missing")
+            self.assertGreater(path.stat().st_size, 1000, f"{name} is nearly empty")
+        self.assertEqual((self.out / "core.png").read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+        report = (self.out / "report.md").read_text()
+        self.assertIn("| BM_Secp256k1Sign |", report)
+        self.assertIn("*recorded*", report)
+        self.assertIn("![core](core.png)", report)
+        sweep = self.doc["sweeps"][0]
+        self.assertEqual([p["value"] for p in sweep["points"]], [32, 1024])
+        # Hashing 32x more bytes must take longer; a sweep that measured nothing would fail here.
+        self.assertLess(sweep["points"][0]["median"], sweep["points"][1]["median"])
+        echo = self.doc["sweeps"][1]
+        self.assertEqual(echo["status"], "ok", echo["note"])
+        self.assertEqual([(p["value"], p["median"], p["seed"]) for p in echo["points"]], [(2, 4.0, 5), (3, 9.0, 5)])
+        self.assertEqual(echo["points"][0]["metrics"]["seed"], 5, "the seed reaches the program")
+        self.assertTrue((self.out / "sweep-command-echo.png").is_file())
+
+    def test_report_command_rewrites_from_results(self):
+        (self.out / "report.md").unlink()
+        proc = bench("report", str(self.out))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("| BM_Uint256Mul |", (self.out / "report.md").read_text())
+
+    def test_compare_passes_identical_runs_and_flags_a_2x_slowdown(self):
+        same = bench("compare", str(self.out), str(self.out))
+        self.assertEqual(same.returncode, 0, same.stdout + same.stderr)
+        slow = copy.deepcopy(self.doc)
+        target = next(r for r in slow["results"] if r["case"] == "BM_Uint256Mul")
+        for key in ("min", "median", "max"):
+            target[key] *= 2
+        target["repeats"] = [v * 2 for v in target["repeats"]]
+        planted = Path(self.tmp.name) / "slow.json"
+        planted.write_text(json.dumps(slow))
+        proc = bench("compare", str(self.out / "results.json"), str(planted))
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertIn("core/BM_Uint256Mul", [line.split()[0] for line in proc.stdout.splitlines()
+                                            if "REGRESSION" in line])
+
+    def test_bad_config_names_the_field(self):
+        bad = Path(self.tmp.name) / "bad.toml"
+        bad.write_text('repetitions = 3\n[quick]\nmin_time = "fast"\n')
+        proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("'quick.min_time'", proc.stderr)
+        bad.write_text('[suite.core]\ninclud = "x"\n')
+        proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("'suite.core.includ'", proc.stderr)
+
+    def test_missing_binary_is_a_labelled_skip(self):
+        empty = Path(self.tmp.name) / "empty-build"
+        empty.mkdir()
+        out = Path(self.tmp.name) / "skip"
+        proc = bench("core", "--no-build", "--no-progress", "--build-dir", str(empty), "--out", str(out))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        doc = json.loads((out / "results.json").read_text())
+        self.assertEqual(doc["suites"][0]["status"], "not_built")
+        self.assertIn("suite not built", doc["suites"][0]["note"])
+        self.assertIn("not_built", (out / "report.md").read_text())
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repo", type=Path, required=True)
+    parser.add_argument("--build-dir", type=Path, required=True)
+    parser.parse_args(namespace=ARGS)
+    unittest.main(argv=[sys.argv[0], "-v"])

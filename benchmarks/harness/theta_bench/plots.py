@@ -1,0 +1,118 @@
+"""Plots (matplotlib, Agg backend, PNG and SVG): ratio-to-anchor bars per suite, and a line plot
+helper for sweeps (x = parameter, y = metric, one line per series) that the consensus and chain sweeps
+reuse."""
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+from .units import format_ratio, format_value  # noqa: E402
+
+_COLORS = {"measured": "#1f77b4", "recorded": "#ff7f0e", "none": "#7f7f7f"}
+
+
+def _save(fig, stem: Path) -> list[Path]:
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    for p in paths:
+        fig.savefig(p, dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def _short(case: str) -> str:
+    for suffix in ("/manual_time", "/real_time", "/iterations:1"):
+        case = case.replace(suffix, "")
+    return case.removeprefix("BM_").removeprefix("execute/")
+
+
+def _ratio_ticks(ax, values: list[float]) -> None:
+    # Room beside the shortest and longest bars for their value labels.
+    lo, hi = min(values + [1.0]) / (3 if min(values) < 0.1 else 1.3), max(values + [1.0]) * 1.3
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    steps = (1, 2, 5) if len(decades) <= 3 else (1,)
+    ticks = [m * 10.0**d for d in decades for m in steps if lo <= m * 10.0**d <= hi]
+    ax.set_xlim(lo, hi)
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+
+
+def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
+    """Bars of ours/anchor per case (log scale, 1.0 marked); without anchors, bars of ours alone."""
+    rows = [(r, a) for r in records if r["role"] == "ours" and r["status"] == "ok"
+            for a in r["anchors"] if a.get("ratio") is not None]
+    if rows:
+        labels = [f"{_short(r['case'])}" + (f" [{r['unit']}: higher is better]" if a["ratio_better"] == "higher" else "")
+                  + f"\nvs {a['label']}" for r, a in rows]
+        values = [a["ratio"] for _, a in rows]
+        colors = [_COLORS[a["kind"]] for _, a in rows]
+        fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.6))
+        # Bars grow from 1.0 (parity with the anchor): left of it ours is below the anchor, right above.
+        ax.barh(range(len(rows)), [v - 1.0 for v in values], left=1.0, color=colors)
+        ax.set_xscale("log")
+        _ratio_ticks(ax, values)
+        ax.axvline(1.0, color="black", linewidth=1)
+        ax.set_yticks(range(len(rows)), labels, fontsize=7)
+        ax.invert_yaxis()
+        better = {a["ratio_better"] for _, a in rows}
+        hint = "lower is better" if better == {"lower"} else "time: lower is better; rates: higher is better"
+        ax.set_xlabel(f"ours / anchor ({hint})")
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {format_ratio(v)} " if v >= 1 else f"{format_ratio(v)} ", va="center", fontsize=7,
+                    ha="left" if v >= 1 else "right")
+        kinds = [k for k in ("measured", "recorded") if any(a["kind"] == k for _, a in rows)]
+        names = {"measured": "anchor measured in this run", "recorded": "anchor recorded, not measured here"}
+        ax.legend([plt.Rectangle((0, 0), 1, 1, color=_COLORS[k]) for k in kinds], [names[k] for k in kinds],
+                  fontsize=7, loc="best")
+        ax.set_title(f"{suite}: ratio to anchor")
+        return _save(fig, stem)
+    ok = [r for r in records if r["status"] == "ok"]
+    if not ok:
+        return []
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(ok) + 1.6))
+    ax.barh(range(len(ok)), [r["median"] for r in ok], color=_COLORS["none"])
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(ok)), [f"{_short(r['case'])} ({r['unit']})" for r in ok], fontsize=7)
+    ax.invert_yaxis()
+    for i, r in enumerate(ok):
+        ax.text(r["median"], i, " " + format_value(r["median"], r["unit"]), va="center", fontsize=7)
+    ax.set_xlabel("median per case (no anchor installs here for this suite)")
+    ax.set_title(f"{suite}: medians")
+    return _save(fig, stem)
+
+
+def line_plot(
+    series: dict[str, list[tuple[float, float, float, float]]],
+    stem: Path,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    logx: bool = False,
+    logy: bool = False,
+) -> list[Path]:
+    """One line per series of (x, y, y_low, y_high) points; the low/high band is drawn shaded.
+
+    Used for sweeps: x is the swept parameter (validators, guardians, offered load, input size) and y
+    the metric (rounds, bytes per node, latency, time).
+    """
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, points in series.items():
+        points = sorted(points)
+        xs = [p[0] for p in points]
+        ax.plot(xs, [p[1] for p in points], marker="o", label=name)
+        ax.fill_between(xs, [p[2] for p in points], [p[3] for p in points], alpha=0.2)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    if len(series) > 1:
+        ax.legend(fontsize=8)
+    return _save(fig, stem)
