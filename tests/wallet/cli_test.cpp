@@ -126,6 +126,10 @@ TEST_CASE("wallet cli creates, lists, unlocks and exports keys that ethers reads
   CHECK(wrong.exit_code == 1);
   CHECK_THAT(wrong.err, Catch::Contains("wrong password"));
 
+  // The address a keystore file claims, without its password.
+  const std::string copy = home.dir.Write("copy.json", exported.out).string();
+  CHECK(home.RunJson({"address", "--keystore-file", copy})["address"] == address);
+
   // A mnemonic-backed key prints its words once, and they give the same address again.
   const Json mnemonic = home.RunJson({"new", "--mnemonic", "--words", "12", "--light-kdf"});
   const std::string words = mnemonic["mnemonic"];
@@ -361,6 +365,10 @@ TEST_CASE("wallet cli sends, queries and broadcasts through a node", "[wallet][c
   CHECK_THAT(poor.err, Catch::Contains("insufficient funds"));
   CHECK_THAT(poor.err, Catch::Contains("has 99 THETA and 8.4 TFUEL"));
   CHECK_THAT(poor.err, Catch::Contains("needs 1000 THETA and 0.3 TFUEL"));
+
+  const Json fees = home.RunJson({"fees"});
+  CHECK(fees["tx_fee_tfuel"] == "0.3");
+  CHECK(fees["gas_price_wei"] == "4000000000000");
 
   RunResult wrong_chain = home.Run(
       {"send", "--node", node, "--to", to, "--theta", "1", "--chain-id", "mainnet", "--yes"});

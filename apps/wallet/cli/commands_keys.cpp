@@ -239,7 +239,6 @@ absl::Status RunAddress(Context& ctx) {
 absl::Status RunGuardianNewBlsKey(Context& ctx) {
   THETA_ASSIGN_OR_RETURN(std::string out, ctx.Required("out"));
   if (fs::exists(out)) return absl::AlreadyExistsError(absl::StrCat(out, " exists; not replaced"));
-  Secret ikm;
   uint8_t random[32];
   randombytes_buf(random, sizeof(random));
   auto sk = bls::KeyGen(ByteView(random, sizeof(random)));
