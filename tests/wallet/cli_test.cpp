@@ -294,6 +294,13 @@ TEST_CASE("wallet cli offline errors name the bad input and exit non-zero", "[wa
       sign({"send", "--to", "0x9F1233798E905E173560071255140b4A8aBd3Ec6", "--tfuel", "1.5.0"});
   CHECK(bad_amount.exit_code == 1);
   CHECK_THAT(bad_amount.err, Catch::Contains("--tfuel: amount \"1.5.0\""));
+  RunResult json_error = sign(
+      {"send", "--to", "0x9F1233798E905E173560071255140b4A8aBd3Ec6", "--tfuel", "-1", "--json"});
+  CHECK(json_error.exit_code == 1);
+  const Json error = Json::parse(json_error.out, nullptr, false);
+  REQUIRE(error.is_object());
+  CHECK(error["error"]["code"] == "INVALID_ARGUMENT");
+  CHECK_THAT(error["error"]["message"].get<std::string>(), Catch::Contains("--tfuel"));
   RunResult bad_address =
       sign({"send", "--to", "0x9f1233798E905E173560071255140b4A8aBd3Ec6", "--tfuel", "1"});
   CHECK(bad_address.exit_code == 1);
