@@ -1,6 +1,10 @@
 // The real theta-wallet binary, run as a user would (new session, no terminal, password from a
 // file), for every offline command, and for the online ones against FakeChain (theta-net's
 // RpcServer). Devnet end-to-end tests with theta-node come with issue 7.
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <regex>
 
@@ -397,6 +401,80 @@ TEST_CASE("wallet cli reports an unreachable node with its url", "[wallet][cli]"
       home.Run({"send", "--node", url, "--to", "0x9F1233798E905E173560071255140b4A8aBd3Ec6",
                 "--theta", "1", "--yes"});
   CHECK_THAT(send.err, Catch::Contains("node unreachable"));
+}
+
+}  // namespace
+}  // namespace theta::wallet
+
+namespace theta::wallet {
+namespace {
+
+// Runs theta-wallet on a pseudo-terminal, typing each answer once the output so far contains its
+// prompt; returns everything the terminal showed.
+std::string RunOnTerminal(const std::vector<std::string>& args,
+                          const std::vector<std::pair<std::string, std::string>>& dialogue) {
+  std::vector<std::string> storage = {THETA_WALLET_BINARY};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : storage)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int master = -1;
+  const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::unsetenv("THETA_WALLET_PASSWORD");
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  std::string screen;
+  size_t next = 0;
+  char buffer[1024];
+  for (;;) {
+    const ssize_t n = ::read(master, buffer, sizeof(buffer));
+    if (n <= 0) break;  // EIO once the child has exited
+    screen.append(buffer, static_cast<size_t>(n));
+    if (next < dialogue.size() && screen.find(dialogue[next].first) != std::string::npos) {
+      const std::string line = dialogue[next].second + "\n";
+      REQUIRE(::write(master, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+      ++next;
+    }
+  }
+  ::close(master);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(next == dialogue.size());
+  return screen;
+}
+
+TEST_CASE("wallet cli asks for passwords and confirmation on the terminal without echo",
+          "[wallet][cli]") {
+  testing::TempDir dir;
+  const std::string keystore = (dir.path() / "keystore").string();
+  const std::string made = RunOnTerminal(
+      {"new", "--light-kdf", "--keystore-dir", keystore},
+      {{"New password for the key", "s3cret-typed"}, {"Repeat the password", "s3cret-typed"}});
+  CHECK_THAT(made, Catch::Contains("address  0x"));
+  CHECK_THAT(made, !Catch::Contains("s3cret-typed"));  // echo was off
+  const std::string address = made.substr(made.find("address  ") + 9, 42);
+
+  const std::string shown = RunOnTerminal({"address", address, "--keystore-dir", keystore},
+                                          {{"Password for", "s3cret-typed"}});
+  CHECK_THAT(shown, Catch::Contains("public key 0x04"));
+  CHECK_THAT(shown, !Catch::Contains("s3cret-typed"));
+
+  const std::string mismatch =
+      RunOnTerminal({"new", "--light-kdf", "--keystore-dir", keystore},
+                    {{"New password for the key", "one"}, {"Repeat the password", "two"}});
+  CHECK_THAT(mismatch, Catch::Contains("the two passwords differ"));
+
+  // The confirmation shows the transaction and a "no" signs nothing.
+  const std::string declined =
+      RunOnTerminal({"sign", "release-fund", "--reserve-sequence", "3", "--from", address,
+                     "--chain-id", "privatenet", "--sequence", "1", "--keystore-dir", keystore},
+                    {{"Sign this transaction?", "n"}});
+  CHECK_THAT(declined, Catch::Contains("\"reserve_sequence\": 3"));
+  CHECK_THAT(declined, Catch::Contains("cancelled; nothing was signed"));
 }
 
 }  // namespace
