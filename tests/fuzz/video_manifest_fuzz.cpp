@@ -1,7 +1,7 @@
 // Fuzzes the signed stream manifest decoder. Properties: it never crashes; whatever it accepts
 // verifies, and re-encodes to exactly the input bytes (the encoding is canonical).
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 #include "theta/video/manifest.hpp"
