@@ -66,6 +66,7 @@ struct SwarmNode::Impl : std::enable_shared_from_this<SwarmNode::Impl> {
   void Respond(const net::NodeId& to, ResponseMessage response);
   void Fill(net::NodeId from, RequestMessage request, Manifest manifest);
   void Announce(const Key& key, const std::optional<net::NodeId>& to);
+  void Warm(Manifest manifest);
   bool TakeToken(const net::NodeId& from) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 };
 
@@ -205,6 +206,28 @@ void SwarmNode::Impl::Fill(net::NodeId from, RequestMessage request, Manifest ma
   --workers;
 }
 
+// Runs on a worker thread: an edge that fills misses pulls the first segments of a new stream
+// before any viewer asks, so the first viewers start from the edge instead of the origin.
+void SwarmNode::Impl::Warm(Manifest manifest) {
+  for (const Rendition& r : manifest.renditions) {
+    for (size_t i = 0; i <= options.prefetch && i < r.segments.size(); ++i) {
+      const SegmentEntry& entry = r.segments[i];
+      {
+        absl::MutexLock lock(&mu);
+        if (stopping || !filling.insert(entry.hash).second) continue;
+      }
+      if (!store->Contains(entry.hash)) {
+        absl::StatusOr<Bytes> bytes = options.upstream(manifest, r, entry);
+        if (bytes.ok() && Blake2b256(*bytes) == entry.hash) (void)store->Put(entry.hash, *bytes);
+      }
+      absl::MutexLock lock(&mu);
+      filling.erase(entry.hash);
+    }
+  }
+  absl::MutexLock lock(&mu);
+  --workers;
+}
+
 void SwarmNode::Impl::Announce(const Key& key, const std::optional<net::NodeId>& to) {
   HaveMessage have;
   {
@@ -215,7 +238,8 @@ void SwarmNode::Impl::Announce(const Key& key, const std::optional<net::NodeId>&
     if (r == nullptr || r->segments.empty()) return;
     have = {key.first, key.second, r->segments.front().index, {}};
     for (const SegmentEntry& s : r->segments) {
-      if (store->Contains(s.hash)) SetBit(have.bitfield, s.index - have.first_index);
+      if (options.advertise_all || store->Contains(s.hash))
+        SetBit(have.bitfield, s.index - have.first_index);
     }
     own[key] = have;
   }

@@ -6,7 +6,8 @@
 // that keeps flooding is penalized), gated by the PaymentHook (a viewer whose vouchers stop gets
 // PaymentRequired). Outgoing segment bytes can be shaped to an uplink rate plus latency, which is
 // how the swarm simulator models links. With an upstream fetcher, a miss is filled (peers, then
-// origin) on a worker thread and then served, and the next `prefetch` segments follow.
+// origin) on a worker thread and then served, and the next `prefetch` segments follow; a new
+// stream's first segments are pulled as soon as its manifest is added.
 //
 // Fetching: keeps every peer's Have bitfields, picks among the peers that hold a segment the one
 // with the lowest expected delivery time (EWMA latency + size / EWMA throughput, with in-flight
@@ -75,6 +76,9 @@ struct SwarmOptions {
   // Miss filling (edge nodes).
   UpstreamFetch upstream;
   size_t prefetch = 0;
+  // Announce every segment of a known stream as held (an edge that fills misses can serve them
+  // all); without it only stored segments are announced.
+  bool advertise_all = false;
 };
 
 struct SwarmStats {
