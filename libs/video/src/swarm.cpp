@@ -410,7 +410,7 @@ absl::StatusOr<Bytes> SwarmNode::FetchFromPeers(const Manifest& manifest,
         const PeerState& p = d.peers[peer];
         // Expected delivery time; queued requests and past bad data make a peer look slower.
         const double ms = (p.latency_ms + static_cast<double>(entry.size) / p.bytes_per_ms) *
-                          (1 + p.inflight) * (1 + 4 * p.bad);
+                          (1 + p.inflight) * (1 + 20 * p.bad);
         if (!best || ms < best_ms) best = peer, best_ms = ms;
       }
     }
@@ -444,7 +444,9 @@ double SwarmNode::PeerScore(const net::NodeId& peer) const {
   absl::MutexLock lock(&impl_->mu);
   auto it = impl_->peers.find(peer);
   if (it == impl_->peers.end()) return 0;
-  return it->second.bytes_per_ms / std::max(1.0, it->second.latency_ms) / (1 + 4 * it->second.bad);
+  const PeerState& p = it->second;
+  // Segments of 100 kB per second this peer is expected to deliver, as the selection sees it.
+  return 1000 / ((p.latency_ms + 100'000 / p.bytes_per_ms) * (1 + 20 * p.bad));
 }
 
 }  // namespace theta::video
