@@ -15,7 +15,11 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -26,6 +30,7 @@
 #include "absl/strings/str_split.h"
 #include "theta/video/edge.hpp"
 #include "theta/video/playlist.hpp"
+#include "theta/video/swarm.hpp"
 #include "theta/video/viewer.hpp"
 
 ABSL_FLAG(std::string, input, "", "publish: media file or URL libavformat can read");
@@ -46,6 +51,9 @@ ABSL_FLAG(std::string, listen, "127.0.0.1", "HTTP listen address");
 ABSL_FLAG(int, port, 0, "HTTP port (0: any free port; it is printed)");
 ABSL_FLAG(std::string, port_file, "", "write the bound HTTP port to this file");
 ABSL_FLAG(std::string, player_js, "", "hls.min.js to serve at /hls.min.js for the player page");
+ABSL_FLAG(int, swarm_port, -1,
+          "publish/serve: also join the swarm on this TCP port (0: any; -1: no swarm)");
+ABSL_FLAG(std::string, swarm_peers, "", "publish/serve: swarm peers to dial, host:port,...");
 ABSL_FLAG(std::string, rendition, "", "watch: rendition to play (default: the highest bandwidth)");
 ABSL_FLAG(bool, realtime, true,
           "watch: follow a real-time playhead (false: download as fast as possible)");
@@ -85,13 +93,61 @@ absl::Status WriteFile(const std::filesystem::path& path, std::string_view data)
   return absl::OkStatus();
 }
 
+// The swarm side of a node: a theta-net Host on its own io thread with a SwarmNode on it.
+class Swarm {
+ public:
+  static absl::StatusOr<std::unique_ptr<Swarm>> Start(std::shared_ptr<SegmentStore> store,
+                                                      SwarmOptions options) {
+    auto swarm = std::unique_ptr<Swarm>(new Swarm());
+    net::HostOptions host_options;
+    host_options.listen_address = absl::GetFlag(FLAGS_listen);
+    host_options.listen_port = static_cast<uint16_t>(absl::GetFlag(FLAGS_swarm_port));
+    host_options.max_message_size = 16 << 20;
+    for (const std::string& peer : std::vector<std::string>(
+             absl::StrSplit(absl::GetFlag(FLAGS_swarm_peers), ',', absl::SkipEmpty()))) {
+      const size_t colon = peer.rfind(':');
+      int port = 0;
+      if (colon == std::string::npos || !absl::SimpleAtoi(peer.substr(colon + 1), &port) ||
+          port <= 0 || port > 65535) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--swarm_peers: \"", peer, "\" is not host:port"));
+      }
+      host_options.seeds.push_back({peer.substr(0, colon), static_cast<uint16_t>(port)});
+    }
+    swarm->host_ = std::make_unique<net::Host>(swarm->io_, net::NodeKey::Generate(), host_options);
+    swarm->node_ = std::make_unique<SwarmNode>(swarm->io_, *swarm->host_, std::move(store),
+                                               std::move(options));
+    if (absl::Status st = swarm->node_->Attach(); !st.ok()) return st;
+    if (absl::Status st = swarm->host_->Start(); !st.ok()) return st;
+    swarm->thread_ = std::thread([s = swarm.get()] { s->io_.run(); });
+    std::cout << "theta-edge: swarm on port " << swarm->host_->listen_port() << std::endl;
+    return swarm;
+  }
+  ~Swarm() {
+    host_->Stop();
+    node_.reset();
+    work_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  SwarmNode& node() { return *node_; }
+
+ private:
+  Swarm() = default;
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      io_.get_executor()};
+  std::unique_ptr<net::Host> host_;
+  std::unique_ptr<SwarmNode> node_;
+  std::thread thread_;
+};
+
 // Serves until SIGINT or SIGTERM.
 absl::Status ServeUntilSignal(std::shared_ptr<StreamSource> source, const std::string& stream) {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts, so all inherit it
   HlsServer server(std::move(source), {.address = absl::GetFlag(FLAGS_listen),
                                        .port = static_cast<uint16_t>(absl::GetFlag(FLAGS_port)),
                                        .player_js_path = absl::GetFlag(FLAGS_player_js)});
@@ -156,6 +212,13 @@ int Publish() {
             << " rendition(s), " << segments << " segments, " << stream->frames
             << " frames, publisher " << manifest.publisher.ToHex() << std::endl;
   if (!absl::GetFlag(FLAGS_serve)) return 0;
+  std::unique_ptr<Swarm> swarm;
+  if (absl::GetFlag(FLAGS_swarm_port) >= 0) {
+    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, {});
+    if (!started.ok()) return Fail(started.status());
+    swarm = std::move(*started);
+    swarm->node().AddManifest(manifest);
+  }
   st = ServeUntilSignal(published, stream_id);
   return st.ok() ? 0 : Fail(st);
 }
@@ -173,7 +236,34 @@ int Serve() {
   }
   absl::StatusOr<std::shared_ptr<SegmentStore>> store = OpenStore();
   if (!store.ok()) return Fail(store.status());
-  absl::Status st = ServeUntilSignal(std::make_shared<EdgeCache>(*store, options), "");
+  std::unique_ptr<Swarm> swarm;
+  PeerFetch peers;
+  if (absl::GetFlag(FLAGS_swarm_port) >= 0) {
+    // Swarm peers asking for a segment this edge lacks get it filled from the origin.
+    SwarmOptions swarm_options;
+    swarm_options.upstream = [origin = *origin](const Manifest& m, const Rendition& r,
+                                                const SegmentEntry& s) {
+      Url url = origin;
+      url.path = absl::StrCat("/streams/", m.stream_id, "/", r.name, "/", s.index, ".ts");
+      return HttpGetBody(url);
+    };
+    swarm_options.prefetch = options.prefetch;
+    swarm_options.advertise_all = true;
+    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, swarm_options);
+    if (!started.ok()) return Fail(started.status());
+    swarm = std::move(*started);
+    auto known = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
+    peers = [node = &swarm->node(), known](const Manifest& m, const Rendition& r,
+                                           const SegmentEntry& s) {
+      {
+        std::lock_guard lock(known->first);
+        if (known->second.insert(m.stream_id).second) node->AddManifest(m);
+      }
+      return node->FetchFromPeers(m, r, s,
+                                  std::chrono::steady_clock::now() + std::chrono::seconds(2));
+    };
+  }
+  absl::Status st = ServeUntilSignal(std::make_shared<EdgeCache>(*store, options, peers), "");
   return st.ok() ? 0 : Fail(st);
 }
 
@@ -199,6 +289,12 @@ int WatchUrl(const std::string& text) {
 }  // namespace theta::video
 
 int main(int argc, char** argv) {
+  // Blocked before any thread starts, so every thread inherits the mask and only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::SetProgramUsageMessage("theta-edge publish|serve|watch URL [flags]; see --help");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   const std::string command = positional.size() > 1 ? positional[1] : "";
