@@ -1,6 +1,7 @@
 #include "transcode.hpp"
 
 #include <memory>
+#include <thread>
 #include <vector>
 
 extern "C" {
@@ -81,6 +82,7 @@ class Ladder {
   absl::Status SetupAudio();
   absl::Status OnVideoFrame(AVFrame* frame);
   absl::Status Encode(Rung& rung, AVFrame* frame);
+  absl::Status ScaleAndEncode(Rung& rung, const AVFrame* frame, bool key);
   absl::Status OnAudioFrame(AVFrame* frame);
   absl::Status EncodeAudio(AVFrame* frame);
   absl::Status Drain(AVCodecContext* dec, bool is_video, const AVPacket* packet);
@@ -204,26 +206,39 @@ absl::Status Ladder::OnVideoFrame(AVFrame* frame) {
     key = true;
     next_key_us_ = (next_key_us_ == AV_NOPTS_VALUE ? t_us : next_key_us_) + target_us;
   }
-  for (Rung& rung : rungs_) {
-    AVCodecContext* enc = rung.encoder.get();
-    rung.scaler.reset(sws_getCachedContext(rung.scaler.release(), frame->width, frame->height,
-                                           static_cast<AVPixelFormat>(frame->format), enc->width,
-                                           enc->height, enc->pix_fmt, SWS_BILINEAR, nullptr,
-                                           nullptr, nullptr));
-    if (!rung.scaler) return absl::InvalidArgumentError("segmenter: cannot scale the input video");
-    FramePtr scaled(av_frame_alloc());
-    scaled->format = enc->pix_fmt;
-    scaled->width = enc->width;
-    scaled->height = enc->height;
-    int ret = av_frame_get_buffer(scaled.get(), 0);
-    if (ret < 0) return AvFail("allocating a frame", ret);
-    sws_scale(rung.scaler.get(), frame->data, frame->linesize, 0, frame->height, scaled->data,
-              scaled->linesize);
-    scaled->pts = frame->pts;
-    scaled->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
-    if (absl::Status st = Encode(rung, scaled.get()); !st.ok()) return st;
+  // Rungs are independent (own scaler, encoder and writer), so they scale and encode in parallel;
+  // the frame is only read. Joined before the next frame, so packet order per rung is unchanged.
+  std::vector<absl::Status> results(rungs_.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < rungs_.size(); ++i) {
+    workers.emplace_back([&, i] { results[i] = ScaleAndEncode(rungs_[i], frame, key); });
+  }
+  results[0] = ScaleAndEncode(rungs_[0], frame, key);
+  for (std::thread& t : workers)
+    t.join();
+  for (const absl::Status& st : results) {
+    if (!st.ok()) return st;
   }
   return absl::OkStatus();
+}
+
+absl::Status Ladder::ScaleAndEncode(Rung& rung, const AVFrame* frame, bool key) {
+  AVCodecContext* enc = rung.encoder.get();
+  rung.scaler.reset(sws_getCachedContext(
+      rung.scaler.release(), frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
+      enc->width, enc->height, enc->pix_fmt, SWS_BILINEAR, nullptr, nullptr, nullptr));
+  if (!rung.scaler) return absl::InvalidArgumentError("segmenter: cannot scale the input video");
+  FramePtr scaled(av_frame_alloc());
+  scaled->format = enc->pix_fmt;
+  scaled->width = enc->width;
+  scaled->height = enc->height;
+  int ret = av_frame_get_buffer(scaled.get(), 0);
+  if (ret < 0) return AvFail("allocating a frame", ret);
+  sws_scale(rung.scaler.get(), frame->data, frame->linesize, 0, frame->height, scaled->data,
+            scaled->linesize);
+  scaled->pts = frame->pts;
+  scaled->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+  return Encode(rung, scaled.get());
 }
 
 absl::Status Ladder::EncodeAudio(AVFrame* frame) {
