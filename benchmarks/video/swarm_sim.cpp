@@ -223,6 +223,11 @@ int Run() {
     media_s += rep.media_s;
   }
   const uint64_t origin_egress = origin->swarm->stats().bytes_served;
+  uint64_t by_edges = 0, by_viewers = 0;
+  for (auto& n : edge_nodes)
+    by_edges += n->swarm->stats().bytes_served;
+  for (auto& n : viewer_nodes)
+    by_viewers += n->swarm->stats().bytes_served;
   const double offload = from_peers + from_origin == 0
                              ? 0
                              : static_cast<double>(from_peers) / (from_peers + from_origin);
@@ -230,12 +235,14 @@ int Run() {
   std::printf(
       "{\"viewers\": %d, \"edges\": %d, \"played\": %zu, \"segments\": %d, \"segment_kb\": %d, "
       "\"offload\": %.4f, \"bytes_from_peers\": %llu, \"bytes_from_origin\": %llu, "
+      "\"served_by_edges_bytes\": %llu, \"served_by_viewers_bytes\": %llu, "
       "\"origin_egress_bytes\": %llu, \"origin_egress_per_viewer_bytes\": %.0f, "
       "\"startup_p50_ms\": %.1f, \"startup_p95_ms\": %.1f, \"rebuffer_events\": %zu, "
       "\"rebuffer_ratio\": %.5f, \"wall_s\": %.1f}\n",
       viewers, edges, played, absl::GetFlag(FLAGS_segments), absl::GetFlag(FLAGS_segment_kb),
       offload, static_cast<unsigned long long>(from_peers),
-      static_cast<unsigned long long>(from_origin), static_cast<unsigned long long>(origin_egress),
+      static_cast<unsigned long long>(from_origin), static_cast<unsigned long long>(by_edges),
+      static_cast<unsigned long long>(by_viewers), static_cast<unsigned long long>(origin_egress),
       static_cast<double>(origin_egress) / std::max(1, viewers), p50, Percentile(startups, 0.95),
       rebuffers, media_s > 0 ? rebuffer_ms / 1000 / media_s : 0.0, wall_s);
 
