@@ -7,9 +7,10 @@
 //   theta-edge serve --origin=http://HOST:PORT --dir=DIR [--publisher=0x..] [--port=N]
 //       An edge cache: serves HLS to players, filling its store from the origin (peers first when
 //       the swarm is configured), prefetching ahead of its viewers.
-//   theta-edge watch URL
+//   theta-edge watch URL [--swarm_peers=HOST:PORT,... --dir=DIR]
 //       Plays http://HOST:PORT/watch/ID (or .../streams/ID/) and prints a JSON report: startup
-//       time, rebuffering, bytes from peers vs origin.
+//       time, rebuffering, bytes from peers vs origin. With swarm peers, segments come from them
+//       first and from the URL's server only when peers would be late.
 #include <signal.h>
 
 #include <cstdio>
@@ -101,7 +102,7 @@ class Swarm {
     auto swarm = std::unique_ptr<Swarm>(new Swarm());
     net::HostOptions host_options;
     host_options.listen_address = absl::GetFlag(FLAGS_listen);
-    host_options.listen_port = static_cast<uint16_t>(absl::GetFlag(FLAGS_swarm_port));
+    host_options.listen_port = static_cast<uint16_t>(std::max(0, absl::GetFlag(FLAGS_swarm_port)));
     host_options.max_message_size = 16 << 20;
     for (const std::string& peer : std::vector<std::string>(
              absl::StrSplit(absl::GetFlag(FLAGS_swarm_peers), ',', absl::SkipEmpty()))) {
@@ -252,13 +253,8 @@ int Serve() {
     absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, swarm_options);
     if (!started.ok()) return Fail(started.status());
     swarm = std::move(*started);
-    auto known = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
-    peers = [node = &swarm->node(), known](const Manifest& m, const Rendition& r,
-                                           const SegmentEntry& s) {
-      {
-        std::lock_guard lock(known->first);
-        if (known->second.insert(m.stream_id).second) node->AddManifest(m);
-      }
+    options.on_manifest = [node = &swarm->node()](const Manifest& m) { node->AddManifest(m); };
+    peers = [node = &swarm->node()](const Manifest& m, const Rendition& r, const SegmentEntry& s) {
       return node->FetchFromPeers(m, r, s,
                                   std::chrono::steady_clock::now() + std::chrono::seconds(2));
     };
@@ -277,8 +273,30 @@ int WatchUrl(const std::string& text) {
   }
   absl::StatusOr<Manifest> manifest = FetchManifest(*url, parts[1]);
   if (!manifest.ok()) return Fail(manifest.status());
+  // With swarm peers, segments come from them first and from the URL's server when peers are late.
+  SegmentFetcher fetch = HttpFetcher(*url, /*from_peer=*/false);
+  std::unique_ptr<Swarm> swarm;
+  if (!absl::GetFlag(FLAGS_swarm_peers).empty()) {
+    absl::StatusOr<std::shared_ptr<SegmentStore>> store = OpenStore();
+    if (!store.ok()) return Fail(store.status());
+    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, {});
+    if (!started.ok()) return Fail(started.status());
+    swarm = std::move(*started);
+    swarm->node().AddManifest(*manifest);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // peers connect and announce
+    fetch = [node = &swarm->node(), http = fetch](
+                const Manifest& m, const Rendition& r, const SegmentEntry& s,
+                std::chrono::steady_clock::time_point due) -> absl::StatusOr<FetchResult> {
+      const auto peer_deadline =
+          std::max(std::chrono::steady_clock::now() + std::chrono::milliseconds(300),
+                   due - std::chrono::milliseconds(400));
+      absl::StatusOr<Bytes> bytes = node->FetchFromPeers(m, r, s, peer_deadline);
+      if (bytes.ok()) return FetchResult{std::move(*bytes), true};
+      return http(m, r, s, due);
+    };
+  }
   absl::StatusOr<WatchReport> report = Watch(
-      *manifest, HttpFetcher(*url, /*from_peer=*/false),
+      *manifest, fetch,
       {.rendition = absl::GetFlag(FLAGS_rendition), .realtime = absl::GetFlag(FLAGS_realtime)});
   if (!report.ok()) return Fail(report.status());
   std::cout << report->ToJson() << std::endl;

@@ -100,8 +100,13 @@ absl::StatusOr<Manifest> EdgeCache::GetManifest(const std::string& stream_id) {
   if (manifest->stream_id != stream_id) {
     return absl::InvalidArgumentError("origin answered with another stream's manifest");
   }
-  absl::MutexLock lock(&mu_);
-  return manifests_.try_emplace(stream_id, *manifest).first->second;
+  bool inserted = false;
+  {
+    absl::MutexLock lock(&mu_);
+    inserted = manifests_.try_emplace(stream_id, *manifest).second;
+  }
+  if (inserted && options_.on_manifest) options_.on_manifest(*manifest);
+  return manifest;
 }
 
 absl::StatusOr<Bytes> EdgeCache::Fetch(const Manifest& manifest, const Rendition& rendition,

@@ -52,6 +52,8 @@ struct EdgeCacheOptions {
   // Segments fetched ahead of the one a viewer asked for.
   size_t prefetch = 3;
   HttpGetOptions http;
+  // Called once per stream with its verified manifest (e.g. to announce it to the swarm).
+  std::function<void(const Manifest&)> on_manifest;
 };
 
 struct EdgeCacheStats {
