@@ -1,0 +1,71 @@
+// The segmenter: any input libavformat can open (a file, a URL, a live stream) cut at video
+// keyframes into MPEG-TS segments of about a target duration, ready for HLS.
+//
+// Without a ladder it remuxes: the compressed packets are copied, never decoded, so it runs at disk
+// speed and keeps the source quality. With a ladder it decodes once and encodes every rung (H.264
+// through libx264, AAC audio), forcing a keyframe at every segment boundary so all rungs cut at the
+// same instants and a player can switch between them.
+//
+// All or nothing: Segment returns every segment or an error, so a caller that stores only after a
+// success never stores a partial stream. Truncated input (fewer packets than the container
+// declares), packets the demuxer flags as corrupt and read errors are DataLoss; an unreadable or
+// unknown container, or one without a video stream, is InvalidArgument. Thread-compatible: one
+// call uses only its own FFmpeg contexts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "theta/core/bytes.hpp"
+#include "theta/core/fixed_bytes.hpp"
+#include "theta/video/manifest.hpp"
+
+namespace theta::video {
+
+struct LadderRung {
+  std::string name;  // rendition name, e.g. "720p"
+  int width = 0;
+  int height = 0;
+  int video_kbps = 0;
+  int audio_kbps = 96;
+};
+
+struct SegmenterOptions {
+  // Segments are cut at the first keyframe at or after this much time since the segment began.
+  double target_duration_s = 2.0;
+  // Empty: remux only (one rendition named "source"). Otherwise one rendition per rung.
+  std::vector<LadderRung> ladder;
+  // x264 preset for ladder encodes ("veryfast", "ultrafast", ...).
+  std::string x264_preset = "veryfast";
+  // Encoder threads per rung (0: libx264 decides).
+  int encoder_threads = 0;
+};
+
+struct SegmentData {
+  uint64_t index = 0;
+  uint64_t duration_us = 0;
+  Hash32 hash;  // BLAKE2b-256 of bytes
+  Bytes bytes;  // one MPEG-TS file
+};
+
+struct SegmentedRendition {
+  Rendition info;  // name, bandwidth, size, codecs and the segment entries
+  std::vector<SegmentData> segments;
+};
+
+struct SegmentedStream {
+  std::vector<SegmentedRendition> renditions;
+  uint64_t target_duration_ms = 0;
+  uint64_t frames = 0;  // video frames read from the input
+};
+
+// Segments `input` (a path or any URL libavformat understands).
+absl::StatusOr<SegmentedStream> SegmentMedia(const std::string& input,
+                                             const SegmenterOptions& options = {});
+
+// The unsigned manifest for `stream` (sign it with SignManifest).
+Manifest BuildManifest(const SegmentedStream& stream, std::string stream_id, uint64_t sequence = 0);
+
+}  // namespace theta::video
