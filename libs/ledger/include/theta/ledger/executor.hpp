@@ -17,6 +17,8 @@
 #include "absl/status/status.h"
 #include "theta/evm/host.hpp"
 #include "theta/evm/state.hpp"
+#include "theta/ledger/rewards.hpp"
+#include "theta/ledger/stake.hpp"
 #include "theta/ledger/state.hpp"
 #include "theta/ledger/tx.hpp"
 
@@ -67,6 +69,11 @@ struct ExecutionContext {
   bool signatures_verified = false;
   // The EVM's TIMESTAMP (Theta uses the parent block's, brief §5).
   int64_t timestamp = 0;
+  // Checks the BLS proof of possession of a new guardian or elite edge node; without one such
+  // deposits are refused (FailedPrecondition). Not owned.
+  const BlsPopVerifier* bls_verifier = nullptr;
+  // The votes of the checkpoint a CoinbaseTx rewards (see rewards.hpp); null: validators only.
+  const RewardVotes* reward_votes = nullptr;
 };
 
 // What a SmartContractTx did (Go blockchain.TxReceipt: {TxHash, Logs, EvmRet, ContractAddress,
