@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "theta/evm/host.hpp"
 #include "theta/evm/state.hpp"
+#include "theta/ledger/eth_tx.hpp"
 #include "theta/ledger/rewards.hpp"
 #include "theta/ledger/stake.hpp"
 #include "theta/ledger/state.hpp"
@@ -92,5 +93,24 @@ struct TxReceipt {
 // applied, `receipt` (when given) receives its receipt.
 absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context,
                      TxReceipt* receipt = nullptr);
+
+// A transaction as it arrives from outside: Theta's raw form or an Ethereum raw transaction
+// (eth_tx.hpp), told apart by strict decoding (no byte string is both).
+struct DecodedTx {
+  Tx tx;
+  Hash32 hash;                 // keccak256(raw): Theta's tx hash, or Ethereum's for an eth tx
+  bool from_ethereum = false;  // the tx is a translated Ethereum tx whose signature recovered
+};
+
+// Decodes `raw`; an Ethereum tx is signature-recovered and translated here (from height
+// 11,354,820, chain ID = EvmChainId(chain_id, height)). InvalidArgument with both decoders'
+// reasons when neither accepts it.
+absl::StatusOr<DecodedTx> DecodeRawTx(ByteView raw, std::string_view chain_id,
+                                      uint64_t block_height);
+
+// ApplyTx for a decoded tx: a translated Ethereum tx skips the Theta signature check (its
+// signature was checked when it was recovered).
+absl::Status ApplyDecodedTx(LedgerState& state, const DecodedTx& tx,
+                            const ExecutionContext& context, TxReceipt* receipt = nullptr);
 
 }  // namespace theta::ledger
