@@ -77,7 +77,7 @@ evm::AnalysisCache& Cache() {
 
 absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, const Tx& whole,
                                 const ExecutionContext& context, TxReceipt* receipt) {
-  if (context.block_height < kHeightEnableSmartContract)
+  if (RulesHeight(context) < kHeightEnableSmartContract)
     return absl::InvalidArgumentError(absl::StrCat(
         "ledger: smart contracts are enabled from block height ", kHeightEnableSmartContract));
   const bool create = tx.to.address == Address{};
@@ -89,7 +89,7 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   if (!tx.from.coins.theta_wei.IsZero())
     return absl::UnimplementedError(
         "ledger: THETA as a smart contract value (height 13,123,789) is not supported yet");
-  THETA_RETURN_IF_ERROR(CheckGas(tx, create, context.block_height));
+  THETA_RETURN_IF_ERROR(CheckGas(tx, create, RulesHeight(context)));
   const uint256 fee_limit = tx.gas_price * uint256(tx.gas_limit);
   const uint256 needed = fee_limit + tx.from.coins.tfuel_wei;
   if (needed < fee_limit || from.balance.tfuel_wei < needed)
@@ -103,7 +103,7 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   tx_context.number = static_cast<int64_t>(context.block_height);
   tx_context.timestamp = context.timestamp;
   tx_context.gas_limit = static_cast<int64_t>(tx.gas_limit);
-  tx_context.chain_id = EvmChainId(context.chain_id, context.block_height);
+  tx_context.chain_id = EvmChainId(context.chain_id, RulesHeight(context));
   LedgerHost host(state, evm::Revision::kIstanbul, std::move(tx_context), Cache());
   host.Seed(from);
   evm::Message msg;

@@ -161,7 +161,7 @@ absl::Status DepositToBlsPool(LedgerState& state, const DepositStakeV2Tx& tx,
 absl::Status ApplyDepositStake(LedgerState& state, const DepositStakeV2Tx& tx, const Tx& whole,
                                const ExecutionContext& context) {
   if (whole.index() == static_cast<size_t>(TxType::kDepositStakeV2) &&
-      context.block_height < kHeightEnableTheta2)
+      RulesHeight(context) < kHeightEnableTheta2)
     return absl::FailedPreconditionError(
         absl::StrCat("ledger: DepositStakeV2 starts at height ", kHeightEnableTheta2));
   const uint64_t parent_height = context.block_height - 1;
@@ -178,7 +178,7 @@ absl::Status ApplyDepositStake(LedgerState& state, const DepositStakeV2Tx& tx, c
       een_current = e->stake_holder.TotalStake();
   }
   THETA_RETURN_IF_ERROR(
-      CheckStakeAmount(tx.source.coins, tx.purpose, context.block_height, een_current));
+      CheckStakeAmount(tx.source.coins, tx.purpose, RulesHeight(context), een_current));
   const std::optional<Coins> needed = Add(tx.source.coins, tx.fee);
   if (!needed || !source.balance.IsGte(*needed))
     return absl::FailedPreconditionError(absl::StrCat(
@@ -234,7 +234,7 @@ absl::Status ApplyWithdrawStake(LedgerState& state, const WithdrawStakeTx& tx, c
 
 absl::Status ApplyStakeRewardDistribution(LedgerState& state, const StakeRewardDistributionTx& tx,
                                           const Tx& whole, const ExecutionContext& context) {
-  if (context.block_height < kHeightEnableTheta3)
+  if (RulesHeight(context) < kHeightEnableTheta3)
     return absl::FailedPreconditionError(
         absl::StrCat("ledger: StakeRewardDistribution starts at height ", kHeightEnableTheta3));
   const uint64_t parent_height = context.block_height - 1;

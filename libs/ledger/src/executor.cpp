@@ -30,7 +30,7 @@ absl::Status ApplySend(LedgerState& state, const SendTx& send, const Tx& tx,
     THETA_RETURN_IF_ERROR(LoadInput(state, in.address, parent_height, accounts));
   for (const TxOutput& out : send.outputs)
     THETA_RETURN_IF_ERROR(LoadOrMakeOutput(state, out.address, parent_height, accounts));
-  if (context.block_height >= kHeightEnableSmartContract) {
+  if (RulesHeight(context) >= kHeightEnableSmartContract) {
     for (const auto& [address, account] : accounts) {
       if (account.IsSmartContract())
         return absl::FailedPreconditionError(absl::StrCat(
@@ -42,7 +42,7 @@ absl::Status ApplySend(LedgerState& state, const SendTx& send, const Tx& tx,
     THETA_RETURN_IF_ERROR(CheckInput(accounts.at(in.address), in, tx, context));
     in_total = *Add(in_total, in.coins);  // bounded by the balances, which cannot overflow
   }
-  const uint256 min_fee = MinimumSendTxFee(affected, context.block_height);
+  const uint256 min_fee = MinimumSendTxFee(affected, RulesHeight(context));
   if (!send.fee.theta_wei.IsZero() || send.fee.tfuel_wei < min_fee)
     return absl::InvalidArgumentError(absl::StrCat("ledger: fee ", Show(send.fee),
                                                    " is below the minimum of ", min_fee.ToDecimal(),

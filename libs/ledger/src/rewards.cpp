@@ -24,7 +24,7 @@ struct Earner {
 
 // Pays `total` over `earners` pro rata to weight, splitting by the holders' reward rules.
 absl::Status Distribute(const LedgerState& state, const std::vector<Earner>& earners,
-                        const uint256& total, uint64_t block_height,
+                        const uint256& total, uint64_t rules_height,
                         std::map<Address, uint256>& rewards) {
   uint256 total_weight;
   for (const Earner& e : earners)
@@ -33,7 +33,7 @@ absl::Status Distribute(const LedgerState& state, const std::vector<Earner>& ear
   for (const Earner& e : earners) {
     const uint256 reward = total * e.weight / total_weight;
     uint256 to_beneficiary;
-    if (block_height >= kHeightEnableTheta3) {
+    if (rules_height >= kHeightEnableTheta3) {
       THETA_ASSIGN_OR_RETURN(std::optional<RewardRule> rule, GetRewardRule(state, e.holder));
       if (rule) {
         to_beneficiary = reward * uint256(rule->split_basis_point) / uint256(10'000);
@@ -107,9 +107,11 @@ uint256 TakeAll(StakeHolder& holder) {
 
 absl::StatusOr<std::vector<TxOutput>> ComputeBlockRewards(const LedgerState& state,
                                                           uint64_t block_height,
-                                                          const RewardVotes* votes) {
+                                                          const RewardVotes* votes,
+                                                          uint64_t rules_height) {
+  if (rules_height == 0) rules_height = block_height;
   std::vector<TxOutput> outputs;
-  if (block_height < kHeightEnableValidatorReward) {
+  if (rules_height < kHeightEnableValidatorReward) {
     THETA_ASSIGN_OR_RETURN(std::vector<StakedMember> validators, ValidatorSet(state));
     for (const StakedMember& v : validators)
       outputs.push_back({v.address, Coins{}});
@@ -120,11 +122,11 @@ absl::StatusOr<std::vector<TxOutput>> ComputeBlockRewards(const LedgerState& sta
   if (!IsCheckpointHeight(block_height)) return outputs;
   std::map<Address, uint256> rewards;
   std::vector<Earner> earners;
-  const RewardVotes* guardian_votes = block_height >= kHeightEnableTheta2 ? votes : nullptr;
+  const RewardVotes* guardian_votes = rules_height >= kHeightEnableTheta2 ? votes : nullptr;
   THETA_RETURN_IF_ERROR(ValidatorAndGuardianEarners(state, guardian_votes, earners));
   THETA_RETURN_IF_ERROR(
       Distribute(state, earners, uint256(48 * kCheckpointInterval) * kWei, block_height, rewards));
-  if (block_height >= kHeightEnableTheta3 && votes != nullptr && !votes->guardians.empty()) {
+  if (rules_height >= kHeightEnableTheta3 && votes != nullptr && !votes->guardians.empty()) {
     std::vector<Earner> een_earners;
     THETA_RETURN_IF_ERROR(EliteEdgeNodeEarners(state, *votes, een_earners));
     THETA_RETURN_IF_ERROR(Distribute(state, een_earners, uint256(38 * kCheckpointInterval) * kWei,
@@ -180,7 +182,7 @@ absl::Status ApplyCoinbase(LedgerState& state, const CoinbaseTx& tx, const Tx& w
         "ledger: Coinbase proposer ", Hex(tx.proposer.address), " is not a validator"));
   if (!context.signatures_verified) {
     THETA_RETURN_IF_ERROR(CheckSignature(SignBytes(whole, context.chain_id),
-                                         context.block_height >= kHeightTxWrapperExtension
+                                         RulesHeight(context) >= kHeightTxWrapperExtension
                                              ? SignBytes(whole, context.chain_id, SignWrapper::kV2)
                                              : Bytes{},
                                          tx.proposer.signature, tx.proposer.address, context));
@@ -189,8 +191,9 @@ absl::Status ApplyCoinbase(LedgerState& state, const CoinbaseTx& tx, const Tx& w
     return absl::InvalidArgumentError(absl::StrCat("ledger: Coinbase block height ",
                                                    tx.block_height, ", expected the parent's ",
                                                    context.block_height - 1));
-  THETA_ASSIGN_OR_RETURN(std::vector<TxOutput> expected,
-                         ComputeBlockRewards(state, context.block_height, context.reward_votes));
+  THETA_ASSIGN_OR_RETURN(
+      std::vector<TxOutput> expected,
+      ComputeBlockRewards(state, context.block_height, context.reward_votes, RulesHeight(context)));
   std::vector<TxOutput> outputs = tx.outputs;
   std::sort(outputs.begin(), outputs.end(),
             [](const TxOutput& a, const TxOutput& b) { return a.address < b.address; });

@@ -75,6 +75,9 @@ struct ExecutionContext {
   const BlsPopVerifier* bls_verifier = nullptr;
   // The votes of the checkpoint a CoinbaseTx rewards (see rewards.hpp); null: validators only.
   const RewardVotes* reward_votes = nullptr;
+  // Every fork of Theta's mainnet schedule applies from block 1 (a new chain such as a devnet);
+  // otherwise the mainnet heights of common/heights.go gate each feature.
+  bool all_forks = false;
 };
 
 // What a SmartContractTx did (Go blockchain.TxReceipt: {TxHash, Logs, EvmRet, ContractAddress,
@@ -88,6 +91,12 @@ struct TxReceipt {
   uint64_t gas_used = 0;     // intrinsic + execution; no refunds (brief §3.5)
   std::vector<evm::Log> logs;
 };
+
+// The height whose fork rules apply: block_height, or kAllForksHeight with all_forks.
+inline constexpr uint64_t kAllForksHeight = 20'000'000;  // after every fork in brief §3.8
+inline uint64_t RulesHeight(const ExecutionContext& context) {
+  return context.all_forks ? kAllForksHeight : context.block_height;
+}
 
 // Applies one transaction to `state`; see the header comment. For a SmartContractTx that is
 // applied, `receipt` (when given) receives its receipt.

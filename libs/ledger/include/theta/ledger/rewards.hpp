@@ -37,10 +37,12 @@ struct RewardVotes {
 
 // The reward outputs of the block at `block_height` on `state` (the parent's state), sorted by
 // address, one per recipient, no zero outputs except the pre-reward era's. Empty at a
-// non-checkpoint height. `votes` may be null (no guardian votes: validators only, as Go).
+// non-checkpoint height. `rules_height` (0: block_height) decides which forks apply
+// (ExecutionContext::all_forks). `votes` may be null (no guardian votes: validators only, as Go).
 absl::StatusOr<std::vector<TxOutput>> ComputeBlockRewards(const LedgerState& state,
                                                           uint64_t block_height,
-                                                          const RewardVotes* votes);
+                                                          const RewardVotes* votes,
+                                                          uint64_t rules_height = 0);
 
 // Slashing on equivocation (our rule, brief §8: the reference has none). Consensus verifies the
 // evidence (two conflicting votes signed by the offender at one height) and passes its hash: every
