@@ -207,7 +207,7 @@ absl::StatusOr<std::vector<StakedMember>> Chain::GuardianSetAt(uint64_t height) 
 
 absl::Status Chain::ApplyTxs(LedgerState& state, const BlockInput& block,
                              std::vector<StoredReceipt>& receipts) const {
-  ExecutionContext context{chain_id_, block.height, false};
+  ExecutionContext context{chain_id_, block.height, block.signatures_verified};
   context.timestamp = block.timestamp;
   context.bls_verifier = options_.bls_verifier;
   context.reward_votes = block.reward_votes;

@@ -64,6 +64,9 @@ struct BlockInput {
   int64_t timestamp = 0;  // seconds; the EVM's TIMESTAMP
   std::vector<Bytes> txs;
   const RewardVotes* reward_votes = nullptr;  // for its CoinbaseTx; not stored
+  // Every Theta signature was checked on admission (the mempool's cache): skip re-checking.
+  // Ethereum txs are recovered regardless (their sender comes from the signature).
+  bool signatures_verified = false;
 };
 
 struct StoredReceipt {
