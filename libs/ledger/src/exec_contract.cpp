@@ -44,6 +44,10 @@ uint256 EvmChainId(std::string_view chain_id, uint64_t block_height) {
   return id;
 }
 
+// The EVM revision of the chain: Cancun (ARCHITECTURE.md "Cancun EVM"; Theta runs a
+// Constantinople-based EVM, brief §5 — deliberate departure).
+constexpr evm::Revision kLedgerRevision = evm::Revision::kCancun;
+
 namespace internal {
 namespace {
 
@@ -104,8 +108,9 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   tx_context.timestamp = context.timestamp;
   tx_context.gas_limit = static_cast<int64_t>(tx.gas_limit);
   tx_context.chain_id = EvmChainId(context.chain_id, RulesHeight(context));
-  LedgerHost host(state, evm::Revision::kIstanbul, std::move(tx_context), Cache());
+  LedgerHost host(state, kLedgerRevision, std::move(tx_context), Cache());
   host.Seed(from);
+  host.WarmForTx(tx.from.address, create ? nullptr : &tx.to.address);
   evm::Message msg;
   msg.kind = create ? evm::CallKind::kCreate : evm::CallKind::kCall;
   msg.gas = static_cast<int64_t>(tx.gas_limit - IntrinsicGas(tx.data, create));
