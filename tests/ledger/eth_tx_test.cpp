@@ -217,8 +217,22 @@ TEST_CASE("Ethereum transactions execute as smart-contract transactions", "[ledg
   auto after = state.GetAccount(sender);
   REQUIRE(after.ok());
   CHECK((*after)->sequence == 2);
+  // An access list costs EIP-2930's intrinsic gas: 2,400 per address, 1,900 per key.
+  EthTx listed;
+  listed.type = EthTx::Type::kDynamicFee;
+  listed.chain_id = 366;
+  listed.nonce = 2;
+  listed.max_fee_per_gas = uint256(4'000'000'000'000ULL);
+  listed.gas_limit = 30'000;
+  listed.to = to;
+  listed.access_list = {EthAccessTuple{to, {Hash32{}}}};
+  SignEthTx(listed, key);
+  auto with_list = DecodeRawTx(EncodeEthTx(listed), "privatenet", kHeight);
+  REQUIRE(with_list.ok());
+  REQUIRE(ApplyDecodedTx(state, *with_list, context, &receipt).ok());
+  CHECK(receipt.gas_used == 21'000 + 2'400 + 1'900);
   // A gas price below Theta's minimum is refused like any SmartContractTx.
-  EthTx cheap = Legacy(key, 2, to, 366);
+  EthTx cheap = Legacy(key, 3, to, 366);
   cheap.gas_price = 1;
   SignEthTx(cheap, key);
   auto low = DecodeRawTx(EncodeEthTx(cheap), "privatenet", kHeight);

@@ -206,6 +206,13 @@ void LedgerHost::WarmForTx(const Address& sender, const Address* recipient) {
   if (rev_ >= evm::Revision::kShanghai) AccessAccount(tx_.coinbase);  // EIP-3651
 }
 
+void LedgerHost::WarmAccessList(const Address& address, const std::vector<Hash32>& keys) {
+  if (rev_ < evm::Revision::kBerlin) return;
+  AccessAccount(address);
+  for (const Hash32& key : keys)
+    AccessStorage(address, *uint256::FromBigEndian(key.view()));
+}
+
 evm::AccessStatus LedgerHost::AccessAccount(const Address& address) {
   if (!warm_accounts_.insert(address).second) return evm::AccessStatus::kWarm;
   journal_.push_back(Undo{Kind::kWarmAccount, address, {}, {}});

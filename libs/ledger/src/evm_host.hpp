@@ -35,6 +35,8 @@ class LedgerHost final : public evm::Host {
   // EIP-2929 / EIP-3651 tx-start warming: the sender, the recipient (a call's), every precompile
   // of the revision and the coinbase (Theta's is the zero address).
   void WarmForTx(const Address& sender, const Address* recipient);
+  // EIP-2930: an access list's addresses and slots start warm.
+  void WarmAccessList(const Address& address, const std::vector<Hash32>& keys);
   uint256 Balance(const Address& address) { return GetBalance(address); }
 
   const std::vector<evm::Log>& logs() const noexcept { return logs_; }

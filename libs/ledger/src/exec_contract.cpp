@@ -52,7 +52,7 @@ namespace internal {
 namespace {
 
 // The gas rules of sanityCheck: price, limit, intrinsic gas, and a fee limit under 2^255.
-absl::Status CheckGas(const SmartContractTx& tx, bool create, uint64_t height) {
+absl::Status CheckGas(const SmartContractTx& tx, uint64_t height, uint64_t intrinsic) {
   const uint256 min_price = MinimumGasPrice(height);
   if (tx.gas_price < min_price)
     return absl::InvalidArgumentError(absl::StrCat("ledger: gas price ", tx.gas_price.ToDecimal(),
@@ -61,7 +61,6 @@ absl::Status CheckGas(const SmartContractTx& tx, bool create, uint64_t height) {
   if (tx.gas_limit > MaximumGasLimit(height))
     return absl::InvalidArgumentError(absl::StrCat(
         "ledger: gas limit ", tx.gas_limit, " is above the maximum of ", MaximumGasLimit(height)));
-  const uint64_t intrinsic = IntrinsicGas(tx.data, create);
   if (tx.gas_limit < intrinsic)
     return absl::InvalidArgumentError(absl::StrCat("ledger: gas limit ", tx.gas_limit,
                                                    " is below the intrinsic gas ", intrinsic));
@@ -93,7 +92,14 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   if (!tx.from.coins.theta_wei.IsZero())
     return absl::UnimplementedError(
         "ledger: THETA as a smart contract value (height 13,123,789) is not supported yet");
-  THETA_RETURN_IF_ERROR(CheckGas(tx, create, RulesHeight(context)));
+  // Theta's intrinsic gas, plus EIP-2930's 2,400 per access-list address and 1,900 per key for an
+  // Ethereum tx that carries a list (the list is small: bounded by the 8 MiB tx).
+  uint64_t intrinsic = IntrinsicGas(tx.data, create);
+  if (context.access_list != nullptr) {
+    for (const EthAccessTuple& t : *context.access_list)
+      intrinsic += 2'400 + 1'900 * static_cast<uint64_t>(t.storage_keys.size());
+  }
+  THETA_RETURN_IF_ERROR(CheckGas(tx, RulesHeight(context), intrinsic));
   const uint256 fee_limit = tx.gas_price * uint256(tx.gas_limit);
   const uint256 needed = fee_limit + tx.from.coins.tfuel_wei;
   if (needed < fee_limit || from.balance.tfuel_wei < needed)
@@ -111,9 +117,13 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   LedgerHost host(state, kLedgerRevision, std::move(tx_context), Cache());
   host.Seed(from);
   host.WarmForTx(tx.from.address, create ? nullptr : &tx.to.address);
+  if (context.access_list != nullptr) {
+    for (const EthAccessTuple& t : *context.access_list)
+      host.WarmAccessList(t.address, t.storage_keys);
+  }
   evm::Message msg;
   msg.kind = create ? evm::CallKind::kCreate : evm::CallKind::kCall;
-  msg.gas = static_cast<int64_t>(tx.gas_limit - IntrinsicGas(tx.data, create));
+  msg.gas = static_cast<int64_t>(tx.gas_limit - intrinsic);
   msg.recipient = tx.to.address;
   msg.code_address = tx.to.address;
   msg.sender = tx.from.address;

@@ -21,7 +21,7 @@ absl::StatusOr<DecodedTx> DecodeRawTx(ByteView raw, std::string_view chain_id,
   THETA_ASSIGN_OR_RETURN(Address sender, EthSender(*eth));
   THETA_ASSIGN_OR_RETURN(SmartContractTx contract,
                          EthToSmartContractTx(*eth, sender, EvmChainId(chain_id, block_height)));
-  return DecodedTx{Tx{std::move(contract)}, Keccak256(raw), true};
+  return DecodedTx{Tx{std::move(contract)}, Keccak256(raw), true, std::move(eth->access_list)};
 }
 
 absl::Status ApplyDecodedTx(LedgerState& state, const DecodedTx& tx,
@@ -29,6 +29,7 @@ absl::Status ApplyDecodedTx(LedgerState& state, const DecodedTx& tx,
   if (!tx.from_ethereum) return ApplyTx(state, tx.tx, context, receipt);
   ExecutionContext verified = context;
   verified.signatures_verified = true;
+  if (!tx.access_list.empty()) verified.access_list = &tx.access_list;
   return ApplyTx(state, tx.tx, verified, receipt);
 }
 
