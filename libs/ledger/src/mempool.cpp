@@ -180,7 +180,7 @@ bool Mempool::EvictFor(const uint256& priority) {
   return true;
 }
 
-std::vector<Bytes> Mempool::Reap(size_t max) const {
+absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* state) const {
   std::lock_guard lock(mu_);
   // Heads of each group: (priority, group). Payments are groups of one.
   using Head = std::pair<uint256, size_t>;
@@ -188,6 +188,10 @@ std::vector<Bytes> Mempool::Reap(size_t max) const {
   for (const auto& [sender, txs] : by_sender_) {
     std::vector<const Entry*> g;
     uint64_t expected = txs.begin()->first;
+    if (state != nullptr) {
+      THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state->GetAccount(sender));
+      if (expected != (account ? account->sequence : 0) + 1) continue;
+    }
     for (const auto& [sequence, entry] : txs) {
       if (sequence != expected) break;  // a gap: later ones cannot apply yet
       g.push_back(&entry);

@@ -54,8 +54,10 @@ class Mempool {
   std::vector<absl::StatusOr<Hash32>> AddBatch(const std::vector<Bytes>& raws);
 
   // Up to `max` raw txs for a block (see the header comment). Their signatures are verified, so
-  // the block may be applied with BlockInput::signatures_verified.
-  std::vector<Bytes> Reap(size_t max) const;
+  // the block may be applied with BlockInput::signatures_verified. With `state` (the head's), a
+  // sender's txs are offered only when the first is its next sequence, so that a block is not
+  // refused for a tx that cannot apply yet. DataLoss from the state as it comes.
+  absl::StatusOr<std::vector<Bytes>> Reap(size_t max, const LedgerState* state = nullptr) const;
   // Drops the txs the state has passed: sequence ≤ the sender's sequence in `state`; and the
   // ServicePayments listed in `included` (block tx hashes).
   absl::Status Update(const LedgerState& state, const std::vector<Hash32>& included);
