@@ -1,17 +1,25 @@
 // Conservation: a long randomized run of mixed transactions (Send, ReserveFund, ServicePayment
-// with over-spends, ReleaseFund, SplitRule, SmartContract deploys, calls and reverts), with the
-// state committed and reopened along the way, keeps the total THETA constant and the total TFUEL
-// (balances, reserved deposits and collateral, contract balances) equal to genesis − burned fees.
+// with over-spends, ReleaseFund, SplitRule, SmartContract deploys, calls and reverts, validator and
+// elite edge node deposits and withdrawals, checkpoint CoinbaseTxs, equivocation slashes), with the
+// state committed and reopened along the way and matured stakes returned as blocks pass, keeps the
+// total THETA constant (balances, reserved funds, stakes) and the total TFUEL (balances, reserved
+// deposits and collateral, contract balances, EEN stakes) equal to genesis + rewards − burned fees.
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "theta/core/hash.hpp"
+#include "theta/core/rlp.hpp"
+#include "theta/crypto/bls.hpp"
 #include "theta/ledger/executor.hpp"
 #include "theta/ledger/micropayment.hpp"
+#include "theta/ledger/rewards.hpp"
+#include "theta/ledger/stake.hpp"
 
 namespace theta::ledger {
 namespace {
 
-constexpr uint64_t kStartHeight = 20'000'000;
+constexpr uint64_t kStartHeight = 20'000'001;  // a checkpoint
+constexpr uint64_t kStep = 20;  // blocks per step: the 28,800-block stake lock is 1,440 steps
 const uint256 kTFuel = uint256(1'000'000'000'000'000'000ULL);
 const uint256 kFee = uint256(300'000'000'000'000'000ULL);
 const uint256 kGasPrice = uint256(4'000'000'000'000ULL);
@@ -21,6 +29,16 @@ constexpr char kInit[] =
     "0x6007600155603e6011600039603e6000f33680600114602e5780600214603a5760201415601c5760003560"
     "00555b6000546000523460206000a160206000f35b616e6f6000526002601efd5b603a56";
 
+// The node's proof-of-possession check, on theta-crypto.
+class PopVerifier : public BlsPopVerifier {
+ public:
+  bool VerifyPop(ByteView pubkey, ByteView pop) const override {
+    auto pk = crypto::bls::PublicKey::FromBytes(pubkey);
+    auto sig = crypto::bls::Signature::FromBytes(pop);
+    return pk.ok() && sig.ok() && crypto::bls::PopVerify(*pk, *sig);
+  }
+};
+
 struct Run {
   std::unique_ptr<KvStore> store = NewMemoryStore();
   std::optional<LedgerState> state{std::in_place, *store};
@@ -29,19 +47,28 @@ struct Run {
   std::vector<PrivateKey> keys;
   std::vector<Address> addresses;  // every account that may hold coins
   std::vector<Address> contracts;
-  uint256 genesis_theta, genesis_tfuel, burned;
+  uint256 genesis_theta, genesis_tfuel, burned, minted;
   uint64_t payment_sequence = 0;
   std::map<std::string, int> applied;
   int slashes = 0;
 
+  PopVerifier verifier;
+  std::vector<std::pair<Bytes, Bytes>> bls;  // per key: BLS public key, PoP
+
   explicit Run(uint64_t seed) : rng(seed) {
+    context.bls_verifier = &verifier;
     for (uint8_t i = 1; i <= 8; ++i) {
       keys.push_back(*PrivateKey::FromBytes(Bytes(32, i)));
       Account a;
       a.address = AddressFromPublicKey(keys.back().DerivePublicKey());
-      a.balance = Coins{uint256(1000) * kTFuel, uint256(1000) * kTFuel};
+      a.balance = Coins{uint256(1'000'000) * kTFuel, uint256(100'000) * kTFuel};
       REQUIRE(state->SetAccount(a).ok());
       addresses.push_back(a.address);
+      auto sk = crypto::bls::KeyGen(Bytes(32, i));
+      REQUIRE(sk.ok());
+      const auto pk = crypto::bls::SkToPk(*sk).ToBytes();
+      const auto pop = crypto::bls::PopProve(*sk).ToBytes();
+      bls.emplace_back(Bytes(pk.begin(), pk.end()), Bytes(pop.begin(), pop.end()));
       genesis_theta += a.balance.theta_wei;
       genesis_tfuel += a.balance.tfuel_wei;
     }
@@ -161,8 +188,93 @@ struct Run {
           "contract", 0, &Key(from));
   }
 
+  void Deposit() {
+    const size_t from = Pick(8), holder = Pick(8);
+    const bool een = Pick(3) == 0;
+    const Coins stake = een ? Coins::TFuel(uint256(10'000 + Pick(3'000)) * kTFuel)
+                            : Coins::Theta(uint256(199'990 + Pick(100'000)) * kTFuel);
+    const auto& [pubkey, pop] = bls[holder];
+    Apply(DepositStakeV2Tx{Coins::TFuel(kFee), TxInput{Addr(from), stake, Next(from), {}},
+                           TxOutput{Addr(holder), {}},
+                           een ? kStakeForEliteEdgeNode : kStakeForValidator, pubkey, pop,
+                           SignMessage(pop, Key(holder))},
+          "deposit", kFee, &Key(from));
+  }
+  // Mostly a stake that exists (source, holder), sometimes a random pair (refused).
+  void Withdraw() {
+    size_t from = Pick(8), holder = Pick(8);
+    const bool een = Pick(3) == 0;
+    std::vector<std::pair<size_t, size_t>> existing;
+    auto index = [&](const Address& a) {
+      return static_cast<size_t>(std::find(addresses.begin(), addresses.end(), a) -
+                                 addresses.begin());
+    };
+    if (een) {
+      auto pool = GetEliteEdgeNodePool(*state);
+      REQUIRE(pool.ok());
+      for (const BlsStakeHolder& e : pool->sorted)
+        for (const Stake& stake : e.stake_holder.stakes)
+          existing.emplace_back(index(stake.source), index(e.stake_holder.holder));
+    } else {
+      auto pool = GetValidatorPool(*state);
+      REQUIRE(pool.ok());
+      for (const StakeHolder& h : pool->sorted_candidates)
+        for (const Stake& stake : h.stakes)
+          existing.emplace_back(index(stake.source), index(h.holder));
+    }
+    if (!existing.empty() && Pick(5) != 0) std::tie(from, holder) = existing[Pick(existing.size())];
+    Apply(WithdrawStakeTx{Coins::TFuel(kFee), TxInput{Addr(from), {}, Next(from), {}},
+                          TxOutput{Addr(holder), {}},
+                          een ? kStakeForEliteEdgeNode : kStakeForValidator},
+          "withdraw", kFee, &Key(from));
+  }
+  void Coinbase() {
+    auto validators = ValidatorSet(*state);
+    REQUIRE(validators.ok());
+    if (validators->empty()) return;
+    std::vector<std::pair<Address, uint64_t>> eens;
+    for (size_t i = 0; i < 8; ++i)
+      eens.emplace_back(Addr(i), 1 + Pick(3));
+    RewardVotes votes{{Addr(0)}, eens};
+    context.reward_votes = &votes;
+    auto outputs = ComputeBlockRewards(*state, context.block_height, &votes);
+    REQUIRE(outputs.ok());
+    uint256 total;
+    for (const TxOutput& out : *outputs)
+      total += out.coins.tfuel_wei;
+    const Address proposer = (*validators)[Pick(validators->size())].address;
+    const size_t key = std::find(addresses.begin(), addresses.end(), proposer) - addresses.begin();
+    const int before = applied["coinbase"];
+    Apply(CoinbaseTx{TxInput{proposer, {}, 0, {}}, *outputs, context.block_height - 1}, "coinbase",
+          0, &Key(key));
+    REQUIRE(applied["coinbase"] == before + 1);
+    minted += total;
+    context.reward_votes = nullptr;
+  }
+  void Slash() {
+    const Hash32 evidence = Keccak256(RlpEncodeUint(rng()));
+    auto slashed =
+        SlashForEquivocation(*state, Addr(Pick(8)), evidence, Addr(Pick(12)), context.block_height);
+    if (slashed.ok()) ++applied["slash"];
+  }
+  void ReturnStakes() {
+    auto returned = ReturnMaturedStakes(*state, context.block_height);
+    REQUIRE(returned.ok());
+    if (!returned->IsZero()) ++applied["return"];
+  }
+
   void CheckTotals() {
     uint256 theta, tfuel;
+    auto vcp = GetValidatorPool(*state);
+    auto eens = GetEliteEdgeNodePool(*state);
+    REQUIRE(vcp.ok());
+    REQUIRE(eens.ok());
+    for (const StakeHolder& h : vcp->sorted_candidates)
+      for (const Stake& stake : h.stakes)
+        theta += stake.amount;
+    for (const BlsStakeHolder& e : eens->sorted)
+      for (const Stake& stake : e.stake_holder.stakes)
+        tfuel += stake.amount;
     for (const Address& address : addresses) {
       const Account account = Get(address);
       theta += account.balance.theta_wei;
@@ -173,7 +285,7 @@ struct Run {
       }
     }
     REQUIRE(theta == genesis_theta);
-    REQUIRE(tfuel + burned == genesis_tfuel);
+    REQUIRE(tfuel + burned == genesis_tfuel + minted);
   }
   void CommitAndReopen() {
     WriteBatch batch;
@@ -192,8 +304,10 @@ TEST_CASE("a long random mix of transactions conserves theta and burns only fees
   Run run(seed);
   for (int i = 0; i < 3000; ++i) {
     CAPTURE(i);
-    run.context.block_height = kStartHeight + static_cast<uint64_t>(i);
-    switch (run.Pick(6)) {
+    run.context.block_height = kStartHeight + kStep * static_cast<uint64_t>(i);
+    run.ReturnStakes();              // what the block executor does before a block's transactions
+    if (i % 5 == 0) run.Coinbase();  // every 5th step is a checkpoint height
+    switch (run.Pick(9)) {
       case 0:
         run.Send();
         break;
@@ -209,6 +323,15 @@ TEST_CASE("a long random mix of transactions conserves theta and burns only fees
       case 4:
         run.Split();
         break;
+      case 5:
+        run.Deposit();
+        break;
+      case 6:
+        run.Withdraw();
+        break;
+      case 7:
+        if (run.Pick(20) == 0) run.Slash();
+        break;
       default:
         run.Contract();
         break;
@@ -217,15 +340,18 @@ TEST_CASE("a long random mix of transactions conserves theta and burns only fees
     if (i % 250 == 249) run.CommitAndReopen();
   }
   // The run exercised every kind, including the rare paths.
-  for (const char* kind : {"send", "reserve", "pay", "release", "split", "contract"}) {
+  for (const char* kind : {"send", "reserve", "pay", "release", "split", "contract", "deposit",
+                           "withdraw", "coinbase", "return"}) {
     INFO(kind);
     CAPTURE(run.applied[kind]);
-    CHECK(run.applied[kind] > 20);
+    CHECK(run.applied[kind] > 10);
   }
   CHECK(run.contracts.size() > 5);
   CHECK(run.slashes > 5);
   run.CheckTotals();
   CHECK(run.burned > uint256(0));
+  CHECK(run.minted > uint256(0));
+  CHECK(run.applied["slash"] > 0);
 }
 
 }  // namespace

@@ -125,11 +125,12 @@ TEST_CASE("a contract deploys at the ethereum create address with its code and s
   CHECK(*code == Hex(kRuntime));
   CHECK(c.Storage(receipt.contract_address, 1) == uint256(7));
   CHECK(c.Storage(receipt.contract_address, 0) == uint256(0));
-  // Gas: intrinsic 53,000 + 4/68 per byte, SSTORE 20,000, code deposit 200 per byte, and the
-  // few cheap instructions; the sender pays gas used × price and the sequence advances once.
+  // Gas: intrinsic 53,000 + 4/68 per byte, SSTORE 20,000 + 2,100 for the cold slot (Cancun,
+  // EIP-2929), code deposit 200 per byte, and the few cheap instructions; the sender pays gas
+  // used × price and the sequence advances once.
   const uint64_t intrinsic = IntrinsicGas(InitCode(), true);
-  CHECK(receipt.gas_used > intrinsic + 20'000 + 200 * 62);
-  CHECK(receipt.gas_used < intrinsic + 20'000 + 200 * 62 + 100);
+  CHECK(receipt.gas_used > intrinsic + 22'100 + 200 * 62);
+  CHECK(receipt.gas_used < intrinsic + 22'100 + 200 * 62 + 100);
   const Account alice = c.Get(AddressOf(c.alice));
   CHECK(alice.sequence == 1);
   CHECK(alice.balance == Coins{kTFuel, 99 * kTFuel - kGasPrice * uint256(receipt.gas_used)});
@@ -295,7 +296,8 @@ TEST_CASE("nested calls reach other contracts' storage and are undone with their
   CHECK(c.Storage(store, 0) == uint256(42));
 }
 
-TEST_CASE("selfdestruct removes the contract and pays its balance out", "[ledger][contract]") {
+TEST_CASE("selfdestruct follows Cancun: it pays out, and deletes only a contract of this tx",
+          "[ledger][contract]") {
   Chain c;
   Address heir;
   heir.bytes.fill(0x4e);
@@ -303,12 +305,33 @@ TEST_CASE("selfdestruct removes the contract and pays its balance out", "[ledger
   const TxReceipt deployed = c.Run(c.Make(Address{}, Deployable(runtime), 2 * kTFuel));
   REQUIRE(deployed.status == evm::StatusCode::kSuccess);
   CHECK(c.Get(deployed.contract_address).balance == Coins::TFuel(2 * kTFuel));
-  const TxReceipt gone = c.Run(c.Make(deployed.contract_address, {}));
+  // EIP-6780: a contract from an earlier tx keeps its code and storage; its balance goes.
+  const TxReceipt paid = c.Run(c.Make(deployed.contract_address, {}));
+  REQUIRE(paid.status == evm::StatusCode::kSuccess);
+  const Account kept = c.Get(deployed.contract_address);
+  CHECK(kept.IsSmartContract());
+  CHECK(kept.balance.IsZero());
+  CHECK(c.Get(heir).balance == Coins::TFuel(2 * kTFuel));
+  // Init code that self-destructs: created and destroyed in one tx, so the account is deleted.
+  const TxReceipt gone = c.Run(c.Make(Address{}, runtime, kTFuel));
   REQUIRE(gone.status == evm::StatusCode::kSuccess);
-  auto account = c.state.GetAccount(deployed.contract_address);
+  auto account = c.state.GetAccount(gone.contract_address);
   REQUIRE(account.ok());
   CHECK_FALSE(account->has_value());
-  CHECK(c.Get(heir).balance == Coins::TFuel(2 * kTFuel));
+  CHECK(c.Get(heir).balance == Coins::TFuel(3 * kTFuel));
+}
+
+TEST_CASE("Cancun instructions run on ledger state: PUSH0, transient storage, MCOPY",
+          "[ledger][contract]") {
+  Chain c;
+  // PUSH1 7, PUSH0, TSTORE; PUSH0, TLOAD, PUSH0, MSTORE; PUSH1 32, PUSH0, PUSH1 32, MCOPY;
+  // PUSH1 32, PUSH1 32, RETURN: returns the word 7 read back through TLOAD and MCOPY.
+  const Bytes runtime = Hex("60075f5d5f5c5f5260205f60205e60206020f3");
+  const TxReceipt deployed = c.Run(c.Make(Address{}, Deployable(runtime)));
+  REQUIRE(deployed.status == evm::StatusCode::kSuccess);
+  const TxReceipt run = c.Run(c.Make(deployed.contract_address, {}));
+  REQUIRE(run.status == evm::StatusCode::kSuccess);
+  CHECK(run.evm_return == Word(7));
 }
 
 TEST_CASE("a smart contract tx is rejected for each broken rule", "[ledger][contract]") {

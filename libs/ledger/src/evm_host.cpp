@@ -103,6 +103,9 @@ void LedgerHost::RevertTo(size_t mark) {
       case Kind::kDestruct:
         entries_.at(u.address).destructed = u.flag;
         break;
+      case Kind::kCreated:
+        entries_.at(u.address).created = u.flag;
+        break;
       case Kind::kWarmAccount:
         warm_accounts_.erase(u.address);
         break;
@@ -166,8 +169,12 @@ bool LedgerHost::Selfdestruct(const Address& address, const Address& beneficiary
     Entry& to = Load(beneficiary);
     MakeExist(to);
     SetBalance(to, to.account.balance.tfuel_wei + balance);
+    SetBalance(self, 0);
   }
-  SetBalance(self, 0);  // Istanbul rules: the account is destroyed (sent to itself: burnt)
+  // EIP-6780 (Cancun): only an account created by this transaction is destroyed (a balance sent
+  // to itself is then burnt); an older one just gives its balance away and lives on.
+  if (rev_ >= evm::Revision::kCancun && !self.created) return false;
+  SetBalance(self, 0);
   const bool first = !self.destructed;
   if (first) {
     journal_.push_back(Undo{Kind::kDestruct, address, {}, {}, false});
@@ -185,6 +192,25 @@ void LedgerHost::EmitLog(const Address& address, ByteView data, std::span<const 
   logs_.push_back(
       evm::Log{address, {topics.begin(), topics.end()}, Bytes(data.begin(), data.end())});
   journal_.push_back(Undo{Kind::kLog, address, {}, {}});
+}
+
+void LedgerHost::WarmForTx(const Address& sender, const Address* recipient) {
+  if (rev_ < evm::Revision::kBerlin) return;
+  AccessAccount(sender);
+  if (recipient != nullptr) AccessAccount(*recipient);
+  for (uint8_t i = 1; i <= 0x0a; ++i) {
+    Address precompile;
+    precompile.bytes[19] = i;
+    if (evm::IsPrecompile(precompile, rev_)) AccessAccount(precompile);
+  }
+  if (rev_ >= evm::Revision::kShanghai) AccessAccount(tx_.coinbase);  // EIP-3651
+}
+
+void LedgerHost::WarmAccessList(const Address& address, const std::vector<Hash32>& keys) {
+  if (rev_ < evm::Revision::kBerlin) return;
+  AccessAccount(address);
+  for (const Hash32& key : keys)
+    AccessStorage(address, *uint256::FromBigEndian(key.view()));
 }
 
 evm::AccessStatus LedgerHost::AccessAccount(const Address& address) {
@@ -278,6 +304,8 @@ ExecutionResult LedgerHost::CreateFrame(const evm::Message& msg) {
 
   const size_t mark = journal_.size();
   MakeExist(created);
+  journal_.push_back(Undo{Kind::kCreated, address, {}, {}, created.created});
+  created.created = true;
   journal_.push_back(Undo{Kind::kNonce, address, {}, created.account.sequence});
   created.account.sequence = 1;  // EIP-161
   SetBalance(sender, sender.account.balance.tfuel_wei - msg.value);
@@ -291,7 +319,8 @@ ExecutionResult LedgerHost::CreateFrame(const evm::Message& msg) {
   ExecutionResult r = evm::Execute(*this, rev_, frame, init_code);
   if (r.status == StatusCode::kSuccess) {
     const int64_t deposit = 200 * static_cast<int64_t>(r.output.size());
-    if (r.output.size() > evm::kMaxCodeSize) {
+    if (r.output.size() > evm::kMaxCodeSize ||
+        (rev_ >= evm::Revision::kLondon && !r.output.empty() && r.output[0] == 0xef)) {  // 3541
       r.status = StatusCode::kContractValidationFailure;
     } else if (r.gas_left < deposit) {
       r.status = StatusCode::kOutOfGas;

@@ -32,6 +32,11 @@ class LedgerHost final : public evm::Host {
   // Debits the fee (the caller checked the balance) / advances the sequence, outside any frame.
   void ChargeFee(const Address& address, const uint256& fee);
   void IncrementSequence(const Address& address);
+  // EIP-2929 / EIP-3651 tx-start warming: the sender, the recipient (a call's), every precompile
+  // of the revision and the coinbase (Theta's is the zero address).
+  void WarmForTx(const Address& sender, const Address* recipient);
+  // EIP-2930: an access list's addresses and slots start warm.
+  void WarmAccessList(const Address& address, const std::vector<Hash32>& keys);
   uint256 Balance(const Address& address) { return GetBalance(address); }
 
   const std::vector<evm::Log>& logs() const noexcept { return logs_; }
@@ -66,6 +71,7 @@ class LedgerHost final : public evm::Host {
     bool code_changed = false;
     absl::flat_hash_map<uint256, evm::StorageSlot> storage;  // original = value in the ledger
     bool destructed = false;
+    bool created = false;  // created by this transaction (EIP-6780)
   };
   enum class Kind : uint8_t {
     kExists,
@@ -75,6 +81,7 @@ class LedgerHost final : public evm::Host {
     kTransient,
     kCode,
     kDestruct,
+    kCreated,
     kWarmAccount,
     kWarmSlot,
     kLog,

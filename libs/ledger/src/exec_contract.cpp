@@ -44,11 +44,15 @@ uint256 EvmChainId(std::string_view chain_id, uint64_t block_height) {
   return id;
 }
 
+// The EVM revision of the chain: Cancun (ARCHITECTURE.md "Cancun EVM"; Theta runs a
+// Constantinople-based EVM, brief §5 — deliberate departure).
+constexpr evm::Revision kLedgerRevision = evm::Revision::kCancun;
+
 namespace internal {
 namespace {
 
 // The gas rules of sanityCheck: price, limit, intrinsic gas, and a fee limit under 2^255.
-absl::Status CheckGas(const SmartContractTx& tx, bool create, uint64_t height) {
+absl::Status CheckGas(const SmartContractTx& tx, uint64_t height, uint64_t intrinsic) {
   const uint256 min_price = MinimumGasPrice(height);
   if (tx.gas_price < min_price)
     return absl::InvalidArgumentError(absl::StrCat("ledger: gas price ", tx.gas_price.ToDecimal(),
@@ -57,7 +61,6 @@ absl::Status CheckGas(const SmartContractTx& tx, bool create, uint64_t height) {
   if (tx.gas_limit > MaximumGasLimit(height))
     return absl::InvalidArgumentError(absl::StrCat(
         "ledger: gas limit ", tx.gas_limit, " is above the maximum of ", MaximumGasLimit(height)));
-  const uint64_t intrinsic = IntrinsicGas(tx.data, create);
   if (tx.gas_limit < intrinsic)
     return absl::InvalidArgumentError(absl::StrCat("ledger: gas limit ", tx.gas_limit,
                                                    " is below the intrinsic gas ", intrinsic));
@@ -77,7 +80,7 @@ evm::AnalysisCache& Cache() {
 
 absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, const Tx& whole,
                                 const ExecutionContext& context, TxReceipt* receipt) {
-  if (context.block_height < kHeightEnableSmartContract)
+  if (RulesHeight(context) < kHeightEnableSmartContract)
     return absl::InvalidArgumentError(absl::StrCat(
         "ledger: smart contracts are enabled from block height ", kHeightEnableSmartContract));
   const bool create = tx.to.address == Address{};
@@ -89,7 +92,14 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   if (!tx.from.coins.theta_wei.IsZero())
     return absl::UnimplementedError(
         "ledger: THETA as a smart contract value (height 13,123,789) is not supported yet");
-  THETA_RETURN_IF_ERROR(CheckGas(tx, create, context.block_height));
+  // Theta's intrinsic gas, plus EIP-2930's 2,400 per access-list address and 1,900 per key for an
+  // Ethereum tx that carries a list (the list is small: bounded by the 8 MiB tx).
+  uint64_t intrinsic = IntrinsicGas(tx.data, create);
+  if (context.access_list != nullptr) {
+    for (const EthAccessTuple& t : *context.access_list)
+      intrinsic += 2'400 + 1'900 * static_cast<uint64_t>(t.storage_keys.size());
+  }
+  THETA_RETURN_IF_ERROR(CheckGas(tx, RulesHeight(context), intrinsic));
   const uint256 fee_limit = tx.gas_price * uint256(tx.gas_limit);
   const uint256 needed = fee_limit + tx.from.coins.tfuel_wei;
   if (needed < fee_limit || from.balance.tfuel_wei < needed)
@@ -103,12 +113,17 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   tx_context.number = static_cast<int64_t>(context.block_height);
   tx_context.timestamp = context.timestamp;
   tx_context.gas_limit = static_cast<int64_t>(tx.gas_limit);
-  tx_context.chain_id = EvmChainId(context.chain_id, context.block_height);
-  LedgerHost host(state, evm::Revision::kIstanbul, std::move(tx_context), Cache());
+  tx_context.chain_id = EvmChainId(context.chain_id, RulesHeight(context));
+  LedgerHost host(state, kLedgerRevision, std::move(tx_context), Cache());
   host.Seed(from);
+  host.WarmForTx(tx.from.address, create ? nullptr : &tx.to.address);
+  if (context.access_list != nullptr) {
+    for (const EthAccessTuple& t : *context.access_list)
+      host.WarmAccessList(t.address, t.storage_keys);
+  }
   evm::Message msg;
   msg.kind = create ? evm::CallKind::kCreate : evm::CallKind::kCall;
-  msg.gas = static_cast<int64_t>(tx.gas_limit - IntrinsicGas(tx.data, create));
+  msg.gas = static_cast<int64_t>(tx.gas_limit - intrinsic);
   msg.recipient = tx.to.address;
   msg.code_address = tx.to.address;
   msg.sender = tx.from.address;

@@ -116,7 +116,7 @@ namespace {
 // The source's (payer's) voucher signature and the target's (payee's) signature of the whole tx.
 absl::Status CheckPaymentSignatures(const ServicePaymentTx& tx, const ExecutionContext& context) {
   if (context.signatures_verified) return absl::OkStatus();
-  const bool v2 = context.block_height >= kHeightTxWrapperExtension;
+  const bool v2 = RulesHeight(context) >= kHeightTxWrapperExtension;
   THETA_RETURN_IF_ERROR(CheckSignature(
       ServicePaymentSourceSignBytes(tx, context.chain_id),
       v2 ? ServicePaymentSourceSignBytes(tx, context.chain_id, SignWrapper::kV2) : Bytes{},

@@ -75,7 +75,7 @@ absl::Status CheckSignature(const Bytes& v1, const Bytes& v2, ByteView signature
                             const Address& signer, const ExecutionContext& context) {
   if (context.signatures_verified) return absl::OkStatus();
   const absl::Status first = VerifySignature(v1, signature, signer);
-  if (first.ok() || context.block_height < kHeightTxWrapperExtension) return first;
+  if (first.ok() || RulesHeight(context) < kHeightTxWrapperExtension) return first;
   if (VerifySignature(v2, signature, signer).ok()) return absl::OkStatus();
   return first;
 }
@@ -92,14 +92,14 @@ absl::Status CheckInput(const Account& account, const TxInput& in, const Tx& sig
                      Show(account.balance), ", tried to send ", Show(in.coins)));
   if (context.signatures_verified) return absl::OkStatus();
   return CheckSignature(SignBytes(sign_tx, context.chain_id),
-                        context.block_height >= kHeightTxWrapperExtension
+                        RulesHeight(context) >= kHeightTxWrapperExtension
                             ? SignBytes(sign_tx, context.chain_id, SignWrapper::kV2)
                             : Bytes{},
                         in.signature, in.address, context);
 }
 
 absl::Status CheckFee(const Coins& fee, const ExecutionContext& context) {
-  const uint256 min_fee = MinimumTransactionFee(context.block_height);
+  const uint256 min_fee = MinimumTransactionFee(RulesHeight(context));
   if (!fee.theta_wei.IsZero() || fee.tfuel_wei < min_fee)
     return absl::InvalidArgumentError(absl::StrCat("ledger: fee ", Show(fee),
                                                    " is below the minimum of ", min_fee.ToDecimal(),

@@ -9,6 +9,8 @@
 
 #include "absl/status/status.h"
 #include "theta/ledger/executor.hpp"
+#include "theta/ledger/rewards.hpp"
+#include "theta/ledger/stake.hpp"
 
 namespace theta::ledger::internal {
 
@@ -68,5 +70,20 @@ std::map<Address, Coins> SplitPayment(const std::optional<SplitRule>& rule, cons
                                       const Coins& amount, uint64_t parent_height);
 absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, const Tx& whole,
                                 const ExecutionContext& context, TxReceipt* receipt);
+
+// Staking (exec_stake.cpp); a DepositStakeTx is executed as a DepositStakeV2Tx without BLS fields
+// (Go castTx), `whole` keeps its own sign bytes.
+absl::Status ApplyDepositStake(LedgerState& state, const DepositStakeV2Tx& tx, const Tx& whole,
+                               const ExecutionContext& context);
+absl::Status ApplyWithdrawStake(LedgerState& state, const WithdrawStakeTx& tx, const Tx& whole,
+                                const ExecutionContext& context);
+absl::Status ApplyStakeRewardDistribution(LedgerState& state, const StakeRewardDistributionTx& tx,
+                                          const Tx& whole, const ExecutionContext& context);
+// CoinbaseTx (rewards.cpp): proposer in the validator set and signed, BlockHeight = parent height,
+// outputs exactly the rewards due, credited.
+absl::Status ApplyCoinbase(LedgerState& state, const CoinbaseTx& tx, const Tx& whole,
+                           const ExecutionContext& context);
+// Re-sorts the validator pool: total stake descending, ties by holder address descending.
+void SortValidatorPool(ValidatorCandidatePool& pool);
 
 }  // namespace theta::ledger::internal

@@ -30,7 +30,7 @@ absl::Status ApplySend(LedgerState& state, const SendTx& send, const Tx& tx,
     THETA_RETURN_IF_ERROR(LoadInput(state, in.address, parent_height, accounts));
   for (const TxOutput& out : send.outputs)
     THETA_RETURN_IF_ERROR(LoadOrMakeOutput(state, out.address, parent_height, accounts));
-  if (context.block_height >= kHeightEnableSmartContract) {
+  if (RulesHeight(context) >= kHeightEnableSmartContract) {
     for (const auto& [address, account] : accounts) {
       if (account.IsSmartContract())
         return absl::FailedPreconditionError(absl::StrCat(
@@ -42,7 +42,7 @@ absl::Status ApplySend(LedgerState& state, const SendTx& send, const Tx& tx,
     THETA_RETURN_IF_ERROR(CheckInput(accounts.at(in.address), in, tx, context));
     in_total = *Add(in_total, in.coins);  // bounded by the balances, which cannot overflow
   }
-  const uint256 min_fee = MinimumSendTxFee(affected, context.block_height);
+  const uint256 min_fee = MinimumSendTxFee(affected, RulesHeight(context));
   if (!send.fee.theta_wei.IsZero() || send.fee.tfuel_wei < min_fee)
     return absl::InvalidArgumentError(absl::StrCat("ledger: fee ", Show(send.fee),
                                                    " is below the minimum of ", min_fee.ToDecimal(),
@@ -96,6 +96,22 @@ absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& c
     return ApplySplitRule(state, *split, tx, context);
   if (const auto* contract = std::get_if<SmartContractTx>(&tx))
     return ApplySmartContract(state, *contract, tx, context, receipt);
+  if (const auto* coinbase = std::get_if<CoinbaseTx>(&tx))
+    return ApplyCoinbase(state, *coinbase, tx, context);
+  if (std::holds_alternative<SlashTx>(tx))
+    return absl::InvalidArgumentError(
+        "ledger: SlashTx is not executable; equivocation evidence goes through "
+        "SlashForEquivocation and micropayment over-spends are slashed inside ServicePayment");
+  if (const auto* deposit = std::get_if<DepositStakeTx>(&tx))
+    return ApplyDepositStake(
+        state, DepositStakeV2Tx{deposit->fee, deposit->source, deposit->holder, deposit->purpose},
+        tx, context);
+  if (const auto* deposit = std::get_if<DepositStakeV2Tx>(&tx))
+    return ApplyDepositStake(state, *deposit, tx, context);
+  if (const auto* withdraw = std::get_if<WithdrawStakeTx>(&tx))
+    return ApplyWithdrawStake(state, *withdraw, tx, context);
+  if (const auto* rule = std::get_if<StakeRewardDistributionTx>(&tx))
+    return ApplyStakeRewardDistribution(state, *rule, tx, context);
   return absl::UnimplementedError(absl::StrCat(
       "ledger: executing a ", std::string(TxTypeName(TypeOf(tx))), "Tx is not implemented yet"));
 }

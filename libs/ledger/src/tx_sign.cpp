@@ -100,20 +100,45 @@ Bytes SignMessage(ByteView sign_bytes, const PrivateKey& key) {
 }
 
 absl::Status VerifySignature(ByteView sign_bytes, ByteView signature, const Address& signer) {
-  const std::string who = ToChecksumHex(signer);
+  // The checksummed address (one more keccak) is only built for an error message.
+  auto who = [&] { return ToChecksumHex(signer); };
   if (signature.empty())
-    return absl::InvalidArgumentError(absl::StrCat("ledger: signature of ", who, " is missing"));
+    return absl::InvalidArgumentError(absl::StrCat("ledger: signature of ", who(), " is missing"));
   absl::StatusOr<Signature> sig = Signature::FromBytes(signature);
   if (!sig.ok())
     return absl::InvalidArgumentError(
-        absl::StrCat("ledger: signature of ", who, " has ", signature.size(), " bytes, not 65"));
+        absl::StrCat("ledger: signature of ", who(), " has ", signature.size(), " bytes, not 65"));
   absl::StatusOr<Address> recovered = RecoverAddress(Keccak256(sign_bytes), *sig);
   if (!recovered.ok())
-    return absl::InvalidArgumentError(absl::StrCat("ledger: signature of ", who, " is malformed: ",
-                                                   std::string(recovered.status().message())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ledger: signature of ", who(),
+                     " is malformed: ", std::string(recovered.status().message())));
   if (*recovered != signer)
     return absl::InvalidArgumentError(
-        absl::StrCat("ledger: signature of ", who, " was made by ", ToChecksumHex(*recovered)));
+        absl::StrCat("ledger: signature of ", who(), " was made by ", ToChecksumHex(*recovered)));
+  return absl::OkStatus();
+}
+
+absl::Status VerifyTxSignatures(const Tx& tx, std::string_view chain_id, bool allow_v2) {
+  auto check = [&](const Bytes& v1, const Bytes& v2, ByteView sig, const Address& signer) {
+    const absl::Status first = VerifySignature(v1, sig, signer);
+    if (first.ok() || !allow_v2) return first;
+    return VerifySignature(v2, sig, signer).ok() ? absl::OkStatus() : first;
+  };
+  if (const auto* payment = std::get_if<ServicePaymentTx>(&tx)) {
+    absl::Status source = check(
+        ServicePaymentSourceSignBytes(*payment, chain_id),
+        allow_v2 ? ServicePaymentSourceSignBytes(*payment, chain_id, SignWrapper::kV2) : Bytes{},
+        payment->source.signature, payment->source.address);
+    if (!source.ok()) return source;
+  }
+  const Bytes v1 = SignBytes(tx, chain_id);
+  const Bytes v2 = allow_v2 ? SignBytes(tx, chain_id, SignWrapper::kV2) : Bytes{};
+  Tx copy = tx;
+  for (const TxInput* in : SignerInputs(copy)) {
+    absl::Status status = check(v1, v2, in->signature, in->address);
+    if (!status.ok()) return status;
+  }
   return absl::OkStatus();
 }
 

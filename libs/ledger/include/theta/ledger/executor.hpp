@@ -17,6 +17,9 @@
 #include "absl/status/status.h"
 #include "theta/evm/host.hpp"
 #include "theta/evm/state.hpp"
+#include "theta/ledger/eth_tx.hpp"
+#include "theta/ledger/rewards.hpp"
+#include "theta/ledger/stake.hpp"
 #include "theta/ledger/state.hpp"
 #include "theta/ledger/tx.hpp"
 
@@ -67,6 +70,17 @@ struct ExecutionContext {
   bool signatures_verified = false;
   // The EVM's TIMESTAMP (Theta uses the parent block's, brief §5).
   int64_t timestamp = 0;
+  // Checks the BLS proof of possession of a new guardian or elite edge node; without one such
+  // deposits are refused (FailedPrecondition). Not owned.
+  const BlsPopVerifier* bls_verifier = nullptr;
+  // The votes of the checkpoint a CoinbaseTx rewards (see rewards.hpp); null: validators only.
+  const RewardVotes* reward_votes = nullptr;
+  // Every fork of Theta's mainnet schedule applies from block 1 (a new chain such as a devnet);
+  // otherwise the mainnet heights of common/heights.go gate each feature.
+  bool all_forks = false;
+  // The access list of an EIP-1559 Ethereum tx (warmed at the start, EIP-2930 intrinsic gas);
+  // set by ApplyDecodedTx. Not owned.
+  const std::vector<EthAccessTuple>* access_list = nullptr;
 };
 
 // What a SmartContractTx did (Go blockchain.TxReceipt: {TxHash, Logs, EvmRet, ContractAddress,
@@ -81,9 +95,35 @@ struct TxReceipt {
   std::vector<evm::Log> logs;
 };
 
+// The height whose fork rules apply: block_height, or kAllForksHeight with all_forks.
+inline constexpr uint64_t kAllForksHeight = 20'000'000;  // after every fork in brief §3.8
+inline uint64_t RulesHeight(const ExecutionContext& context) {
+  return context.all_forks ? kAllForksHeight : context.block_height;
+}
+
 // Applies one transaction to `state`; see the header comment. For a SmartContractTx that is
 // applied, `receipt` (when given) receives its receipt.
 absl::Status ApplyTx(LedgerState& state, const Tx& tx, const ExecutionContext& context,
                      TxReceipt* receipt = nullptr);
+
+// A transaction as it arrives from outside: Theta's raw form or an Ethereum raw transaction
+// (eth_tx.hpp), told apart by strict decoding (no byte string is both).
+struct DecodedTx {
+  Tx tx;
+  Hash32 hash;                 // keccak256(raw): Theta's tx hash, or Ethereum's for an eth tx
+  bool from_ethereum = false;  // the tx is a translated Ethereum tx whose signature recovered
+  std::vector<EthAccessTuple> access_list;  // an EIP-1559 tx's
+};
+
+// Decodes `raw`; an Ethereum tx is signature-recovered and translated here (from height
+// 11,354,820, chain ID = EvmChainId(chain_id, height)). InvalidArgument with both decoders'
+// reasons when neither accepts it.
+absl::StatusOr<DecodedTx> DecodeRawTx(ByteView raw, std::string_view chain_id,
+                                      uint64_t block_height);
+
+// ApplyTx for a decoded tx: a translated Ethereum tx skips the Theta signature check (its
+// signature was checked when it was recovered).
+absl::Status ApplyDecodedTx(LedgerState& state, const DecodedTx& tx,
+                            const ExecutionContext& context, TxReceipt* receipt = nullptr);
 
 }  // namespace theta::ledger

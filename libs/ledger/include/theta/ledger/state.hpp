@@ -109,6 +109,12 @@ class LedgerState {
   // stores the account with SetAccount.
   absl::Status SetStorage(Account& account, const Hash32& slot, const uint256& value);
 
+  // Raw access to the state trie for the other record kinds (stake pools, rules): the value under
+  // `key`, or nullopt.
+  absl::StatusOr<std::optional<Bytes>> GetValue(ByteView key) const { return trie_.Get(key); }
+  absl::Status PutValue(ByteView key, ByteView value) { return trie_.Put(key, value); }
+  absl::Status DeleteValue(ByteView key) { return trie_.Delete(key); }
+
   Hash32 RootHash() { return trie_.RootHash(); }
   // Adds the new nodes of the state trie and of every storage trie to `batch`; returns the root.
   Hash32 Commit(WriteBatch& batch);

@@ -246,6 +246,11 @@ Bytes SignMessage(ByteView sign_bytes, const PrivateKey& key);
 // was made by 0x…" otherwise.
 absl::Status VerifySignature(ByteView sign_bytes, ByteView signature, const Address& signer);
 
+// Verifies every signature `tx` carries for execution: each signer input over SignBytes (the kV2
+// wrapper also accepted when `allow_v2`), and for ServicePayment the payer's over the source sign
+// bytes too. The first failure, as VerifySignature reports it.
+absl::Status VerifyTxSignatures(const Tx& tx, std::string_view chain_id, bool allow_v2);
+
 // Signs every signer input of `tx` whose address is the key's (for Send, each matching input; for
 // ServicePayment, the target: sign the source with SignServicePaymentSource first). NotFound when
 // no signer input has that address.

@@ -1,0 +1,147 @@
+// The ledger side of a chain, for the node: genesis, block execution with one atomic write per
+// block, historical state roots, and the block store (blocks, transactions by hash, receipts,
+// indexes by height and block hash).
+//
+// ApplyBlock executes a block's raw transactions (Theta or Ethereum form, raw_tx.cpp) in order on
+// the state of the previous block: first the stake returns due at this height
+// (ReturnMaturedStakes), then every transaction. A block is all or nothing: if any transaction is
+// refused (or a CoinbaseTx is not the first one, or appears twice) ApplyBlock returns that error
+// naming the transaction's index, and nothing is written; otherwise the new state trie nodes, the
+// block, its receipts and the indexes go to the store in one WriteBatch.
+//
+// Store layout (KvStore keys beside the trie nodes, which are keyed by 32-byte hashes):
+//   "c/head"            RLP height of the last block
+//   "c/root/" ‖ BE64 h  state root after block h (h = 0: genesis)
+//   "c/blk/" ‖ BE64 h   RLP [height, hash, timestamp, [raw txs]]
+//   "c/bh/" ‖ hash      RLP height
+//   "c/tx/" ‖ tx hash   RLP [height, index]
+//   "c/rc/" ‖ tx hash   RLP receipt [status, evmError, return, contractAddress, gasUsed,
+//                        logs[[address, topics[], data]]]
+// Pruning: with pruning_depth d > 0, roots of heights below head − d are forgotten (StateAt gives
+// NotFound); the trie nodes they alone reference are not yet garbage-collected (todo, see
+// docs/ledger.md). Not thread-safe: the node serializes calls.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "theta/core/kv_store.hpp"
+#include "theta/ledger/executor.hpp"
+#include "theta/ledger/stake.hpp"
+
+namespace theta::ledger {
+
+// Genesis, from JSON (documented in docs/ledger.md):
+// {"chain_id": "privatenet",
+//  "accounts":   [{"address": "0x…", "theta": "<wei>", "tfuel": "<wei>"}],
+//  "validators": [{"holder": "0x…", "source": "0x…", "amount": "<THETA wei>"}],
+//  "guardians":  [{"holder": "0x…", "source": "0x…", "amount": "<THETA wei>",
+//                  "bls_pubkey": "0x<48 bytes>"}]}
+// Stakes are created in the pools directly (they are part of the supply, not taken from
+// balances). Amounts are decimal strings; addresses 0x-prefixed hex.
+struct GenesisStake {
+  Address holder;
+  Address source;
+  uint256 amount;
+  Bytes bls_pubkey;  // guardians only
+};
+struct Genesis {
+  std::string chain_id;
+  std::vector<Account> accounts;
+  std::vector<GenesisStake> validators;
+  std::vector<GenesisStake> guardians;
+};
+// InvalidArgument naming the field for malformed JSON, a bad address or amount, a duplicate
+// account, a guardian key that is not 48 bytes, or a zero stake.
+absl::StatusOr<Genesis> ParseGenesisJson(std::string_view json);
+
+struct BlockInput {
+  uint64_t height = 0;
+  Hash32 hash;            // the block's hash, as consensus computed it
+  int64_t timestamp = 0;  // seconds; the EVM's TIMESTAMP
+  std::vector<Bytes> txs;
+  const RewardVotes* reward_votes = nullptr;  // for its CoinbaseTx; not stored
+  // Every Theta signature was checked on admission (the mempool's cache): skip re-checking.
+  // Ethereum txs are recovered regardless (their sender comes from the signature).
+  bool signatures_verified = false;
+};
+
+struct StoredReceipt {
+  Hash32 tx_hash;
+  uint64_t height = 0;
+  uint32_t index = 0;
+  TxReceipt receipt;
+};
+
+struct BlockResult {
+  Hash32 state_root;
+  std::vector<StoredReceipt> receipts;  // one per transaction, in order
+};
+
+struct StoredBlock {
+  uint64_t height = 0;
+  Hash32 hash;
+  int64_t timestamp = 0;
+  std::vector<Bytes> txs;
+};
+
+struct ChainOptions {
+  // Keep the roots of the last `pruning_depth` blocks (0: keep every root).
+  uint64_t pruning_depth = 0;
+  const BlsPopVerifier* bls_verifier = nullptr;  // not owned
+  // Gate features by Theta's mainnet fork heights (a chain replaying mainnet's rules); by default
+  // a new chain runs every fork from block 1 (ExecutionContext::all_forks).
+  bool mainnet_fork_heights = false;
+};
+
+class Chain {
+ public:
+  // Opens the chain kept in `store` (which must outlive it). FailedPrecondition when the store
+  // holds no genesis yet: call Create.
+  static absl::StatusOr<std::unique_ptr<Chain>> Open(KvStore& store, std::string chain_id,
+                                                     ChainOptions options = {});
+  // Writes `genesis` as block 0 into an empty store and opens the chain. AlreadyExists if the store
+  // has a chain.
+  static absl::StatusOr<std::unique_ptr<Chain>> Create(KvStore& store, const Genesis& genesis,
+                                                       ChainOptions options = {});
+
+  uint64_t Height() const { return height_; }
+  const Hash32& StateRoot() const { return root_; }
+  const std::string& chain_id() const { return chain_id_; }
+
+  // See the header comment. InvalidArgument when block.height != Height() + 1.
+  absl::StatusOr<BlockResult> ApplyBlock(const BlockInput& block);
+
+  // The state after block `height` (read-only use); NotFound above the head or when pruned.
+  absl::StatusOr<LedgerState> StateAt(uint64_t height) const;
+  absl::StatusOr<Hash32> StateRootAt(uint64_t height) const;
+  // The sets consensus uses, read from the state after block `height`.
+  absl::StatusOr<std::vector<StakedMember>> ValidatorSetAt(uint64_t height) const;
+  absl::StatusOr<std::vector<StakedMember>> GuardianSetAt(uint64_t height) const;
+
+  absl::StatusOr<StoredBlock> GetBlock(uint64_t height) const;
+  absl::StatusOr<StoredBlock> GetBlockByHash(const Hash32& hash) const;
+  // The receipt of a transaction (by Theta or Ethereum hash); NotFound if unknown.
+  absl::StatusOr<StoredReceipt> GetReceipt(const Hash32& tx_hash) const;
+
+ private:
+  Chain(KvStore& store, std::string chain_id, ChainOptions options)
+      : store_(&store), chain_id_(std::move(chain_id)), options_(options) {}
+  absl::Status ApplyTxs(LedgerState& state, const BlockInput& block,
+                        std::vector<StoredReceipt>& receipts) const;
+
+  KvStore* store_;
+  std::string chain_id_;
+  ChainOptions options_;
+  uint64_t height_ = 0;
+  Hash32 root_;
+};
+
+// The RLP receipt stored under "c/rc/"; strict decoder for it (DataLoss is the caller's mapping).
+Bytes EncodeReceipt(const StoredReceipt& receipt);
+absl::StatusOr<StoredReceipt> DecodeReceipt(ByteView bytes);
+
+}  // namespace theta::ledger

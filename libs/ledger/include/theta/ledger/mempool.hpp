@@ -1,0 +1,94 @@
+// The mempool: transactions admitted once (decoded, signatures checked, cached by hash), ordered
+// per sender by sequence and across senders by fee priority, bounded with eviction, re-checked
+// against the state after each block (Go mempool/mempool.go; brief §3.5).
+//
+// Admission: a raw tx (Theta or Ethereum form) is decoded and every signature it carries verified;
+// AddBatch spreads the verification over worker threads (the costly part: one secp256k1 recovery
+// per signature). A pending hash is refused (AlreadyExists) without work; the cache of hashes is
+// the pending set, so it stays bounded (a tx included in a block fails later on its sequence).
+// CoinbaseTx and SlashTx are never admitted (the proposer makes the former, the latter is not
+// executable). Ordering key: the sender is the sequence-bearing signer (Send's first input, the
+// source/initiator/holder/from of the others); a ServicePayment, which has no sequence of its own,
+// is its own group. Priority = effective gas price: gas price for SmartContract, else fee TFUEL ÷
+// nominal gas (Send 40,000 per account, others 80,000; Go getRegularTxGas). A sender's tx with the
+// same sequence as a pending one replaces it only with a higher priority.
+//
+// Bound: at most max_txs; when full, a new tx evicts the lowest-priority sender's last tx if it
+// has a higher priority, else it is refused (ResourceExhausted). Update(state) drops every tx whose
+// sequence the state has passed (included or replaced by a block) and forgets nothing else.
+// Reap(n) returns up to n txs for a block: the best group head first, each sender's txs in
+// sequence order with no gaps from its next sequence. Thread-safe (one mutex; verification runs
+// outside it).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "theta/ledger/executor.hpp"
+
+namespace theta::ledger {
+
+struct MempoolOptions {
+  std::string chain_id;
+  size_t max_txs = 25'600;  // Go MaxMempoolTxs
+  size_t workers = 4;       // verification threads for AddBatch
+  // Rules height for decoding (Ethereum chain ID, wrapper): kAllForksHeight on a new chain.
+  uint64_t rules_height = kAllForksHeight;
+};
+
+class Mempool {
+ public:
+  explicit Mempool(MempoolOptions options) : options_(std::move(options)) {}
+
+  // Admits one raw tx; its hash on success. InvalidArgument (undecodable, bad signature, Coinbase
+  // or Slash), AlreadyExists (seen), ResourceExhausted (full of better txs), FailedPrecondition
+  // (same sequence pending with a priority at least as high).
+  absl::StatusOr<Hash32> Add(ByteView raw);
+  // Admits many; verification runs on `workers` threads. One result per input, in order.
+  std::vector<absl::StatusOr<Hash32>> AddBatch(const std::vector<Bytes>& raws);
+
+  // Up to `max` raw txs for a block (see the header comment). Their signatures are verified, so
+  // the block may be applied with BlockInput::signatures_verified. With `state` (the head's), a
+  // sender's txs are offered only when the first is its next sequence, so that a block is not
+  // refused for a tx that cannot apply yet. DataLoss from the state as it comes.
+  absl::StatusOr<std::vector<Bytes>> Reap(size_t max, const LedgerState* state = nullptr) const;
+  // Drops the txs the state has passed: sequence ≤ the sender's sequence in `state`; and the
+  // ServicePayments listed in `included` (block tx hashes).
+  absl::Status Update(const LedgerState& state, const std::vector<Hash32>& included);
+
+  size_t size() const;
+  bool Contains(const Hash32& hash) const;
+
+ private:
+  struct Entry {
+    Hash32 hash;
+    Bytes raw;
+    uint256 priority;
+  };
+  struct Admitted {
+    Hash32 hash;
+    Address sender;
+    uint64_t sequence = 0;  // 0: a ServicePayment (no sequence)
+    Entry entry;
+  };
+  // Decodes and verifies (no lock held).
+  absl::StatusOr<Admitted> Verify(ByteView raw) const;
+  absl::StatusOr<Hash32> Insert(Admitted admitted);
+  bool EvictFor(const uint256& priority);
+  void Erase(const Address& sender, uint64_t sequence);
+
+  MempoolOptions options_;
+  mutable std::mutex mu_;
+  std::map<Address, std::map<uint64_t, Entry>> by_sender_;
+  std::map<Hash32, Entry> payments_;  // ServicePayments by hash
+  std::set<Hash32> seen_;             // hashes pending (the admission cache)
+  size_t size_ = 0;
+};
+
+}  // namespace theta::ledger

@@ -1,0 +1,235 @@
+// The node's ledger API: genesis from JSON, blocks applied all-or-nothing in one write, historical
+// roots with pruning, the block store (blocks, receipts by Theta or Ethereum hash) over LevelDB.
+#include "theta/ledger/chain.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "theta/core/hash.hpp"
+#include "theta/core/rlp.hpp"
+
+namespace theta::ledger {
+namespace {
+
+const uint256 kWei = uint256(1'000'000'000'000'000'000ULL);
+const uint256 kSendFee = uint256(300'000'000'000'000'000ULL);
+
+PrivateKey Key(uint8_t fill) {
+  return *PrivateKey::FromBytes(Bytes(32, fill));
+}
+Address AddressOf(const PrivateKey& key) {
+  return AddressFromPublicKey(key.DerivePublicKey());
+}
+
+std::string GenesisJson() {
+  const std::string alice = ToHex(AddressOf(Key(1)).view());
+  const std::string validator = ToHex(AddressOf(Key(3)).view());
+  return R"({"chain_id": "privatenet",
+    "accounts": [{"address": ")" +
+         alice + R"(", "theta": "1000000000000000000000000", "tfuel": "1000000000000000000000"}],
+    "validators": [{"holder": ")" +
+         validator + R"(", "source": ")" + alice +
+         R"(", "amount": "200000000000000000000000"}],
+    "guardians": [{"holder": "0x9999999999999999999999999999999999999999", "source": ")" +
+         alice + R"(", "amount": "1000000000000000000000", "bls_pubkey": "0x)" +
+         std::string(96, 'a') + R"("}]})";
+}
+
+Bytes Send(uint64_t sequence, const Address& to, const uint256& amount) {
+  Tx tx = SendTx{Coins::TFuel(kSendFee),
+                 {TxInput{AddressOf(Key(1)), Coins::TFuel(amount + kSendFee), sequence, {}}},
+                 {TxOutput{to, Coins::TFuel(amount)}}};
+  REQUIRE(SignTx(tx, "privatenet", Key(1)).ok());
+  return EncodeTx(tx);
+}
+
+Hash32 BlockHash(uint64_t height) {
+  return Keccak256(RlpEncodeUint(height));
+}
+
+TEST_CASE("genesis JSON is parsed strictly", "[ledger][chain]") {
+  auto genesis = ParseGenesisJson(GenesisJson());
+  REQUIRE(genesis.ok());
+  CHECK(genesis->chain_id == "privatenet");
+  REQUIRE(genesis->accounts.size() == 1);
+  CHECK(genesis->accounts[0].balance == Coins{1'000'000 * kWei, 1'000 * kWei});
+  REQUIRE(genesis->validators.size() == 1);
+  CHECK(genesis->guardians[0].bls_pubkey.size() == 48);
+  CHECK(!ParseGenesisJson("{").ok());
+  CHECK(!ParseGenesisJson("[]").ok());
+  CHECK_THAT(std::string(ParseGenesisJson(R"({"chain_id": "x"})").status().message()),
+             Catch::Contains("accounts: missing"));
+  CHECK_THAT(std::string(ParseGenesisJson(
+                             R"({"chain_id": "x", "accounts": [{"address": "0x12", "theta": "1",
+                                  "tfuel": "1"}]})")
+                             .status()
+                             .message()),
+             Catch::Contains("accounts[0].address"));
+  const std::string a = R"({"address": "0x1111111111111111111111111111111111111111", "theta": "1",
+                            "tfuel": "1"})";
+  CHECK_THAT(std::string(ParseGenesisJson(R"({"chain_id": "x", "accounts": [)" + a + "," + a + "]}")
+                             .status()
+                             .message()),
+             Catch::Contains("duplicate"));
+  CHECK_THAT(std::string(ParseGenesisJson(R"({"chain_id": "x", "accounts": [{"address":
+             "0x1111111111111111111111111111111111111111", "theta": "-1", "tfuel": "1"}]})")
+                             .status()
+                             .message()),
+             Catch::Contains("theta"));
+  CHECK_THAT(std::string(ParseGenesisJson(R"({"chain_id": "x", "accounts": [], "guardians": [
+             {"holder": "0x1111111111111111111111111111111111111111", "source":
+             "0x1111111111111111111111111111111111111111", "amount": "5", "bls_pubkey": "0x12"}]})")
+                             .status()
+                             .message()),
+             Catch::Contains("48 bytes"));
+}
+
+TEST_CASE("blocks apply in one write, all or nothing, and are found again after reopening",
+          "[ledger][chain]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("theta-chain-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  Address bob;
+  bob.bytes.fill(0xb0);
+  Hash32 root1, root3;
+  Hash32 eth_hash;
+  {
+    auto store = OpenLevelDbStore(dir.string());
+    REQUIRE(store.ok());
+    auto genesis = ParseGenesisJson(GenesisJson());
+    REQUIRE(genesis.ok());
+    auto chain = Chain::Create(**store, *genesis, ChainOptions{2});
+    REQUIRE(chain.ok());
+    CHECK(Chain::Create(**store, *genesis).status().code() == absl::StatusCode::kAlreadyExists);
+    auto set = (*chain)->ValidatorSetAt(0);
+    REQUIRE(set.ok());
+    REQUIRE(set->size() == 1);
+    CHECK((*set)[0].address == AddressOf(Key(3)));
+    auto guardians = (*chain)->GuardianSetAt(0);
+    REQUIRE(guardians.ok());
+    CHECK(guardians->size() == 1);
+
+    // Block 1: two sends.
+    auto r1 = (*chain)->ApplyBlock(
+        BlockInput{1, BlockHash(1), 1000, {Send(1, bob, kWei), Send(2, bob, kWei)}});
+    REQUIRE(r1.ok());
+    root1 = r1->state_root;
+    REQUIRE(r1->receipts.size() == 2);
+    CHECK(r1->receipts[1].tx_hash == TxHash(Send(2, bob, kWei)));
+    CHECK((*chain)->Height() == 1);
+
+    // Block 2 with a bad second tx (sequence 9): nothing is written.
+    auto bad = (*chain)->ApplyBlock(
+        BlockInput{2, BlockHash(2), 1006, {Send(3, bob, kWei), Send(9, bob, kWei)}});
+    CHECK(bad.status().code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(bad.status().message()), Catch::Contains("tx 1"));
+    CHECK((*chain)->Height() == 1);
+    CHECK((*chain)->StateRoot() == root1);
+    CHECK(!(*chain)->GetReceipt(TxHash(Send(3, bob, kWei))).ok());
+    CHECK((*chain)->ApplyBlock(BlockInput{3, BlockHash(3), 0, {}}).status().code() ==
+          absl::StatusCode::kInvalidArgument);
+
+    // Block 2: an Ethereum tx beside a Theta one.
+    EthTx eth;
+    eth.chain_id = 366;
+    eth.nonce = 2;  // alice's sequence is 2 after two sends: the next is 3 = nonce + 1
+    eth.gas_price = uint256(4'000'000'000'000ULL);
+    eth.gas_limit = 50'000;
+    eth.to = bob;
+    eth.value = kWei;
+    SignEthTx(eth, Key(1));
+    const Bytes eth_raw = EncodeEthTx(eth);
+    eth_hash = Keccak256(eth_raw);
+    auto r2 =
+        (*chain)->ApplyBlock(BlockInput{2, BlockHash(2), 1006, {eth_raw, Send(4, bob, kWei)}});
+    INFO(r2.status().message());
+    REQUIRE(r2.ok());
+    CHECK(r2->receipts[0].receipt.gas_used == 21'000);
+
+    // Block 3: a CoinbaseTx that is not first is refused; empty block fine.
+    Tx coinbase = CoinbaseTx{TxInput{AddressOf(Key(3)), {}, 0, {}}, {}, 2};
+    REQUIRE(SignTx(coinbase, "privatenet", Key(3)).ok());
+    auto late = (*chain)->ApplyBlock(
+        BlockInput{3, BlockHash(3), 1012, {Send(5, bob, kWei), EncodeTx(coinbase)}});
+    CHECK_THAT(std::string(late.status().message()), Catch::Contains("first transaction"));
+    auto r3 = (*chain)->ApplyBlock(BlockInput{3, BlockHash(3), 1012, {EncodeTx(coinbase)}});
+    INFO(r3.status().message());
+    REQUIRE(r3.ok());
+    root3 = r3->state_root;
+  }
+  // Reopen from disk.
+  auto store = OpenLevelDbStore(dir.string());
+  REQUIRE(store.ok());
+  auto chain = Chain::Open(**store, "privatenet", ChainOptions{2});
+  REQUIRE(chain.ok());
+  CHECK((*chain)->Height() == 3);
+  CHECK((*chain)->StateRoot() == root3);
+  auto state = (*chain)->StateAt(3);
+  REQUIRE(state.ok());
+  auto bob_account = state->GetAccount(bob);
+  REQUIRE(bob_account.ok());
+  CHECK((**bob_account).balance == Coins::TFuel(4 * kWei));
+  // Depth 2: roots of blocks 1.. kept, genesis (height 0) pruned at block 3.
+  CHECK((*chain)->StateRootAt(1).value() == root1);
+  CHECK((*chain)->StateAt(0).status().code() == absl::StatusCode::kNotFound);
+  CHECK((*chain)->StateAt(4).status().code() == absl::StatusCode::kNotFound);
+  auto block = (*chain)->GetBlockByHash(BlockHash(2));
+  REQUIRE(block.ok());
+  CHECK(block->height == 2);
+  CHECK(block->timestamp == 1006);
+  REQUIRE(block->txs.size() == 2);
+  auto receipt = (*chain)->GetReceipt(eth_hash);
+  REQUIRE(receipt.ok());
+  CHECK(receipt->height == 2);
+  CHECK(receipt->index == 0);
+  CHECK(!(*chain)->GetBlock(9).ok());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("receipts round-trip and corrupt ones are refused", "[ledger][chain]") {
+  StoredReceipt r;
+  r.tx_hash = Keccak256(Bytes{1});
+  r.height = 5;
+  r.index = 2;
+  r.receipt.status = evm::StatusCode::kRevert;
+  r.receipt.evm_error = "revert";
+  r.receipt.evm_return = {1, 2};
+  r.receipt.gas_used = 30'000;
+  r.receipt.logs.push_back(evm::Log{Address{}, {Keccak256(Bytes{2})}, {3}});
+  auto back = DecodeReceipt(EncodeReceipt(r));
+  REQUIRE(back.ok());
+  CHECK(back->tx_hash == r.tx_hash);
+  CHECK(back->receipt.status == evm::StatusCode::kRevert);
+  CHECK(back->receipt.logs.size() == 1);
+  CHECK(back->receipt.logs[0].topics == r.receipt.logs[0].topics);
+  Bytes bad = EncodeReceipt(r);
+  bad.push_back(0);
+  CHECK(!DecodeReceipt(bad).ok());
+  CHECK(!DecodeReceipt(Bytes{0xc0}).ok());
+}
+
+TEST_CASE("a block returns stakes whose lock ends at its height", "[ledger][chain]") {
+  auto store = NewMemoryStore();
+  auto genesis = ParseGenesisJson(GenesisJson());
+  REQUIRE(genesis.ok());
+  auto chain = Chain::Create(*store, *genesis);
+  REQUIRE(chain.ok());
+  // Withdraw alice's validator stake in block 1; it returns in block 1 + 28,800. Walking there
+  // block by block is slow, so check that ApplyBlock calls the return: a stake whose return height
+  // is 2 is credited when block 2 applies.
+  Tx withdraw = WithdrawStakeTx{Coins::TFuel(kSendFee), TxInput{AddressOf(Key(1)), {}, 1, {}},
+                                TxOutput{AddressOf(Key(3)), {}}, kStakeForValidator};
+  REQUIRE(SignTx(withdraw, "privatenet", Key(1)).ok());
+  REQUIRE((*chain)->ApplyBlock(BlockInput{1, BlockHash(1), 0, {EncodeTx(withdraw)}}).ok());
+  auto state = (*chain)->StateAt(1);
+  REQUIRE(state.ok());
+  auto pool = GetValidatorPool(*state);
+  REQUIRE(pool.ok());
+  CHECK(pool->sorted_candidates[0].stakes[0].return_height == 1 + kReturnLockingPeriod);
+  auto set = (*chain)->ValidatorSetAt(1);
+  REQUIRE(set.ok());
+  CHECK(set->empty());
+}
+
+}  // namespace
+}  // namespace theta::ledger

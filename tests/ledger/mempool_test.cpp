@@ -1,0 +1,149 @@
+// The mempool: admission once (cache, signatures on worker threads), per-sender sequence order,
+// fee priority, replacement, the bound with eviction, and the re-check after a block.
+#include "theta/ledger/mempool.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace theta::ledger {
+namespace {
+
+const uint256 kWei = uint256(1'000'000'000'000'000'000ULL);
+const uint256 kFee = uint256(300'000'000'000'000'000ULL);  // 0.15 TFUEL × 2 accounts
+
+PrivateKey Key(uint8_t fill) {
+  return *PrivateKey::FromBytes(Bytes(32, fill));
+}
+Address AddressOf(const PrivateKey& key) {
+  return AddressFromPublicKey(key.DerivePublicKey());
+}
+
+Bytes Send(uint8_t key, uint64_t sequence, const uint256& fee = kFee) {
+  Address to;
+  to.bytes.fill(0xcc);
+  Tx tx = SendTx{Coins::TFuel(fee),
+                 {TxInput{AddressOf(Key(key)), Coins::TFuel(kWei + fee), sequence, {}}},
+                 {TxOutput{to, Coins::TFuel(kWei)}}};
+  REQUIRE(SignTx(tx, "privatenet", Key(key)).ok());
+  return EncodeTx(tx);
+}
+
+TEST_CASE("admission checks signatures once and refuses what cannot go in a block",
+          "[ledger][mempool]") {
+  Mempool pool(MempoolOptions{"privatenet"});
+  const Bytes tx = Send(1, 1);
+  auto hash = pool.Add(tx);
+  REQUIRE(hash.ok());
+  CHECK(*hash == TxHash(tx));
+  CHECK(pool.Contains(*hash));
+  CHECK(pool.Add(tx).status().code() == absl::StatusCode::kAlreadyExists);
+  Bytes forged = tx;
+  forged[forged.size() - 70] ^= 1;  // inside the output amount or signature
+  CHECK(pool.Add(forged).status().code() == absl::StatusCode::kInvalidArgument);
+  Tx coinbase = CoinbaseTx{TxInput{AddressOf(Key(1)), {}, 0, {}}, {}, 1};
+  REQUIRE(SignTx(coinbase, "privatenet", Key(1)).ok());
+  CHECK_THAT(std::string(pool.Add(EncodeTx(coinbase)).status().message()),
+             Catch::Contains("not admitted"));
+  CHECK(pool.Add(Bytes{0x01, 0x02}).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(pool.size() == 1);
+}
+
+TEST_CASE("reaping follows sequences per sender and fee priority across senders",
+          "[ledger][mempool]") {
+  Mempool pool(MempoolOptions{"privatenet"});
+  REQUIRE(pool.Add(Send(2, 1, kFee)).ok());               // low
+  REQUIRE(pool.Add(Send(1, 2, kFee * uint256(3))).ok());  // high, but after sequence 1
+  REQUIRE(pool.Add(Send(1, 1, kFee * uint256(2))).ok());  // middle
+  // Sender 3's first pending tx is 5 (the state decides whether it applies); 7 leaves a gap.
+  REQUIRE(pool.Add(Send(3, 5, kFee * uint256(9))).ok());
+  REQUIRE(pool.Add(Send(3, 7, kFee * uint256(9))).ok());
+  const std::vector<Bytes> block = *pool.Reap(10);
+  // Against a state where sender 3 has sent nothing, its sequence 5 cannot apply: left out.
+  auto store = NewMemoryStore();
+  LedgerState empty(*store);
+  auto ready = pool.Reap(10, &empty);
+  REQUIRE(ready.ok());
+  CHECK(ready->size() == 3);
+  REQUIRE(block.size() == 4);  // 3/7 waits for 3/6
+  CHECK(block[0] == Send(3, 5, kFee * uint256(9)));
+  CHECK(block[1] == Send(1, 1, kFee * uint256(2)));
+  CHECK(block[2] == Send(1, 2, kFee * uint256(3)));
+  CHECK(block[3] == Send(2, 1, kFee));
+  CHECK(pool.Reap(2)->size() == 2);
+}
+
+TEST_CASE("a pending sequence is replaced only by a higher fee", "[ledger][mempool]") {
+  Mempool pool(MempoolOptions{"privatenet"});
+  REQUIRE(pool.Add(Send(1, 1, kFee * uint256(2))).ok());
+  CHECK(pool.Add(Send(1, 1, kFee)).status().code() == absl::StatusCode::kFailedPrecondition);
+  REQUIRE(pool.Add(Send(1, 1, kFee * uint256(3))).ok());
+  CHECK(pool.size() == 1);
+  CHECK((*pool.Reap(5))[0] == Send(1, 1, kFee * uint256(3)));
+  CHECK(!pool.Contains(TxHash(Send(1, 1, kFee * uint256(2)))));
+}
+
+TEST_CASE("a full mempool evicts its lowest priority for a better tx only", "[ledger][mempool]") {
+  MempoolOptions options{"privatenet"};
+  options.max_txs = 3;
+  Mempool pool(options);
+  REQUIRE(pool.Add(Send(1, 1, kFee * uint256(2))).ok());
+  REQUIRE(pool.Add(Send(2, 1, kFee)).ok());
+  REQUIRE(pool.Add(Send(3, 1, kFee * uint256(4))).ok());
+  CHECK(pool.Add(Send(4, 1, kFee)).status().code() == absl::StatusCode::kResourceExhausted);
+  REQUIRE(pool.Add(Send(5, 1, kFee * uint256(3))).ok());
+  CHECK(pool.size() == 3);
+  CHECK(!pool.Contains(TxHash(Send(2, 1, kFee))));
+}
+
+TEST_CASE("batch admission verifies on worker threads, results in input order",
+          "[ledger][mempool]") {
+  MempoolOptions options{"privatenet"};
+  options.workers = 4;
+  Mempool pool(options);
+  std::vector<Bytes> raws;
+  for (uint8_t k = 1; k <= 50; ++k)
+    for (uint64_t s = 1; s <= 4; ++s)
+      raws.push_back(Send(k, s));
+  raws[17].back() ^= 1;     // a broken signature
+  raws.push_back(raws[3]);  // a duplicate inside the batch
+  const auto results = pool.AddBatch(raws);
+  REQUIRE(results.size() == raws.size());
+  for (size_t i = 0; i < raws.size(); ++i) {
+    INFO(i);
+    if (i == 17)
+      CHECK(results[i].status().code() == absl::StatusCode::kInvalidArgument);
+    else if (i == raws.size() - 1)
+      CHECK(results[i].status().code() == absl::StatusCode::kAlreadyExists);
+    else
+      CHECK(results[i].ok());
+  }
+  CHECK(pool.size() == 199);
+  CHECK(pool.AddBatch({raws[0]})[0].status().code() == absl::StatusCode::kAlreadyExists);
+}
+
+TEST_CASE("after a block the mempool drops what the state has passed", "[ledger][mempool]") {
+  auto store = NewMemoryStore();
+  LedgerState state(*store);
+  Account a;
+  a.address = AddressOf(Key(1));
+  a.balance = Coins{0, 100 * kWei};
+  REQUIRE(state.SetAccount(a).ok());
+  Mempool pool(MempoolOptions{"privatenet"});
+  for (uint64_t s = 1; s <= 3; ++s)
+    REQUIRE(pool.Add(Send(1, s)).ok());
+  ExecutionContext context{"privatenet", 20'000'000, true};
+  auto reaped = pool.Reap(2, &state);
+  REQUIRE(reaped.ok());
+  REQUIRE(reaped->size() == 2);
+  for (const Bytes& raw : *reaped) {
+    auto tx = DecodeRawTx(raw, "privatenet", 20'000'000);
+    REQUIRE(tx.ok());
+    REQUIRE(ApplyDecodedTx(state, *tx, context).ok());
+  }
+  REQUIRE(pool.Update(state, {}).ok());
+  CHECK(pool.size() == 1);
+  CHECK((*pool.Reap(5))[0] == Send(1, 3));
+  CHECK(pool.Add(Send(1, 4)).ok());
+}
+
+}  // namespace
+}  // namespace theta::ledger
