@@ -57,7 +57,7 @@ struct Options {
   FaultSet faults;
   // Each fault is switched on for a seed with this probability (so seeds mix faults).
   double fault_probability = 0.6;
-  uint64_t fault_phase_ms = 6000;      // faults happen in [0, fault_phase_ms), then heal
+  uint64_t fault_phase_ms = 4000;      // faults happen in [0, fault_phase_ms), then heal
   uint64_t liveness_bound_ms = 60000;  // after the heal, every honest node commits within this
   uint64_t min_delay_ms = 5;
   uint64_t max_delay_ms = 60;

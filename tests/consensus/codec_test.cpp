@@ -1,0 +1,103 @@
+#include "theta/consensus/codec.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "test_committee.hpp"
+#include "theta/core/rlp.hpp"
+
+namespace theta::consensus {
+namespace {
+
+using testing::TestCommittee;
+
+TimeoutCert SomeTc(TestCommittee& t, uint64_t round) {
+  TimeoutCert tc{0, round, {}};
+  for (ValidatorIndex i = 0; i < 3; ++i) {
+    tc.entries.push_back({i, round - 1, t.SignWith(i, TimeoutDigest("test-chain", 0, round, round - 1))});
+  }
+  return tc;
+}
+
+TEST_CASE("consensus codec round-trips every message kind", "[consensus][codec]") {
+  TestCommittee t({100, 100, 100, 100});
+  const QuorumCert qc = t.MakeQc({0, 1, 3}, 1, 1, Keccak256(AsBytes("b1")));
+  Block block = t.MakeBlock(3, qc);
+  block.header.tc = SomeTc(t, 2);
+  block.hash = HeaderHash(block.header);
+
+  for (const Message& m : std::vector<Message>{
+           block, t.MakeVote(2, 3, 2, block.hash),
+           Timeout{0, 4, qc, SomeTc(t, 3), 1, Bytes(65, 7)}, SyncRequest{block.hash, 17},
+           SyncResponse{{block, t.MakeBlock(2, qc)}}}) {
+    const Bytes encoded = EncodeMessage(m);
+    absl::StatusOr<Message> decoded = DecodeMessage(encoded);
+    REQUIRE(decoded.ok());
+    CHECK(decoded->index() == m.index());
+    CHECK(EncodeMessage(*decoded) == encoded);
+  }
+  absl::StatusOr<Block> b = DecodeBlock(EncodeBlock(block));
+  REQUIRE(b.ok());
+  CHECK(b->hash == block.hash);
+  CHECK(b->header == block.header);
+  absl::StatusOr<QuorumCert> q = DecodeQuorumCert(EncodeQuorumCert(qc));
+  REQUIRE(q.ok());
+  CHECK(*q == qc);
+}
+
+TEST_CASE("consensus codec rejects unsorted or repeated signers", "[consensus][codec]") {
+  TestCommittee t({100, 100, 100, 100});
+  QuorumCert qc = t.MakeQc({0, 1, 2}, 1, 1, Keccak256(AsBytes("b1")));
+  std::swap(qc.signatures[0], qc.signatures[1]);
+  absl::StatusOr<QuorumCert> unsorted = DecodeQuorumCert(EncodeQuorumCert(qc));
+  REQUIRE_FALSE(unsorted.ok());
+  CHECK(std::string(unsorted.status().message()).find("strictly increase") != std::string::npos);
+  qc.signatures[0] = qc.signatures[1];
+  CHECK_FALSE(DecodeQuorumCert(EncodeQuorumCert(qc)).ok());
+}
+
+TEST_CASE("consensus codec rejects wrong field counts, kinds and trailing bytes",
+          "[consensus][codec]") {
+  TestCommittee t({100, 100, 100, 100});
+  const Vote vote = t.MakeVote(0, 1, 1, Keccak256(AsBytes("x")));
+  Bytes encoded = EncodeVote(vote);
+  REQUIRE(DecodeVote(encoded).ok());
+  Bytes trailing = encoded;
+  trailing.push_back(0x80);
+  CHECK_FALSE(DecodeVote(trailing).ok());
+
+  RlpWriter short_vote;
+  short_vote.BeginList().AddUint(0).AddUint(1).EndList();
+  absl::StatusOr<Vote> bad = DecodeVote(short_vote.bytes());
+  REQUIRE_FALSE(bad.ok());
+  CHECK(std::string(bad.status().message()).find("vote has 2 fields") != std::string::npos);
+
+  RlpWriter unknown;
+  unknown.BeginList().AddUint(9).AddRaw(encoded).EndList();
+  CHECK_FALSE(DecodeMessage(unknown.bytes()).ok());
+
+  RlpWriter big_hash;
+  big_hash.BeginList().AddUint(0).AddUint(1).AddUint(1).AddBytes(Bytes(33, 1)).AddUint(0).AddBytes(
+      Bytes(65, 0));
+  big_hash.EndList();
+  CHECK_FALSE(DecodeVote(big_hash.bytes()).ok());
+}
+
+TEST_CASE("consensus codec rejects sync responses over the block limit", "[consensus][codec]") {
+  TestCommittee t({100, 100, 100, 100});
+  SyncResponse response;
+  for (uint32_t i = 0; i <= kMaxSyncBlocks; ++i) response.blocks.push_back(t.MakeBlock(1, t.GenesisQc()));
+  CHECK_FALSE(DecodeMessage(EncodeMessage(response)).ok());
+  response.blocks.pop_back();
+  CHECK(DecodeMessage(EncodeMessage(response)).ok());
+}
+
+TEST_CASE("consensus digests separate purposes and chains", "[consensus][codec]") {
+  const Hash32 h = Keccak256(AsBytes("h"));
+  CHECK(VoteDigest("a", 0, 1, 1, h) != VoteDigest("b", 0, 1, 1, h));
+  CHECK(VoteDigest("a", 0, 1, 1, h) != VoteDigest("a", 0, 1, 2, h));
+  CHECK(TimeoutDigest("a", 0, 1, 0) != TimeoutDigest("a", 0, 1, 1));
+  CHECK(ProposalDigest("a", h) != VoteDigest("a", 0, 0, 0, h));
+}
+
+}  // namespace
+}  // namespace theta::consensus
