@@ -13,9 +13,9 @@ TEST_CASE("consensus QC needs more than two thirds of the stake", "[consensus][c
   // Stakes 100, 100, 100, 300: total 600, a quorum needs > 400.
   TestCommittee t({100, 100, 100, 300});
   const Hash32 h = Keccak256(AsBytes("block"));
-  CHECK(VerifyQuorumCert(t.committee, t.MakeQc({0, 1, 3}, 5, 2, h)).ok());  // 500
+  CHECK(VerifyQuorumCert(t.committee, t.MakeQc({0, 1, 3}, 5, 2, h)).ok());        // 500
   CHECK_FALSE(VerifyQuorumCert(t.committee, t.MakeQc({0, 1, 2}, 5, 2, h)).ok());  // 300
-  CHECK_FALSE(VerifyQuorumCert(t.committee, t.MakeQc({0, 3}, 5, 2, h)).ok());  // exactly 400
+  CHECK_FALSE(VerifyQuorumCert(t.committee, t.MakeQc({0, 3}, 5, 2, h)).ok());     // exactly 400
   CHECK(VerifyQuorumCert(t.committee, t.GenesisQc()).ok());
 }
 
@@ -85,7 +85,8 @@ TEST_CASE("consensus leader schedule follows stake", "[consensus][certificates]"
   auto set = ValidatorSet::Create({{Bytes{1}, 100}, {Bytes{2}, 300}});
   REQUIRE(set.ok());
   int counts[2] = {0, 0};
-  for (uint64_t r = 0; r < 400; ++r) ++counts[set->Leader(r)];
+  for (uint64_t r = 0; r < 400; ++r)
+    ++counts[set->Leader(r)];
   CHECK(counts[0] == 100);
   CHECK(counts[1] == 300);
   auto equal = ValidatorSet::Create({{Bytes{1}, 5}, {Bytes{2}, 5}, {Bytes{3}, 5}});

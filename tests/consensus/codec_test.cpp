@@ -13,7 +13,8 @@ using testing::TestCommittee;
 TimeoutCert SomeTc(TestCommittee& t, uint64_t round) {
   TimeoutCert tc{0, round, {}};
   for (ValidatorIndex i = 0; i < 3; ++i) {
-    tc.entries.push_back({i, round - 1, t.SignWith(i, TimeoutDigest("test-chain", 0, round, round - 1))});
+    tc.entries.push_back(
+        {i, round - 1, t.SignWith(i, TimeoutDigest("test-chain", 0, round, round - 1))});
   }
   return tc;
 }
@@ -26,9 +27,8 @@ TEST_CASE("consensus codec round-trips every message kind", "[consensus][codec]"
   block.hash = HeaderHash(block.header);
 
   for (const Message& m : std::vector<Message>{
-           block, t.MakeVote(2, 3, 2, block.hash),
-           Timeout{0, 4, qc, SomeTc(t, 3), 1, Bytes(65, 7)}, SyncRequest{block.hash, 17},
-           SyncResponse{{block, t.MakeBlock(2, qc)}}}) {
+           block, t.MakeVote(2, 3, 2, block.hash), Timeout{0, 4, qc, SomeTc(t, 3), 1, Bytes(65, 7)},
+           SyncRequest{block.hash, 17}, SyncResponse{{block, t.MakeBlock(2, qc)}}}) {
     const Bytes encoded = EncodeMessage(m);
     absl::StatusOr<Message> decoded = DecodeMessage(encoded);
     REQUIRE(decoded.ok());
@@ -76,8 +76,13 @@ TEST_CASE("consensus codec rejects wrong field counts, kinds and trailing bytes"
   CHECK_FALSE(DecodeMessage(unknown.bytes()).ok());
 
   RlpWriter big_hash;
-  big_hash.BeginList().AddUint(0).AddUint(1).AddUint(1).AddBytes(Bytes(33, 1)).AddUint(0).AddBytes(
-      Bytes(65, 0));
+  big_hash.BeginList()
+      .AddUint(0)
+      .AddUint(1)
+      .AddUint(1)
+      .AddBytes(Bytes(33, 1))
+      .AddUint(0)
+      .AddBytes(Bytes(65, 0));
   big_hash.EndList();
   CHECK_FALSE(DecodeVote(big_hash.bytes()).ok());
 }
@@ -85,7 +90,8 @@ TEST_CASE("consensus codec rejects wrong field counts, kinds and trailing bytes"
 TEST_CASE("consensus codec rejects sync responses over the block limit", "[consensus][codec]") {
   TestCommittee t({100, 100, 100, 100});
   SyncResponse response;
-  for (uint32_t i = 0; i <= kMaxSyncBlocks; ++i) response.blocks.push_back(t.MakeBlock(1, t.GenesisQc()));
+  for (uint32_t i = 0; i <= kMaxSyncBlocks; ++i)
+    response.blocks.push_back(t.MakeBlock(1, t.GenesisQc()));
   CHECK_FALSE(DecodeMessage(EncodeMessage(response)).ok());
   response.blocks.pop_back();
   CHECK(DecodeMessage(EncodeMessage(response)).ok());

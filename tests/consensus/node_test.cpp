@@ -34,13 +34,17 @@ struct Harness final : public Transport, public Clock, public Application {
     options.chain_id = t.committee.chain_id;
     options.genesis_hash = t.committee.genesis_hash;
     options.self = self;
-    node = std::make_unique<Node>(options, NodeEnv{signer.get(), t.verifier.get(), this, this,
-                                                   storage.get(), this});
+    node = std::make_unique<Node>(
+        options, NodeEnv{signer.get(), t.verifier.get(), this, this, storage.get(), this});
     REQUIRE(node->Start().ok());
   }
 
-  void Send(ValidatorIndex to, Bytes message) override { sent.emplace_back(to, *DecodeMessage(message)); }
-  void Broadcast(Bytes message) override { sent.emplace_back(std::nullopt, *DecodeMessage(message)); }
+  void Send(ValidatorIndex to, Bytes message) override {
+    sent.emplace_back(to, *DecodeMessage(message));
+  }
+  void Broadcast(Bytes message) override {
+    sent.emplace_back(std::nullopt, *DecodeMessage(message));
+  }
   uint64_t NowMs() const override { return 0; }
   void SetTimer(uint64_t, uint64_t) override {}
   Bytes Propose(uint64_t, const Hash32&) override { return Bytes{1, 2, 3}; }
@@ -58,14 +62,16 @@ struct Harness final : public Transport, public Clock, public Application {
   }
   size_t VotesSent() const {
     size_t n = 0;
-    for (const auto& [to, m] : sent) n += std::holds_alternative<Vote>(m);
+    for (const auto& [to, m] : sent)
+      n += std::holds_alternative<Vote>(m);
     return n;
   }
 };
 
 ValidatorIndex NotLeaderOf(const TestCommittee& t, uint64_t round) {
   for (ValidatorIndex i = 0; i < 4; ++i) {
-    if (t.committee.validators.Leader(round) != i && t.committee.validators.Leader(round + 1) != i) {
+    if (t.committee.validators.Leader(round) != i &&
+        t.committee.validators.Leader(round + 1) != i) {
       return i;
     }
   }
@@ -136,8 +142,7 @@ TEST_CASE("consensus node rejects a block whose QC lacks a quorum", "[consensus]
   CHECK(h.node->round() == 1);
 }
 
-TEST_CASE("consensus node rejects a block after a gap without a matching TC",
-          "[consensus][node]") {
+TEST_CASE("consensus node rejects a block after a gap without a matching TC", "[consensus][node]") {
   Harness h(0);
   const Block b1 = h.t.MakeBlock(1, h.t.GenesisQc(), "b1");
   const Block b3 = h.t.MakeBlock(3, h.t.MakeQc({0, 1, 2}, 1, 1, b1.hash), "b3");
@@ -145,8 +150,7 @@ TEST_CASE("consensus node rejects a block after a gap without a matching TC",
   CHECK_FALSE(h.Deliver(0, b3).ok());
 }
 
-TEST_CASE("consensus node forms a QC from votes as next leader and proposes",
-          "[consensus][node]") {
+TEST_CASE("consensus node forms a QC from votes as next leader and proposes", "[consensus][node]") {
   TestCommittee probe({100, 100, 100, 100});
   const ValidatorIndex leader2 = probe.committee.validators.Leader(2);
   Harness h(leader2);

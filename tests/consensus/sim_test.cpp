@@ -21,14 +21,30 @@ void RunSeeds(int validators, uint64_t first, uint64_t count) {
 }
 
 // 1,000 seeds per committee size, split so that CTest can spread them over cores.
-TEST_CASE("consensus sim: 4 validators, seeds 1-250, random faults", "[consensus][sim]") { RunSeeds(4, 1, 250); }
-TEST_CASE("consensus sim: 4 validators, seeds 251-500, random faults", "[consensus][sim]") { RunSeeds(4, 251, 250); }
-TEST_CASE("consensus sim: 4 validators, seeds 501-750, random faults", "[consensus][sim]") { RunSeeds(4, 501, 250); }
-TEST_CASE("consensus sim: 4 validators, seeds 751-1000, random faults", "[consensus][sim]") { RunSeeds(4, 751, 250); }
-TEST_CASE("consensus sim: 7 validators, seeds 1-250, random faults", "[consensus][sim]") { RunSeeds(7, 1, 250); }
-TEST_CASE("consensus sim: 7 validators, seeds 251-500, random faults", "[consensus][sim]") { RunSeeds(7, 251, 250); }
-TEST_CASE("consensus sim: 7 validators, seeds 501-750, random faults", "[consensus][sim]") { RunSeeds(7, 501, 250); }
-TEST_CASE("consensus sim: 7 validators, seeds 751-1000, random faults", "[consensus][sim]") { RunSeeds(7, 751, 250); }
+TEST_CASE("consensus sim: 4 validators, seeds 1-250, random faults", "[consensus][sim]") {
+  RunSeeds(4, 1, 250);
+}
+TEST_CASE("consensus sim: 4 validators, seeds 251-500, random faults", "[consensus][sim]") {
+  RunSeeds(4, 251, 250);
+}
+TEST_CASE("consensus sim: 4 validators, seeds 501-750, random faults", "[consensus][sim]") {
+  RunSeeds(4, 501, 250);
+}
+TEST_CASE("consensus sim: 4 validators, seeds 751-1000, random faults", "[consensus][sim]") {
+  RunSeeds(4, 751, 250);
+}
+TEST_CASE("consensus sim: 7 validators, seeds 1-250, random faults", "[consensus][sim]") {
+  RunSeeds(7, 1, 250);
+}
+TEST_CASE("consensus sim: 7 validators, seeds 251-500, random faults", "[consensus][sim]") {
+  RunSeeds(7, 251, 250);
+}
+TEST_CASE("consensus sim: 7 validators, seeds 501-750, random faults", "[consensus][sim]") {
+  RunSeeds(7, 501, 250);
+}
+TEST_CASE("consensus sim: 7 validators, seeds 751-1000, random faults", "[consensus][sim]") {
+  RunSeeds(7, 751, 250);
+}
 
 TEST_CASE("consensus sim: real secp256k1 signatures, 40 seeds", "[consensus][sim]") {
   for (uint64_t seed = 1; seed <= 40; ++seed) {

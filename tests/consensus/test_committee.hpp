@@ -42,7 +42,8 @@ struct TestCommittee {
   QuorumCert MakeQc(const std::vector<ValidatorIndex>& signers, uint64_t round, uint64_t height,
                     const Hash32& hash) {
     QuorumCert qc{committee.epoch, round, height, hash, {}};
-    for (ValidatorIndex s : signers) qc.signatures.push_back({s, MakeVote(s, round, height, hash).signature});
+    for (ValidatorIndex s : signers)
+      qc.signatures.push_back({s, MakeVote(s, round, height, hash).signature});
     return qc;
   }
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "sim_guardians.hpp"
 #include "sim_world.hpp"
 #include "theta/consensus/node.hpp"
 #include "theta/consensus/wal.hpp"
@@ -199,6 +200,7 @@ class World {
   // Oracle state.
   std::map<uint64_t, Hash32> committed_;
   absl::flat_hash_set<Hash32> verified_proofs_;
+  std::unique_ptr<internal::GuardianNet> guardians_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -286,6 +288,14 @@ void World::Setup() {
     validators_.SetQuorumRuleForTesting(QuorumRule::kBrokenHalfForTesting);
   }
   DrawFaults();
+  if (options_.guardians > 0) {
+    internal::GuardianNetOptions go;
+    go.guardians = options_.guardians;
+    go.byzantine = active_.bad_guardians ? 0.3 : 0.0;
+    go.min_delay_ms = options_.min_delay_ms;
+    go.max_delay_ms = options_.max_delay_ms;
+    guardians_ = std::make_unique<internal::GuardianNet>(go, options_.seed);
+  }
   const int f = (n - 1) / 3;
   if (f > 0 && (active_.twins || active_.lost_fsync)) faulty_index_ = int(rng_.Below(n));
   for (int i = 0; i < n; ++i) {
@@ -460,9 +470,11 @@ void World::Handle(Event& e) {
       break;
     case EventKind::kDeadline:
       if (!LivenessReached()) {
-        Violation(absl::StrCat("liveness: ", options_.liveness_bound_ms,
-                               " ms after healing at height ", heal_height_, ", ",
-                               LaggardReport()));
+        Violation(absl::StrCat(
+            "liveness: ", options_.liveness_bound_ms, " ms after healing at height ", heal_height_,
+            ", ", LaggardReport(),
+            guardians_ ? guardians_->Missing(heal_height_ + options_.target_commits_after_heal)
+                       : ""));
       }
       stop_ = true;
       break;
@@ -475,7 +487,7 @@ bool World::LivenessReached() const {
     if (instance->faulty) continue;
     if (instance->app.last_.first < heal_height_ + options_.target_commits_after_heal) return false;
   }
-  return true;
+  return !guardians_ || guardians_->AllFinal(heal_height_ + options_.target_commits_after_heal);
 }
 
 std::string World::LaggardReport() const {
@@ -521,6 +533,9 @@ void World::OnCommit(int id, const Block& block, const QuorumCert& proof) {
     result_.commit_latencies_ms.push_back(now_ - block.header.timestamp_ms);
   }
   result_.max_committed_height = std::max(result_.max_committed_height, height);
+  if (fresh && guardians_ && height % options_.checkpoint_interval == 0) {
+    guardians_->Checkpoint(height, block.hash, now_);
+  }
   if (healed_ && LivenessReached()) stop_ = true;
 }
 
@@ -569,6 +584,7 @@ Result World::Run() {
     Event e = queue_.top();
     queue_.pop();
     now_ = e.time;
+    if (guardians_) guardians_->RunUntil(now_);
     Handle(e);
     if (++result_.events >= options_.max_events) {
       Violation(absl::StrCat("liveness: event budget of ", options_.max_events, " exhausted at ",
@@ -583,6 +599,21 @@ Result World::Run() {
     }
   }
   result_.virtual_ms = now_;
+  if (guardians_) {
+    if (!guardians_->violation().empty()) Violation(guardians_->violation());
+    result_.guardian_messages = guardians_->messages();
+    for (int i = 0; i < guardians_->size(); ++i) {
+      if (!guardians_->IsHonest(i)) continue;
+      const Guardian::Stats& stats = guardians_->guardian(i)->stats();
+      result_.max_guardian_message_bytes =
+          std::max(result_.max_guardian_message_bytes, stats.max_message_bytes);
+      for (const auto& [height, rounds] : stats.rounds_to_final) {
+        result_.max_guardian_rounds = std::max<uint64_t>(result_.max_guardian_rounds, rounds);
+      }
+      result_.checkpoints_finalized =
+          std::max<uint64_t>(result_.checkpoints_finalized, stats.rounds_to_final.size());
+    }
+  }
   return result_;
 }
 
@@ -591,6 +622,53 @@ Result World::Run() {
 Result Run(const Options& options) {
   World world(options);
   return world.Run();
+}
+
+GuardianRunResult RunGuardians(const GuardianRunOptions& options) {
+  internal::GuardianNetOptions go;
+  go.guardians = options.guardians;
+  go.byzantine = options.byzantine;
+  go.peers = options.peers;
+  go.round_ms = options.round_ms;
+  go.min_delay_ms = options.min_delay_ms;
+  go.max_delay_ms = options.max_delay_ms;
+  internal::GuardianNet net(go, options.seed);
+  net.Checkpoint(1, Keccak256(AsBytes("checkpoint")), 0);
+  GuardianRunResult r;
+  for (uint64_t t = 0; t <= options.bound_ms && !net.AllFinal(); t += options.round_ms / 4) {
+    net.RunUntil(t);
+  }
+  r.virtual_ms = net.now();
+  if (!net.AllFinal()) {
+    r.ok = false;
+    r.violation = absl::StrCat("liveness: ", net.Missing(), " after ", options.bound_ms, " ms");
+  }
+  if (!net.violation().empty()) {
+    r.ok = false;
+    r.violation = net.violation();
+  }
+  std::vector<uint32_t> rounds;
+  uint64_t messages = 0, verifications = 0, honest = 0;
+  for (int i = 0; i < net.size(); ++i) {
+    if (!net.IsHonest(i)) continue;
+    const Guardian::Stats& s = net.guardian(i)->stats();
+    ++honest;
+    messages += s.messages_sent;
+    verifications += s.verifications;
+    r.max_messages_per_guardian = std::max(r.max_messages_per_guardian, s.messages_sent);
+    r.max_message_bytes = std::max(r.max_message_bytes, s.max_message_bytes);
+    if (auto it = s.rounds_to_final.find(1); it != s.rounds_to_final.end()) {
+      rounds.push_back(it->second);
+    }
+  }
+  std::sort(rounds.begin(), rounds.end());
+  if (!rounds.empty()) {
+    r.max_rounds = rounds.back();
+    r.median_rounds = rounds[rounds.size() / 2];
+  }
+  r.messages_per_guardian = honest ? double(messages) / double(honest) : 0;
+  r.verifications_per_guardian = honest ? double(verifications) / double(honest) : 0;
+  return r;
 }
 
 }  // namespace theta::consensus::sim

@@ -93,4 +93,31 @@ struct Result {
 // Runs one seed to completion. Deterministic: equal options give equal results.
 Result Run(const Options& options);
 
+// Guardians alone finalizing one checkpoint, for measurements at scale (real BLS throughout).
+struct GuardianRunOptions {
+  uint64_t seed = 1;
+  int guardians = 1000;
+  double byzantine =
+      0.0;         // fraction of guardians that are faulty (silent, invalid, inflated, replay)
+  int peers = 10;  // neighbours each guardian dials
+  uint64_t round_ms = 1000;
+  uint64_t min_delay_ms = 20;
+  uint64_t max_delay_ms = 150;
+  uint64_t bound_ms = 60000;  // every honest guardian must be final by then
+};
+
+struct GuardianRunResult {
+  bool ok = true;
+  std::string violation;
+  uint32_t max_rounds = 0;  // rounds until the last honest guardian was final
+  uint32_t median_rounds = 0;
+  double messages_per_guardian = 0;  // mean over honest guardians
+  uint64_t max_messages_per_guardian = 0;
+  uint64_t max_message_bytes = 0;
+  double verifications_per_guardian = 0;
+  uint64_t virtual_ms = 0;
+};
+
+GuardianRunResult RunGuardians(const GuardianRunOptions& options);
+
 }  // namespace theta::consensus::sim
