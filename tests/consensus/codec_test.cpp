@@ -1,8 +1,13 @@
 #include "theta/consensus/codec.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
 
+#include "sim_world.hpp"
 #include "test_committee.hpp"
+#include "theta/consensus/guardian.hpp"
+#include "theta/consensus/wal.hpp"
 #include "theta/core/rlp.hpp"
 
 namespace theta::consensus {
@@ -103,6 +108,56 @@ TEST_CASE("consensus digests separate purposes and chains", "[consensus][codec]"
   CHECK(VoteDigest("a", 0, 1, 1, h) != VoteDigest("a", 0, 1, 2, h));
   CHECK(TimeoutDigest("a", 0, 1, 0) != TimeoutDigest("a", 0, 1, 1));
   CHECK(ProposalDigest("a", h) != VoteDigest("a", 0, 0, 0, h));
+}
+
+}  // namespace
+}  // namespace theta::consensus
+
+// Hidden: writes seed inputs for the consensus fuzz targets into $THETA_CORPUS_DIR
+// (run: THETA_CORPUS_DIR=tests/fuzz/corpus theta_consensus_tests "[.corpus]").
+
+namespace theta::consensus {
+namespace {
+
+void WriteSeed(const std::string& dir, const std::string& name, const Bytes& bytes) {
+  std::ofstream(dir + "/" + name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST_CASE("consensus fuzz corpus writer", "[.corpus]") {
+  const char* root = std::getenv("THETA_CORPUS_DIR");
+  REQUIRE(root != nullptr);
+  TestCommittee t({100, 100, 100, 100});
+  const QuorumCert qc = t.MakeQc({0, 1, 3}, 1, 1, Keccak256(AsBytes("b1")));
+  Block block = t.MakeBlock(3, qc);
+  block.header.tc = SomeTc(t, 2);
+  block.hash = HeaderHash(block.header);
+  const std::string m = std::string(root) + "/consensus_message";
+  WriteSeed(m, "proposal", EncodeMessage(block));
+  WriteSeed(m, "vote", EncodeMessage(t.MakeVote(2, 3, 2, block.hash)));
+  WriteSeed(m, "timeout", EncodeMessage(Timeout{0, 4, qc, SomeTc(t, 3), 1, Bytes(65, 7)}));
+  WriteSeed(m, "sync_request", EncodeMessage(SyncRequest{block.hash, 17}));
+  WriteSeed(m, "sync_response", EncodeMessage(SyncResponse{{block, t.MakeBlock(2, qc)}}));
+  Evidence e;
+  e.vote_a = t.MakeVote(2, 9, 4, Keccak256(AsBytes("a")));
+  e.vote_b = t.MakeVote(2, 9, 4, Keccak256(AsBytes("b")));
+  WriteSeed(m, "evidence_votes", EncodeEvidence(e));
+
+  const std::string g = std::string(root) + "/consensus_guardian";
+  GuardianMessage vote{GuardianMessage::Kind::kVote, 100, block.hash, {1, 0, 300, 2}, Bytes(96, 0)};
+  vote.signature[0] = 0xc0;  // the compressed point at infinity
+  WriteSeed(g, "vote", EncodeGuardianMessage(vote));
+  WriteSeed(g, "pull", EncodeGuardianMessage({GuardianMessage::Kind::kPull, 100, block.hash, {}, {}}));
+
+  sim::internal::SimDisk disk;
+  WalStorage wal(std::make_unique<sim::internal::SimWalFile>(&disk));
+  SafetyState s;
+  s.last_voted_round = 3;
+  s.high_qc = qc;
+  REQUIRE(wal.SaveBlock(block).ok());
+  REQUIRE(wal.SaveQuorumCert(qc).ok());
+  REQUIRE(wal.SaveSafety(s).ok());
+  WriteSeed(std::string(root) + "/consensus_wal", "three_records", disk.durable);
 }
 
 }  // namespace
