@@ -121,7 +121,8 @@ namespace {
 
 void WriteSeed(const std::string& dir, const std::string& name, const Bytes& bytes) {
   std::ofstream(dir + "/" + name, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST_CASE("consensus fuzz corpus writer", "[.corpus]") {
@@ -147,7 +148,8 @@ TEST_CASE("consensus fuzz corpus writer", "[.corpus]") {
   GuardianMessage vote{GuardianMessage::Kind::kVote, 100, block.hash, {1, 0, 300, 2}, Bytes(96, 0)};
   vote.signature[0] = 0xc0;  // the compressed point at infinity
   WriteSeed(g, "vote", EncodeGuardianMessage(vote));
-  WriteSeed(g, "pull", EncodeGuardianMessage({GuardianMessage::Kind::kPull, 100, block.hash, {}, {}}));
+  WriteSeed(g, "pull",
+            EncodeGuardianMessage({GuardianMessage::Kind::kPull, 100, block.hash, {}, {}}));
 
   sim::internal::SimDisk disk;
   WalStorage wal(std::make_unique<sim::internal::SimWalFile>(&disk));
