@@ -166,7 +166,8 @@ Guardian::Guardian(GuardianOptions options, const GuardianSet* set, bls::SecretK
       set_(set),
       key_(std::move(key)),
       neighbours_(std::move(neighbours)),
-      env_(std::move(env)) {}
+      env_(std::move(env)),
+      misbehaved_(set->size(), false) {}
 
 void Guardian::OnCheckpoint(uint64_t height, const Hash32& block_hash) {
   Checkpoint& cp = checkpoints_[height];
@@ -191,8 +192,9 @@ absl::Status Guardian::OnMessage(uint32_t from, ByteView bytes) {
     case GuardianMessage::Kind::kVote:
       if (cp.final) {
         SendFinal(m.height, cp, from);
-      } else if (m.kind == GuardianMessage::Kind::kVote && cp.pending.size() < 4 * 64) {
-        cp.pending.push_back(std::move(m));
+      } else if (m.kind == GuardianMessage::Kind::kVote && !misbehaved_[from] &&
+                 cp.pending.size() < 4 * 64) {
+        cp.pending.emplace_back(from, std::move(m));
       }
       return absl::OkStatus();
     case GuardianMessage::Kind::kFinal: {
@@ -220,23 +222,23 @@ void Guardian::Round(uint64_t height, Checkpoint& cp) {
   const Bytes message = CheckpointMessage(options_.chain_id, height, cp.block_hash);
   // Merge everything new into one candidate and verify it once.
   bls::WeightedAggregate candidate = cp.best;
-  std::vector<const GuardianMessage*> used;
-  std::vector<bls::WeightedAggregate> decoded;
-  for (const GuardianMessage& m : cp.pending) {
+  std::vector<std::pair<uint32_t, bls::WeightedAggregate>> decoded;
+  for (const auto& [from, m] : cp.pending) {
     if (m.block_hash != cp.block_hash || m.multiplicity.size() > set_->size() ||
-        !AddsSigner(candidate.multiplicity, m.multiplicity)) {
+        misbehaved_[from] || !AddsSigner(candidate.multiplicity, m.multiplicity)) {
       continue;
     }
     absl::StatusOr<bls::Signature> sig = bls::Signature::FromBytes(m.signature);
     if (!sig.ok()) {
       ++stats_.rejected;
+      misbehaved_[from] = true;
       continue;
     }
     bls::WeightedAggregate incoming{*sig, m.multiplicity};
     absl::StatusOr<bls::WeightedAggregate> merged = bls::Merge(candidate, incoming);
     if (!merged.ok()) continue;
     candidate = *std::move(merged);
-    decoded.push_back(std::move(incoming));
+    decoded.emplace_back(from, std::move(incoming));
   }
   cp.pending.clear();
   if (!decoded.empty()) {
@@ -244,12 +246,14 @@ void Guardian::Round(uint64_t height, Checkpoint& cp) {
     if (bls::VerifyWeighted(set_->keys(), message, candidate)) {
       cp.best = std::move(candidate);
     } else {
-      // Someone sent a bad aggregate: find it by checking each alone, keep the good ones.
-      for (const bls::WeightedAggregate& incoming : decoded) {
+      // Someone sent a bad aggregate: find it by checking each alone, keep the good ones, and
+      // ignore the culprit from now on so that it cannot force this fallback every round.
+      for (const auto& [from, incoming] : decoded) {
         if (!AddsSigner(cp.best.multiplicity, incoming.multiplicity)) continue;
         ++stats_.verifications;
         if (!bls::VerifyWeighted(set_->keys(), message, incoming)) {
           ++stats_.rejected;
+          misbehaved_[from] = true;
           continue;
         }
         if (absl::StatusOr<bls::WeightedAggregate> m = bls::Merge(cp.best, incoming); m.ok()) {

@@ -135,8 +135,8 @@ class Guardian {
     bool final = false;
     uint32_t round = 0;
     crypto::bls::WeightedAggregate best;
-    std::vector<GuardianMessage> pending;  // received since the last round
-    std::vector<bool> told_final;          // per guardian: already sent the certificate
+    std::vector<std::pair<uint32_t, GuardianMessage>> pending;  // (sender, vote) since last round
+    std::vector<bool> told_final;  // per guardian: already sent the certificate
   };
   void Round(uint64_t height, Checkpoint& cp);
   void BecomeFinal(uint64_t height, Checkpoint& cp);
@@ -149,6 +149,7 @@ class Guardian {
   std::vector<uint32_t> neighbours_;
   GuardianEnv env_;
   std::map<uint64_t, Checkpoint> checkpoints_;
+  std::vector<bool> misbehaved_;  // senders caught with an aggregate that does not verify
   Stats stats_;
 };
 

@@ -67,9 +67,12 @@ struct Options {
   uint64_t target_commits_after_heal = 3;
   uint64_t max_events = 2'000'000;
   bool real_crypto = false;  // secp256k1 validator signatures instead of keyed hashes
+  // Test-only: nodes accept 1/2 quorums; the oracle must object.
   bool broken_quorum_for_testing = false;
-  bool trace = false;  // print rejected messages to stderr  // nodes accept 1/2 quorums; the oracle
-                       // must object
+  // Test-only: skip the oracle's certificate check, so that a broken quorum must show up as a
+  // real fork (an agreement violation) rather than as an undersized QC.
+  bool check_certificates = true;
+  bool trace = false;  // print rejected messages to stderr
 };
 
 struct Result {
