@@ -29,6 +29,7 @@ void BM_GuardianFinalize(benchmark::State& state) {
   state.counters["msgs_per_guardian_max"] = double(r.max_messages_per_guardian);
   state.counters["msg_bytes_max"] = double(r.max_message_bytes);
   state.counters["verifications_per_guardian"] = r.verifications_per_guardian;
+  state.counters["virtual_ms"] = double(r.virtual_ms);
 }
 BENCHMARK(BM_GuardianFinalize)
     ->Args({100, 0})

@@ -25,6 +25,11 @@ namespace {
 constexpr size_t kMaxVerifiedQcs = 4096;
 constexpr uint64_t kSyncRetryMs = 500;
 constexpr uint64_t kEvidenceWindow = 64;  // rounds of votes and proposals kept for equivocation
+// Bounds on what faulty validators can make a node remember: distinct vote targets per round,
+// rounds ahead of ours worth tallying timeouts for, and blocks waiting for their parent.
+constexpr size_t kMaxTalliesPerRound = 2 * kMaxValidators;
+constexpr uint64_t kMaxRoundsAhead = 100;
+constexpr size_t kMaxOrphans = 1024;
 }  // namespace
 
 Block MakeGenesisBlock(uint64_t epoch, ByteView payload) {
@@ -180,6 +185,7 @@ absl::Status Node::HandleProposal(ValidatorIndex from, Block block) {
   if (blocks_.contains(block.hash)) return absl::OkStatus();
   if (!blocks_.contains(block.header.parent)) {
     const Hash32 parent = block.header.parent;
+    if (orphans_.size() >= kMaxOrphans) orphans_.clear();
     orphans_[parent].push_back(std::move(block));
     RequestSync(from, parent);
     return absl::OkStatus();
@@ -363,7 +369,11 @@ absl::Status Node::HandleVote(const Vote& vote) {
   if (committee_.validators.Leader(vote.round + 1) != options_.self) return absl::OkStatus();
   const Hash32 key =
       VoteDigest(options_.chain_id, vote.epoch, vote.round, vote.height, vote.block_hash);
-  VoteTally& tally = votes_[vote.round][key];
+  auto& round_tallies = votes_[vote.round];
+  if (!round_tallies.contains(key) && round_tallies.size() >= kMaxTalliesPerRound) {
+    return absl::OkStatus();
+  }
+  VoteTally& tally = round_tallies[key];
   if (tally.certified || tally.signatures.contains(vote.voter)) return absl::OkStatus();
   tally.signatures.emplace(vote.voter, vote.signature);
   tally.stake += committee_.validators.at(vote.voter).stake;
@@ -388,6 +398,7 @@ absl::Status Node::HandleTimeout(ValidatorIndex from, const Timeout& t) {
     if (my_timeout_ && from != options_.self) Deliver(from, EncodeMessage(*my_timeout_));
     return absl::OkStatus();
   }
+  if (t.round > round_ + kMaxRoundsAhead) return absl::OkStatus();
   TimeoutTally& tally = timeouts_[t.round];
   if (tally.certified || tally.entries.contains(t.voter)) return absl::OkStatus();
   tally.entries.emplace(t.voter, std::make_pair(t.high_qc.round, t.signature));
@@ -461,6 +472,7 @@ absl::Status Node::HandleSyncResponse(ValidatorIndex from, SyncResponse response
     sync_requested_at_.erase(block.hash);
     if (!blocks_.contains(block.header.parent)) {
       const Hash32 parent = block.header.parent;
+      if (orphans_.size() >= kMaxOrphans) orphans_.clear();
       orphans_[parent].push_back(std::move(block));
       RequestSync(from, parent);
       continue;
