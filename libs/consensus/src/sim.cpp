@@ -16,62 +16,6 @@
 
 namespace theta::consensus::sim {
 
-FaultSet FaultSet::All() {
-  return {true, true, true, true, true, true, true, true, true};
-}
-
-absl::StatusOr<FaultSet> FaultSet::Parse(const std::string& text) {
-  if (text == "all") return All();
-  FaultSet f;
-  if (text == "none" || text.empty()) return f;
-  for (absl::string_view word : absl::StrSplit(text, ',')) {
-    const std::string w(word);
-    if (w == "drop")
-      f.drop = true;
-    else if (w == "dup")
-      f.duplicate = true;
-    else if (w == "delay")
-      f.delay = true;
-    else if (w == "partition")
-      f.partition = true;
-    else if (w == "crash")
-      f.crash = true;
-    else if (w == "skew")
-      f.skew = true;
-    else if (w == "twins")
-      f.twins = true;
-    else if (w == "lostfsync")
-      f.lost_fsync = true;
-    else if (w == "badguardians")
-      f.bad_guardians = true;
-    else
-      return absl::InvalidArgumentError(absl::StrCat(
-          "sim: unknown fault '", w,
-          "' (known: drop, dup, delay, partition, crash, skew, twins, lostfsync, badguardians, "
-          "all, none)"));
-  }
-  return f;
-}
-
-std::string FaultSet::ToString() const {
-  std::string out;
-  auto add = [&](bool on, const char* name) {
-    if (!on) return;
-    if (!out.empty()) out += ",";
-    out += name;
-  };
-  add(drop, "drop");
-  add(duplicate, "dup");
-  add(delay, "delay");
-  add(partition, "partition");
-  add(crash, "crash");
-  add(skew, "skew");
-  add(twins, "twins");
-  add(lost_fsync, "lostfsync");
-  add(bad_guardians, "badguardians");
-  return out.empty() ? "none" : out;
-}
-
 namespace {
 
 using internal::Rng;
@@ -625,53 +569,6 @@ Result World::Run() {
 Result Run(const Options& options) {
   World world(options);
   return world.Run();
-}
-
-GuardianRunResult RunGuardians(const GuardianRunOptions& options) {
-  internal::GuardianNetOptions go;
-  go.guardians = options.guardians;
-  go.byzantine = options.byzantine;
-  go.peers = options.peers;
-  go.round_ms = options.round_ms;
-  go.min_delay_ms = options.min_delay_ms;
-  go.max_delay_ms = options.max_delay_ms;
-  internal::GuardianNet net(go, options.seed);
-  net.Checkpoint(1, Keccak256(AsBytes("checkpoint")), 0);
-  GuardianRunResult r;
-  for (uint64_t t = 0; t <= options.bound_ms && !net.AllFinal(); t += options.round_ms / 4) {
-    net.RunUntil(t);
-  }
-  r.virtual_ms = net.now();
-  if (!net.AllFinal()) {
-    r.ok = false;
-    r.violation = absl::StrCat("liveness: ", net.Missing(), " after ", options.bound_ms, " ms");
-  }
-  if (!net.violation().empty()) {
-    r.ok = false;
-    r.violation = net.violation();
-  }
-  std::vector<uint32_t> rounds;
-  uint64_t messages = 0, verifications = 0, honest = 0;
-  for (int i = 0; i < net.size(); ++i) {
-    if (!net.IsHonest(i)) continue;
-    const Guardian::Stats& s = net.guardian(i)->stats();
-    ++honest;
-    messages += s.messages_sent;
-    verifications += s.verifications;
-    r.max_messages_per_guardian = std::max(r.max_messages_per_guardian, s.messages_sent);
-    r.max_message_bytes = std::max(r.max_message_bytes, s.max_message_bytes);
-    if (auto it = s.rounds_to_final.find(1); it != s.rounds_to_final.end()) {
-      rounds.push_back(it->second);
-    }
-  }
-  std::sort(rounds.begin(), rounds.end());
-  if (!rounds.empty()) {
-    r.max_rounds = rounds.back();
-    r.median_rounds = rounds[rounds.size() / 2];
-  }
-  r.messages_per_guardian = honest ? double(messages) / double(honest) : 0;
-  r.verifications_per_guardian = honest ? double(verifications) / double(honest) : 0;
-  return r;
 }
 
 }  // namespace theta::consensus::sim
