@@ -113,10 +113,14 @@ int main(int argc, char** argv) {
     messages += r.messages;
     max_height = std::max(max_height, r.max_committed_height);
     if (flags.verbose) {
-      std::printf("seed %llu: %s faults=%s height=%llu events=%llu virtual_ms=%llu\n",
-                  (unsigned long long)s, r.ok ? "ok" : "VIOLATION", r.faults.c_str(),
-                  (unsigned long long)r.max_committed_height, (unsigned long long)r.events,
-                  (unsigned long long)r.virtual_ms);
+      std::printf(
+          "seed %llu: %s faults=%s height=%llu events=%llu virtual_ms=%llu evidence=%llu "
+          "checkpoints_final=%llu guardian_rounds_max=%llu guardian_msg_bytes_max=%llu\n",
+          (unsigned long long)s, r.ok ? "ok" : "VIOLATION", r.faults.c_str(),
+          (unsigned long long)r.max_committed_height, (unsigned long long)r.events,
+          (unsigned long long)r.virtual_ms, (unsigned long long)r.evidence,
+          (unsigned long long)r.checkpoints_finalized, (unsigned long long)r.max_guardian_rounds,
+          (unsigned long long)r.max_guardian_message_bytes);
     }
     if (!r.ok) {
       if (failures++ == 0) first_failure = s;
