@@ -8,6 +8,9 @@ namespace theta::consensus {
 namespace bls = crypto::bls;
 namespace {
 
+constexpr size_t kMaxOpenCheckpoints = 256;
+constexpr size_t kKeptCheckpoints = 32;
+
 void AppendVarint(Bytes& out, uint32_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<uint8_t>(v | 0x80));
@@ -180,11 +183,19 @@ void Guardian::OnCheckpoint(uint64_t height, const Hash32& block_hash) {
       bls::Sign(key_, CheckpointMessage(options_.chain_id, height, block_hash));
   cp.best = *bls::SingleSigner(sig, options_.self, set_->size());
   Round(height, cp);
+  // Forget the oldest checkpoints: their certificates went out through on_final.
+  while (checkpoints_.size() > kKeptCheckpoints && checkpoints_.begin()->first < height) {
+    checkpoints_.erase(checkpoints_.begin());
+  }
 }
 
 absl::Status Guardian::OnMessage(uint32_t from, ByteView bytes) {
   if (from >= set_->size()) return absl::InvalidArgumentError("guardian: unknown sender");
   THETA_ASSIGN_OR_RETURN(GuardianMessage m, DecodeGuardianMessage(bytes));
+  // A faulty guardian could name endless heights; remember a bounded number we did not start.
+  if (!checkpoints_.contains(m.height) && checkpoints_.size() >= kMaxOpenCheckpoints) {
+    return absl::OkStatus();
+  }
   Checkpoint& cp = checkpoints_[m.height];
   if (cp.told_final.empty()) cp.told_final.assign(set_->size(), false);
   switch (m.kind) {

@@ -116,7 +116,8 @@ class Guardian {
   absl::Status OnMessage(uint32_t from, ByteView bytes);
   void OnTimer(uint64_t token);
 
-  // The finality certificate of `height`, once this guardian holds one.
+  // The finality certificate of `height`, once this guardian holds one (the 32 most recent
+  // checkpoints are kept; older ones were handed to GuardianEnv::on_final).
   std::optional<GuardianMessage> Final(uint64_t height) const;
 
   struct Stats {
