@@ -1,0 +1,95 @@
+// The seams between the consensus state machine and the world: the network (Transport), time
+// (Clock), durable state (Storage) and the chain's application logic (Application).
+//
+// The state machine (Node) is pure: it never blocks, starts threads, reads a wall clock or touches
+// a file except through these interfaces, so the simulator can drive it deterministically. Calls
+// into them come from the thread that drives the Node; implementations need no locking for that
+// thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "theta/consensus/types.hpp"
+#include "theta/core/bytes.hpp"
+
+namespace theta::consensus {
+
+// Delivers opaque messages to validators by index. Delivery may fail silently, duplicate, delay
+// or reorder: the protocol copes. Must not call back into the Node synchronously.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual void Send(ValidatorIndex to, Bytes message) = 0;
+  // To every validator except the caller.
+  virtual void Broadcast(Bytes message) = 0;
+};
+
+// Milliseconds on a monotonic clock, and one-shot timers that come back through Node::OnTimer with
+// their token. Setting a timer never cancels another; the Node ignores stale tokens.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual uint64_t NowMs() const = 0;
+  virtual void SetTimer(uint64_t delay_ms, uint64_t token) = 0;
+};
+
+// What must survive a crash for the node to stay safe: its last voted round and its highest QC.
+// last_proposed_round keeps a restarted leader from proposing twice in one round, which would be
+// slashable equivocation although it cannot hurt safety.
+struct SafetyState {
+  uint64_t epoch = 0;
+  uint64_t last_voted_round = 0;
+  uint64_t last_proposed_round = 0;
+  QuorumCert high_qc;
+  friend bool operator==(const SafetyState&, const SafetyState&) = default;
+};
+
+// What Storage::Load hands back after a restart.
+struct RecoveredState {
+  std::optional<SafetyState> safety;  // absent on first start
+  std::vector<Block> blocks;          // in the order saved (parents before children)
+  std::vector<QuorumCert> qcs;        // in the order saved
+};
+
+// Durable consensus state. SaveSafety must be durable (fsynced) when it returns OK: a vote or
+// timeout leaves the node only after it. SaveBlock and SaveQuorumCert may be buffered (a block lost
+// in a crash is fetched again by block sync) but must be replayed in order. Any error is sticky:
+// the Node stops voting and reports it (FailedPrecondition from Node::status()).
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual absl::Status SaveSafety(const SafetyState& state) = 0;
+  virtual absl::Status SaveBlock(const Block& block) = 0;
+  virtual absl::Status SaveQuorumCert(const QuorumCert& qc) = 0;
+  // Everything saved before, or DataLoss when the stored log is corrupt (not merely torn at the
+  // tail: see wal.hpp).
+  virtual absl::StatusOr<RecoveredState> Load() = 0;
+};
+
+// The chain behind consensus: it fills, judges and applies the opaque payloads, and says who
+// validates and who guards. Commit is called once per height in height order; after a restart the
+// Node resumes after LastCommitted(), so the application owns the durable commit point.
+class Application {
+ public:
+  virtual ~Application() = default;
+  // The payload of a new block at `height` on top of `parent`.
+  virtual Bytes Propose(uint64_t height, const Hash32& parent) = 0;
+  // Whether the payload of `block` is acceptable (executes) on top of its parent; a node votes only
+  // for blocks that pass.
+  virtual absl::Status Validate(const Block& block) = 0;
+  // `block` is committed (two consecutive certified blocks extend it). `proof` certifies a child.
+  virtual void Commit(const Block& block, const QuorumCert& proof) = 0;
+  // The last block committed durably: (0, genesis hash) before the first commit.
+  virtual std::pair<uint64_t, Hash32> LastCommitted() const = 0;
+  // The committee that validates blocks at `height` (constant within an epoch).
+  virtual absl::StatusOr<ValidatorSet> ValidatorsAt(uint64_t height) = 0;
+  // Self-verifying proof that a validator equivocated, for the ledger to slash.
+  virtual void ReportEvidence(const struct Evidence& evidence) = 0;
+};
+
+}  // namespace theta::consensus

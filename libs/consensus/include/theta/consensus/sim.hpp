@@ -1,0 +1,126 @@
+// A deterministic simulator of a validator committee (and optionally guardians) in one process.
+//
+// Virtual time, one seeded RNG, one event queue: a run is a pure function of (seed, options), so
+// any failure replays exactly from its seed. The real Node and WalStorage run unmodified; the
+// simulator supplies the Transport, Clock, WalFile and Application, and injects faults through
+// them:
+//   network   drop, duplicate, delay (reordering follows), partitions that are symmetric, one-way
+//             or flapping;
+//   nodes     crash at any event and restart from the WAL (unsynced bytes lost, the last write
+//             torn at a random byte), clock skew (timers run 0.7-1.4x fast or slow);
+//   byzantine up to f = (n-1)/3 validators: Twins (two live nodes sharing one key, which
+//             equivocate naturally) and disks that lose fsyncs (so a restarted node forgets votes).
+// After the fault phase everything heals. An oracle watches every commit as it happens:
+//   agreement  one block per height across all nodes, each node's commits extend its previous one;
+//   validity   every committed payload is one the application would accept;
+//   certified  each committed block comes with a QC that verifies with > 2/3 of the stake under
+//              the oracle's own quorum rule (whatever rule the nodes were built with);
+//   evidence   equivocation evidence verifies and never accuses an honest validator;
+//   liveness   after healing, every honest node commits new blocks within `liveness_bound_ms`.
+// With guardians, checkpoints are finalized by the guardian protocol (guardian.hpp) with real BLS
+// and the oracle adds: one finalized hash per checkpoint height, every certificate verifies with >
+// 2/3 of guardian stake, and every committed checkpoint is finalized by every honest guardian.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace theta::consensus::sim {
+
+struct FaultSet {
+  bool drop = false;
+  bool duplicate = false;
+  bool delay = false;          // wide random delays (always some jitter otherwise)
+  bool partition = false;      // symmetric, one-way and flapping
+  bool crash = false;          // crash/restart with torn WAL tails
+  bool skew = false;           // clock skew
+  bool twins = false;          // one faulty validator runs twice with one key
+  bool lost_fsync = false;     // one faulty validator's disk acknowledges fsyncs it drops
+  bool bad_guardians = false;  // silent, invalid, inflated and replaying guardians
+
+  static FaultSet All();
+  static FaultSet None() { return {}; }
+  // "all", "none", or a comma list of: drop, dup, delay, partition, crash, skew, twins, lostfsync,
+  // badguardians. InvalidArgument naming an unknown word.
+  static absl::StatusOr<FaultSet> Parse(const std::string& text);
+  std::string ToString() const;
+};
+
+struct Options {
+  uint64_t seed = 1;
+  int validators = 4;
+  int guardians = 0;
+  uint64_t checkpoint_interval = 5;  // guardians finalize every K-th height
+  FaultSet faults;
+  // Each fault is switched on for a seed with this probability (so seeds mix faults).
+  double fault_probability = 0.6;
+  uint64_t fault_phase_ms = 4000;      // faults happen in [0, fault_phase_ms), then heal
+  uint64_t liveness_bound_ms = 60000;  // after the heal, every honest node commits within this
+  uint64_t min_delay_ms = 5;
+  uint64_t max_delay_ms = 60;
+  uint64_t fixed_delay_ms = 0;  // nonzero: every message takes exactly this long
+  uint64_t base_timeout_ms = 1000;
+  // Stop once every honest node committed this many heights past the heal point.
+  uint64_t target_commits_after_heal = 3;
+  uint64_t max_events = 2'000'000;
+  bool real_crypto = false;  // secp256k1 validator signatures instead of keyed hashes
+  // Test-only: nodes accept 1/2 quorums; the oracle must object.
+  bool broken_quorum_for_testing = false;
+  // Test-only: skip the oracle's certificate check, so that a broken quorum must show up as a
+  // real fork (an agreement violation) rather than as an undersized QC.
+  bool check_certificates = true;
+  bool trace = false;  // print rejected messages to stderr
+};
+
+struct Result {
+  uint64_t seed = 0;
+  bool ok = true;
+  std::string violation;  // the first oracle violation, empty when ok
+  uint64_t events = 0;
+  uint64_t messages = 0;
+  uint64_t virtual_ms = 0;
+  uint64_t max_committed_height = 0;
+  uint64_t evidence = 0;
+  std::vector<uint64_t> commit_latencies_ms;  // proposal timestamp to commit, per honest commit
+  // Guardians:
+  uint64_t checkpoints_finalized = 0;
+  uint64_t guardian_messages = 0;
+  uint64_t max_guardian_rounds = 0;
+  uint64_t max_guardian_message_bytes = 0;
+  std::string faults;  // the faults this seed drew
+};
+
+// Runs one seed to completion. Deterministic: equal options give equal results.
+Result Run(const Options& options);
+
+// Guardians alone finalizing one checkpoint, for measurements at scale (real BLS throughout).
+struct GuardianRunOptions {
+  uint64_t seed = 1;
+  int guardians = 1000;
+  double byzantine =
+      0.0;         // fraction of guardians that are faulty (silent, invalid, inflated, replay)
+  int peers = 10;  // neighbours each guardian dials
+  uint64_t round_ms = 1000;
+  uint64_t min_delay_ms = 20;
+  uint64_t max_delay_ms = 150;
+  uint64_t bound_ms = 60000;  // every honest guardian must be final by then
+};
+
+struct GuardianRunResult {
+  bool ok = true;
+  std::string violation;
+  uint32_t max_rounds = 0;  // rounds until the last honest guardian was final
+  uint32_t median_rounds = 0;
+  double messages_per_guardian = 0;  // mean over honest guardians
+  uint64_t max_messages_per_guardian = 0;
+  uint64_t max_message_bytes = 0;
+  double verifications_per_guardian = 0;
+  uint64_t virtual_ms = 0;
+};
+
+GuardianRunResult RunGuardians(const GuardianRunOptions& options);
+
+}  // namespace theta::consensus::sim
