@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const theta::ByteView input(data, size);
   auto message = theta::consensus::DecodeGuardianMessage(input);
   if (!message.ok()) return 0;
-  if (theta::consensus::EncodeGuardianMessage(*message) != theta::Bytes(input.begin(), input.end())) {
+  if (theta::consensus::EncodeGuardianMessage(*message) !=
+      theta::Bytes(input.begin(), input.end())) {
     std::abort();
   }
   const bool pull = message->kind == theta::consensus::GuardianMessage::Kind::kPull;

@@ -42,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   theta::consensus::WalStorage again(std::make_unique<MemoryFile>(&file));
   auto replayed = again.Load();
   if (!replayed.ok() || again.truncated_bytes() != 0) std::abort();
-  if (replayed->blocks.size() != state->blocks.size() || replayed->qcs.size() != state->qcs.size() ||
+  if (replayed->blocks.size() != state->blocks.size() ||
+      replayed->qcs.size() != state->qcs.size() ||
       replayed->safety.has_value() != state->safety.has_value()) {
     std::abort();
   }

@@ -10,8 +10,8 @@
 #include "theta/ledger/chain.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto genesis = theta::ledger::ParseGenesisJson(
-      std::string_view(reinterpret_cast<const char*>(data), size));
+  auto genesis =
+      theta::ledger::ParseGenesisJson(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!genesis.ok()) return 0;
   if (genesis->chain_id.empty()) std::abort();
   std::set<theta::Address> seen;
