@@ -99,13 +99,10 @@ absl::Status ApplyReleaseFund(LedgerState& state, const ReleaseFundTx& tx, const
                      " cannot be released until block height ", release_height + 1));
 
   Accounts accounts;
-  THETA_RETURN_IF_ERROR(LoadInput(state, tx.source.address, parent_height, accounts));
-  Account& source = accounts.at(tx.source.address);  // the fund is refunded by now
-  THETA_RETURN_IF_ERROR(CheckInput(source, tx.source, whole, context));
-  THETA_RETURN_IF_ERROR(CheckFee(tx.fee, context));
-  if (!source.balance.IsGte(tx.fee))
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ledger: insufficient funds in ", Hex(source.address), " for the fee ", Show(tx.fee)));
+  // Loading refunds the fund (it has expired by now).
+  THETA_ASSIGN_OR_RETURN(Account * payer,
+                         LoadFeePayer(state, tx.source, tx.fee, whole, context, accounts));
+  Account& source = *payer;
   source.balance = Sub(source.balance, tx.fee);
   ++source.sequence;
   return SaveAll(state, accounts);
@@ -194,9 +191,7 @@ absl::Status ApplyServicePayment(LedgerState& state, const ServicePaymentTx& tx,
                   [&](const ReservedFund& f) { return f.reserve_sequence == tx.reserve_sequence; });
   }
   // The fee is charged after the credit, so that a fresh payee can settle (Go's chargeFee order).
-  if (!target.balance.IsGte(tx.fee))
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ledger: insufficient funds in ", Hex(target.address), " for the fee ", Show(tx.fee)));
+  THETA_RETURN_IF_ERROR(CheckCanPayFee(target, tx.fee));
   target.balance = Sub(target.balance, tx.fee);
   if (rule_expired) THETA_RETURN_IF_ERROR(state.DeleteSplitRule(tx.resource_id));
   return SaveAll(state, accounts);

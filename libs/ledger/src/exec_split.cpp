@@ -37,13 +37,9 @@ absl::Status ApplySplitRule(LedgerState& state, const SplitRuleTx& tx, const Tx&
                             const ExecutionContext& context) {
   const uint64_t parent_height = context.block_height - 1;
   Accounts accounts;
-  THETA_RETURN_IF_ERROR(LoadInput(state, tx.initiator.address, parent_height, accounts));
-  Account& initiator = accounts.at(tx.initiator.address);
-  THETA_RETURN_IF_ERROR(CheckInput(initiator, tx.initiator, whole, context));
-  THETA_RETURN_IF_ERROR(CheckFee(tx.fee, context));
-  if (!initiator.balance.IsGte(tx.fee))
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ledger: insufficient funds in ", Hex(initiator.address), " for the fee ", Show(tx.fee)));
+  THETA_ASSIGN_OR_RETURN(Account * payer,
+                         LoadFeePayer(state, tx.initiator, tx.fee, whole, context, accounts));
+  Account& initiator = *payer;
   THETA_RETURN_IF_ERROR(CheckSplits(tx.splits));
   THETA_ASSIGN_OR_RETURN(std::optional<SplitRule> existing, state.GetSplitRule(tx.resource_id));
   if (existing && !SplitRuleExpired(*existing, parent_height) &&

@@ -195,16 +195,11 @@ absl::Status ApplyDepositStake(LedgerState& state, const DepositStakeV2Tx& tx, c
 
 absl::Status ApplyWithdrawStake(LedgerState& state, const WithdrawStakeTx& tx, const Tx& whole,
                                 const ExecutionContext& context) {
-  const uint64_t parent_height = context.block_height - 1;
   Accounts accounts;
-  THETA_RETURN_IF_ERROR(LoadInput(state, tx.source.address, parent_height, accounts));
-  Account& source = accounts.at(tx.source.address);
-  THETA_RETURN_IF_ERROR(CheckInput(source, tx.source, whole, context));
-  THETA_RETURN_IF_ERROR(CheckFee(tx.fee, context));
+  THETA_ASSIGN_OR_RETURN(Account * payer,
+                         LoadFeePayer(state, tx.source, tx.fee, whole, context, accounts));
+  Account& source = *payer;
   THETA_RETURN_IF_ERROR(CheckPurpose(tx.purpose));
-  if (!source.balance.IsGte(tx.fee))
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ledger: insufficient funds in ", Hex(source.address), " for the fee ", Show(tx.fee)));
   if (tx.purpose == kStakeForValidator) {
     THETA_ASSIGN_OR_RETURN(ValidatorCandidatePool pool, GetValidatorPool(state));
     StakeHolder* candidate = FindCandidate(pool, tx.holder.address);
@@ -237,15 +232,10 @@ absl::Status ApplyStakeRewardDistribution(LedgerState& state, const StakeRewardD
   if (RulesHeight(context) < kHeightEnableTheta3)
     return absl::FailedPreconditionError(
         absl::StrCat("ledger: StakeRewardDistribution starts at height ", kHeightEnableTheta3));
-  const uint64_t parent_height = context.block_height - 1;
   Accounts accounts;
-  THETA_RETURN_IF_ERROR(LoadInput(state, tx.holder.address, parent_height, accounts));
-  Account& holder = accounts.at(tx.holder.address);
-  THETA_RETURN_IF_ERROR(CheckInput(holder, tx.holder, whole, context));
-  THETA_RETURN_IF_ERROR(CheckFee(tx.fee, context));
-  if (!holder.balance.IsGte(tx.fee))
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ledger: insufficient funds in ", Hex(holder.address), " for the fee ", Show(tx.fee)));
+  THETA_ASSIGN_OR_RETURN(Account * payer,
+                         LoadFeePayer(state, tx.holder, tx.fee, whole, context, accounts));
+  Account& holder = *payer;
   if (tx.split_basis_point > kMaxSplitBasisPoint)
     return absl::InvalidArgumentError(absl::StrCat(
         "ledger: split basis point ", tx.split_basis_point, " is above ", kMaxSplitBasisPoint));

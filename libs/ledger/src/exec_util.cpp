@@ -107,6 +107,23 @@ absl::Status CheckFee(const Coins& fee, const ExecutionContext& context) {
   return absl::OkStatus();
 }
 
+absl::Status CheckCanPayFee(const Account& account, const Coins& fee) {
+  if (account.balance.IsGte(fee)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "ledger: insufficient funds in ", Hex(account.address), " for the fee ", Show(fee)));
+}
+
+absl::StatusOr<Account*> LoadFeePayer(const LedgerState& state, const TxInput& in, const Coins& fee,
+                                      const Tx& whole, const ExecutionContext& context,
+                                      Accounts& accounts) {
+  THETA_RETURN_IF_ERROR(LoadInput(state, in.address, context.block_height - 1, accounts));
+  Account& account = accounts.at(in.address);
+  THETA_RETURN_IF_ERROR(CheckInput(account, in, whole, context));
+  THETA_RETURN_IF_ERROR(CheckFee(fee, context));
+  THETA_RETURN_IF_ERROR(CheckCanPayFee(account, fee));
+  return &account;
+}
+
 absl::Status SaveAll(LedgerState& state, const Accounts& accounts) {
   for (const auto& [address, account] : accounts)
     THETA_RETURN_IF_ERROR(state.SetAccount(account));

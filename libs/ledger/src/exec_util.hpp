@@ -51,6 +51,16 @@ absl::Status CheckSignature(const Bytes& v1, const Bytes& v2, ByteView signature
 // sanityCheckForFee: no THETA and TFUEL ≥ MinimumTransactionFee(height).
 absl::Status CheckFee(const Coins& fee, const ExecutionContext& context);
 
+// FailedPrecondition "insufficient funds in … for the fee …" unless `account` can pay `fee`.
+absl::Status CheckCanPayFee(const Account& account, const Coins& fee);
+
+// The signer of a transaction whose only cost is its fee (ReleaseFund, SplitRule, WithdrawStake,
+// StakeRewardDistribution): LoadInput into `accounts`, CheckInput, CheckFee and CheckCanPayFee,
+// in that order. The pointer stays valid while `accounts` is not modified.
+absl::StatusOr<Account*> LoadFeePayer(const LedgerState& state, const TxInput& in, const Coins& fee,
+                                      const Tx& whole, const ExecutionContext& context,
+                                      Accounts& accounts);
+
 absl::Status SaveAll(LedgerState& state, const Accounts& accounts);
 
 // The executors of each type (exec_*.cpp); ApplyTx dispatches to them.
