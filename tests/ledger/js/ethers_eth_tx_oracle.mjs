@@ -5,21 +5,9 @@
 //    maxPriorityFeePerGas, to, value, data, accessList}
 // Numbers are decimal strings, byte strings lower-case hex.
 import { ethers } from "ethers";
+import { seededRandom } from "./seeded_random.mjs";
 
-let state = Number(process.argv[2] ?? 1) >>> 0;
-function next32() {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return (t ^ (t >>> 14)) >>> 0;
-}
-const hex = (n) => {
-  let s = "0x";
-  for (let i = 0; i < n; i++) s += (next32() & 0xff).toString(16).padStart(2, "0");
-  return s;
-};
-const below = (n) => next32() % n;
+const { hex, below } = seededRandom(process.argv[2] ?? 1);
 // A random amount of up to `bytes` bytes, sometimes zero.
 const amount = (bytes) => (below(5) === 0 ? 0n : BigInt(hex(1 + below(bytes))));
 

@@ -7,27 +7,14 @@
 import thetajs from "@thetalabs/theta-js";
 import { ethers } from "ethers";
 import BigNumber from "bignumber.js";
+import { seededRandom } from "./seeded_random.mjs";
 
 const { transactions, constants } = thetajs;
 BigNumber.config({ EXPONENTIAL_AT: 1e9 });
 
-// mulberry32: a tiny seeded generator, so that every run signs the same transactions.
-let state = Number(process.argv[2] ?? 1) >>> 0;
-function next32() {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return (t ^ (t >>> 14)) >>> 0;
-}
-const hex = (n) => {
-  let s = "0x";
-  for (let i = 0; i < n; i++) s += (next32() & 0xff).toString(16).padStart(2, "0");
-  return s;
-};
+const { hex, below } = seededRandom(process.argv[2] ?? 1);
 const key = () => hex(32);
 const address = () => hex(20);
-const below = (n) => next32() % n;
 // An amount of wei with up to `digits` decimal digits (at least 1 wei).
 const amount = (digits = 24) => {
   let s = String(1 + below(9));
