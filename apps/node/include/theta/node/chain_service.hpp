@@ -1,0 +1,159 @@
+// The chain as the node's services see it: the ledger (state, blocks, receipts), the mempool, and
+// the consensus facts about each committed block (proposer, round, parent, commit proof). Consensus
+// commits into it; the RPC servers, metrics and the guardian read it; transactions enter it.
+//
+// Execution model: consensus orders payloads, the chain executes them when they commit. A
+// committed payload's transactions are applied in order and the ones the ledger refuses (a stale
+// sequence, a fee the sender cannot pay) are left out of the stored block, deterministically on
+// every node (ledger::BlockInput::skip_refused). The state root after block h is therefore known
+// once h commits; proposals carry the root of the last block the proposer had committed so that a
+// diverging node notices (Payload::committed_root).
+//
+// Store layout (beside the ledger's keys in the same LevelDB, see ledger/chain.hpp):
+//   "n/blk/" ‖ BE64 h   RLP [consensus block (codec EncodeBlock), commit proof]
+// where the commit proof is RLP [child header, QC of the child]: the child extends the block in
+// the next round, so the QC makes the block committed (2-chain rule) for anyone holding the
+// validator set.
+//
+// Thread-safety: every method may be called from any thread. Reads take a shared lock; Commit takes
+// it exclusively, so a reader sees a block, its receipts and its state together or not at all.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "theta/consensus/types.hpp"
+#include "theta/core/kv_store.hpp"
+#include "theta/ledger/chain.hpp"
+#include "theta/ledger/mempool.hpp"
+
+namespace theta::node {
+
+// A committed block as the node's RPC shows it.
+struct BlockRecord {
+  uint64_t height = 0;
+  Hash32 hash;    // the consensus block hash (Keccak-256 of its RLP header)
+  Hash32 parent;  // zero for genesis
+  uint64_t epoch = 0;
+  uint64_t round = 0;
+  Address proposer;        // zero for genesis
+  int64_t timestamp = 0;   // seconds (the proposer's clock, rounded down)
+  uint64_t timestamp_ms = 0;
+  Hash32 state_root;       // the state after this block
+  std::vector<Bytes> txs;  // the transactions applied, in order (refused ones are not here)
+  std::vector<Hash32> tx_hashes;
+  consensus::Block block;                           // as consensus committed it (genesis: synthetic)
+  std::optional<consensus::BlockHeader> proof_child;  // the certified child (absent for genesis)
+  std::optional<consensus::QuorumCert> proof_qc;
+};
+
+// What a proposal's payload carries: RLP [version 1, committed height, committed root, [raw txs]].
+struct Payload {
+  uint64_t committed_height = 0;  // the proposer's last committed block when it proposed
+  Hash32 committed_root;          // and the state root after it
+  std::vector<Bytes> txs;
+};
+Bytes EncodePayload(const Payload& payload);
+// Strict: InvalidArgument for anything but the form above, or more than `max_txs` transactions.
+absl::StatusOr<Payload> DecodePayload(ByteView bytes, size_t max_txs);
+
+struct ChainServiceOptions {
+  ledger::ChainOptions chain;
+  ledger::MempoolOptions mempool;  // chain_id is filled in from the genesis
+  size_t max_block_txs = 4000;
+  size_t max_block_bytes = 3 << 20;  // raw tx bytes per proposal
+};
+
+// A block, its receipts and the transactions refused by it, as handed to subscribers after commit.
+struct CommitEvent {
+  const BlockRecord* block = nullptr;
+  const std::vector<ledger::StoredReceipt>* receipts = nullptr;
+};
+
+class ChainService {
+ public:
+  using Subscriber = std::function<void(const CommitEvent&)>;
+
+  // Opens the chain in `store` (must outlive the service), creating it from `genesis` if the store
+  // is empty. FailedPrecondition when the store's chain has another chain ID or genesis.
+  static absl::StatusOr<std::unique_ptr<ChainService>> Open(KvStore& store,
+                                                            const ledger::Genesis& genesis,
+                                                            ChainServiceOptions options = {});
+
+  const std::string& chain_id() const { return chain_id_; }
+  // The Ethereum chain ID of this chain (ledger::EvmChainId).
+  uint64_t eth_chain_id() const;
+  const Hash32& genesis_hash() const { return genesis_hash_; }
+
+  // --- transactions ---------------------------------------------------------------------------
+  // Admits a raw tx (Theta or Ethereum form) into the mempool: its hash, or the mempool's error.
+  // New txs are handed to the on_new_tx hook (the node gossips them).
+  absl::StatusOr<Hash32> Submit(ByteView raw);
+  std::vector<absl::StatusOr<Hash32>> SubmitBatch(const std::vector<Bytes>& raws);
+  void SetNewTxHook(std::function<void(const Hash32&, ByteView raw)> hook);
+  // Pending txs, best first (the order a proposal would take them), at most `max`.
+  std::vector<Bytes> PendingTxs(size_t max) const;
+  size_t PendingCount() const;
+  ledger::Mempool& mempool() { return *mempool_; }
+
+  // --- consensus ---------------------------------------------------------------------------------
+  // The payload of a new proposal on top of what is committed now.
+  Bytes BuildPayload();
+  // Checks a proposal's payload (decodes, sizes, every tx's signature; a committed root that
+  // disagrees with this node's). Signatures are checked once: valid txs enter the mempool's cache.
+  absl::Status ValidatePayload(ByteView payload);
+  // Executes and stores a committed block; `proof_child`/`proof_qc` make it verifiable by others.
+  // Blocks at or below the head are ignored if their hash matches and DataLoss if not (the node
+  // diverged); a gap is FailedPrecondition. Subscribers are called after the write, outside the lock.
+  absl::Status Commit(const consensus::Block& block, const consensus::BlockHeader& proof_child,
+                      const consensus::QuorumCert& proof_qc);
+  // Subscribers are called (on the committing thread) after each block. Returns an id for
+  // Unsubscribe.
+  uint64_t Subscribe(Subscriber subscriber);
+  void Unsubscribe(uint64_t id);
+
+  // --- reads -------------------------------------------------------------------------------------
+  uint64_t Height() const;
+  Hash32 HeadHash() const;
+  absl::StatusOr<BlockRecord> BlockAt(uint64_t height) const;
+  absl::StatusOr<BlockRecord> BlockByHash(const Hash32& hash) const;
+  // The receipt of a committed tx (by its Theta or Ethereum hash); NotFound if not committed.
+  absl::StatusOr<ledger::StoredReceipt> Receipt(const Hash32& tx_hash) const;
+  // Runs `read` on the state after block `height` (the head when nullopt), under the shared lock.
+  // NotFound above the head or when pruned. `read` must not call back into the service.
+  absl::Status WithState(std::optional<uint64_t> height,
+                         const std::function<absl::Status(ledger::LedgerState&)>& read) const;
+  // The validator set (and guardian set) after block `height`.
+  absl::StatusOr<std::vector<ledger::StakedMember>> ValidatorSetAt(uint64_t height) const;
+  absl::StatusOr<std::vector<ledger::StakedMember>> GuardianSetAt(uint64_t height) const;
+
+ private:
+  ChainService() = default;
+  absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;
+
+  KvStore* store_ = nullptr;
+  ChainServiceOptions options_;
+  std::string chain_id_;
+  Hash32 genesis_hash_;
+  std::unique_ptr<ledger::Chain> chain_;
+  std::unique_ptr<ledger::Mempool> mempool_;
+  mutable std::shared_mutex mu_;
+  Hash32 head_hash_;
+  std::mutex hooks_mu_;
+  std::function<void(const Hash32&, ByteView)> new_tx_hook_;
+  uint64_t next_subscriber_ = 1;
+  std::vector<std::pair<uint64_t, Subscriber>> subscribers_;
+};
+
+// The genesis block of a chain as consensus sees it: height 0, its payload the RLP of the genesis
+// state root; its hash is the chain's genesis hash.
+consensus::Block GenesisBlock(const Hash32& genesis_state_root);
+
+}  // namespace theta::node
