@@ -43,13 +43,13 @@ struct BlockRecord {
   Hash32 parent;  // zero for genesis
   uint64_t epoch = 0;
   uint64_t round = 0;
-  Address proposer;        // zero for genesis
-  int64_t timestamp = 0;   // seconds (the proposer's clock, rounded down)
+  Address proposer;       // zero for genesis
+  int64_t timestamp = 0;  // seconds (the proposer's clock, rounded down)
   uint64_t timestamp_ms = 0;
   Hash32 state_root;       // the state after this block
   std::vector<Bytes> txs;  // the transactions applied, in order (refused ones are not here)
   std::vector<Hash32> tx_hashes;
-  consensus::Block block;                           // as consensus committed it (genesis: synthetic)
+  consensus::Block block;  // as consensus committed it (genesis: synthetic)
   std::optional<consensus::BlockHeader> proof_child;  // the certified child (absent for genesis)
   std::optional<consensus::QuorumCert> proof_qc;
 };
@@ -111,7 +111,8 @@ class ChainService {
   absl::Status ValidatePayload(ByteView payload);
   // Executes and stores a committed block; `proof_child`/`proof_qc` make it verifiable by others.
   // Blocks at or below the head are ignored if their hash matches and DataLoss if not (the node
-  // diverged); a gap is FailedPrecondition. Subscribers are called after the write, outside the lock.
+  // diverged); a gap is FailedPrecondition. Subscribers are called after the write, outside the
+  // lock.
   absl::Status Commit(const consensus::Block& block, const consensus::BlockHeader& proof_child,
                       const consensus::QuorumCert& proof_qc);
   // Subscribers are called (on the committing thread) after each block. Returns an id for
@@ -136,7 +137,9 @@ class ChainService {
 
  private:
   ChainService() = default;
-  absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;
+  absl::Status Recover();
+  absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;  // shared lock held
+  absl::Status FillRecord(uint64_t height, BlockRecord& record) const;
 
   KvStore* store_ = nullptr;
   ChainServiceOptions options_;
@@ -152,8 +155,8 @@ class ChainService {
   std::vector<std::pair<uint64_t, Subscriber>> subscribers_;
 };
 
-// The genesis block of a chain as consensus sees it: height 0, its payload the RLP of the genesis
-// state root; its hash is the chain's genesis hash.
-consensus::Block GenesisBlock(const Hash32& genesis_state_root);
+// The genesis block of a chain as consensus sees it: height 0, its payload RLP [chain ID, genesis
+// state root]; its hash is the chain's genesis hash.
+consensus::Block GenesisBlock(std::string_view chain_id, const Hash32& genesis_state_root);
 
 }  // namespace theta::node
