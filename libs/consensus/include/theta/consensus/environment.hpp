@@ -79,6 +79,14 @@ class Application {
   virtual ~Application() = default;
   // The payload of a new block at `height` on top of `parent`.
   virtual Bytes Propose(uint64_t height, const Hash32& parent) = 0;
+  // How long a leader waits before proposing on a parent proposed at `parent_timestamp_ms`: a
+  // chain paces its blocks here (e.g. short while transactions wait, longer when idle). The Node
+  // proposes when the delay ends, or earlier on Node::ProposeNow. Must stay well below the round
+  // timeout. Default: at once.
+  virtual uint64_t ProposalDelayMs(uint64_t parent_timestamp_ms) {
+    (void)parent_timestamp_ms;
+    return 0;
+  }
   // Whether the payload of `block` is acceptable (executes) on top of its parent; a node votes only
   // for blocks that pass.
   virtual absl::Status Validate(const Block& block) = 0;
