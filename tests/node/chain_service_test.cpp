@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "node_test_util.hpp"
+#include "theta/consensus/codec.hpp"
 #include "theta/ledger/tx.hpp"
 
 namespace theta::node {
@@ -71,7 +72,8 @@ TEST_CASE("transactions submitted are committed, recorded and announced", "[node
   auto by_hash = chain.BlockByHash(b1.hash);
   REQUIRE(by_hash.ok());
   CHECK(by_hash->height == 1);
-  CHECK(by_hash->proof_qc.has_value());
+  CHECK(by_hash->qc.has_value());
+  CHECK(chain.CommitProofAt(1).status().code() == absl::StatusCode::kNotFound);
   auto genesis = chain.BlockAt(0);
   REQUIRE(genesis.ok());
   CHECK(genesis->hash == chain.genesis_hash());
@@ -93,15 +95,28 @@ TEST_CASE("commits are idempotent below the head and refuse gaps and forks", "[n
   testing::TestChain t;
   BlockRecord b1 = t.CommitTxs({});
   ChainService& chain = t.chain();
-  REQUIRE((b1.proof_child && b1.proof_qc));
-  CHECK(chain.Commit(b1.block, *b1.proof_child, *b1.proof_qc).ok());
+  REQUIRE(b1.qc.has_value());
+  CHECK(chain.Commit(b1.block, *b1.qc).ok());
   consensus::Block fork = b1.block;
   fork.hash.bytes[0] ^= 1;
-  CHECK(chain.Commit(fork, *b1.proof_child, *b1.proof_qc).code() == absl::StatusCode::kDataLoss);
+  CHECK(chain.Commit(fork, *b1.qc).code() == absl::StatusCode::kDataLoss);
   consensus::Block gap = b1.block;
   gap.header.height = 3;
-  CHECK(chain.Commit(gap, *b1.proof_child, *b1.proof_qc).code() ==
-        absl::StatusCode::kFailedPrecondition);
+  CHECK(chain.Commit(gap, *b1.qc).code() == absl::StatusCode::kFailedPrecondition);
+  // A commit proof must name the committed block as the child's parent.
+  CommitProof proof;
+  proof.child.height = 2;
+  proof.child.round = 2;
+  proof.child.parent = b1.hash;
+  proof.child_qc.block_hash = consensus::HeaderHash(proof.child);
+  CHECK(chain.AddCommitProof(proof).ok());
+  auto stored = chain.CommitProofAt(1);
+  REQUIRE(stored.ok());
+  CHECK(stored->child == proof.child);
+  proof.child.parent = Hash32{};
+  CHECK(chain.AddCommitProof(proof).code() == absl::StatusCode::kInvalidArgument);
+  proof.child.height = 5;
+  CHECK(chain.AddCommitProof(proof).code() == absl::StatusCode::kNotFound);
 }
 
 TEST_CASE("payloads decode strictly and proposals are validated", "[node][chain]") {

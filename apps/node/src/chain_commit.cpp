@@ -3,14 +3,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "record.hpp"
+#include "theta/consensus/codec.hpp"
 #include "theta/core/status.hpp"
 #include "theta/node/chain_service.hpp"
 
 namespace theta::node {
 
-absl::Status ChainService::Commit(const consensus::Block& block,
-                                  const consensus::BlockHeader& proof_child,
-                                  const consensus::QuorumCert& proof_qc) {
+absl::Status ChainService::Commit(const consensus::Block& block, const consensus::QuorumCert& qc) {
   BlockRecord record;
   ledger::BlockResult result;
   {
@@ -42,13 +41,12 @@ absl::Status ChainService::Commit(const consensus::Block& block,
       if (!mempool_->Contains(ledger::TxHash(tx))) input.signatures_verified = false;
     }
     // The record goes first: after a crash between the two writes, Recover applies it.
-    THETA_RETURN_IF_ERROR(store_->Put(internal::RecordKey(height),
-                                      internal::EncodeRecord(block, &proof_child, &proof_qc)));
+    THETA_RETURN_IF_ERROR(
+        store_->Put(internal::RecordKey(height), internal::EncodeRecord(block, &qc)));
     THETA_ASSIGN_OR_RETURN(result, chain_->ApplyBlock(input));
     head_hash_ = block.hash;
     record.block = block;
-    record.proof_child = proof_child;
-    record.proof_qc = proof_qc;
+    record.qc = qc;
     THETA_RETURN_IF_ERROR(FillRecord(height, record));
     absl::StatusOr<ledger::LedgerState> state = chain_->StateAt(height);
     if (state.ok()) (void)mempool_->Update(*state, record.tx_hashes);
@@ -95,9 +93,43 @@ absl::StatusOr<BlockRecord> ChainService::LoadRecord(uint64_t height) const {
         absl::StrCat("no block ", height, " yet (the head is ", chain_->Height(), ")"));
   THETA_ASSIGN_OR_RETURN(Bytes bytes, store_->Get(internal::RecordKey(height)));
   BlockRecord record;
-  THETA_RETURN_IF_ERROR(internal::DecodeRecord(height, bytes, record));
+  absl::Status decoded = internal::DecodeRecord(bytes, record);
+  if (!decoded.ok())
+    return absl::DataLossError(absl::StrCat("node store: the record of block ", height,
+                                            " is corrupt: ", std::string(decoded.message())));
   THETA_RETURN_IF_ERROR(FillRecord(height, record));
   return record;
+}
+
+absl::Status ChainService::AddCommitProof(const CommitProof& proof) {
+  std::unique_lock lock(mu_);
+  if (proof.child.height == 0 || proof.child.height - 1 > chain_->Height())
+    return absl::NotFoundError(
+        absl::StrCat("node: block ", proof.child.height - 1, " is not committed here"));
+  const uint64_t height = proof.child.height - 1;
+  THETA_ASSIGN_OR_RETURN(ledger::StoredBlock stored, chain_->GetBlock(height));
+  if (stored.hash != proof.child.parent ||
+      proof.child_qc.block_hash != consensus::HeaderHash(proof.child))
+    return absl::InvalidArgumentError(
+        absl::StrCat("node: the commit proof does not fit block ", height));
+  return store_->Put(internal::ProofKey(height), internal::EncodeCommitProof(proof));
+}
+
+absl::StatusOr<CommitProof> ChainService::CommitProofAt(uint64_t height) const {
+  std::shared_lock lock(mu_);
+  absl::StatusOr<Bytes> bytes = store_->Get(internal::ProofKey(height));
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<CommitProof> proof = internal::DecodeCommitProof(*bytes);
+  if (!proof.ok())
+    return absl::DataLossError(
+        absl::StrCat("node store: the commit proof of block ", height, " is corrupt"));
+  return proof;
+}
+
+absl::StatusOr<Bytes> ChainService::RawRecord(uint64_t height) const {
+  std::shared_lock lock(mu_);
+  if (height > chain_->Height()) return absl::NotFoundError(absl::StrCat("no block ", height));
+  return store_->Get(internal::RecordKey(height));
 }
 
 uint64_t ChainService::Subscribe(Subscriber subscriber) {

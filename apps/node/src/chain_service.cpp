@@ -38,7 +38,7 @@ absl::StatusOr<std::unique_ptr<ChainService>> ChainService::Open(KvStore& store,
   if (absl::IsFailedPrecondition(chain.status())) {
     chain = ledger::Chain::Create(store, genesis, options.chain);
     if (chain.ok()) {
-      THETA_RETURN_IF_ERROR(store.Put(RecordKey(0), EncodeRecord(genesis_block, nullptr, nullptr)));
+      THETA_RETURN_IF_ERROR(store.Put(RecordKey(0), EncodeRecord(genesis_block, nullptr)));
     }
   }
   if (!chain.ok()) return chain.status();
@@ -68,11 +68,11 @@ absl::Status ChainService::Recover() {
   if (absl::IsNotFound(next.status())) return absl::OkStatus();
   if (!next.ok()) return next.status();
   BlockRecord record;
-  THETA_RETURN_IF_ERROR(DecodeRecord(head + 1, *next, record));
-  if (!record.proof_child || !record.proof_qc)
-    return absl::DataLossError(
-        absl::StrCat("node store: block ", head + 1, " has no commit proof"));
-  return Commit(record.block, *record.proof_child, *record.proof_qc);
+  absl::Status decoded = DecodeRecord(*next, record);
+  if (!decoded.ok() || !record.qc)
+    return absl::DataLossError(absl::StrCat("node store: the record of block ", head + 1,
+                                            " is corrupt: ", std::string(decoded.message())));
+  return Commit(record.block, *record.qc);
 }
 
 uint64_t ChainService::eth_chain_id() const {

@@ -12,10 +12,12 @@
 namespace theta::node::internal {
 
 Bytes RecordKey(uint64_t height);
-// `child` and `qc` are null for genesis.
-Bytes EncodeRecord(const consensus::Block& block, const consensus::BlockHeader* child,
-                   const consensus::QuorumCert* qc);
-// Fills out.block, out.proof_child and out.proof_qc; DataLoss naming the height when corrupt.
-absl::Status DecodeRecord(uint64_t height, ByteView bytes, BlockRecord& out);
+Bytes ProofKey(uint64_t height);
+// `qc` is null for genesis.
+Bytes EncodeRecord(const consensus::Block& block, const consensus::QuorumCert* qc);
+// Fills out.block and out.qc. InvalidArgument naming what is wrong (records also come from peers).
+absl::Status DecodeRecord(ByteView bytes, BlockRecord& out);
+Bytes EncodeCommitProof(const CommitProof& proof);
+absl::StatusOr<CommitProof> DecodeCommitProof(ByteView bytes);
 
 }  // namespace theta::node::internal

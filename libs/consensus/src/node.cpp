@@ -259,6 +259,7 @@ void Node::TryCommit(ValidatorIndex from, const QuorumCert& qc) {
   if (parent->second.header.round + 1 != certified->second.header.round) return;
   if (parent->second.header.height <= committed_height_) return;
   CommitUpTo(from, parent->first, certified->second.header.qc);
+  if (committed_hash_ == parent->first) env_.app->OnCommitProof(certified->second.header, qc);
 }
 
 void Node::CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCert& proof) {
