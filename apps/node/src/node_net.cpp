@@ -49,18 +49,9 @@ absl::Status NodeImpl::SetUpNetwork() {
     options.seeds.push_back(net::PeerAddress{seed.host, seed.port, std::nullopt});
   }
   host_ = std::make_unique<net::Host>(net_io_, *keys_.node, options);
-  // Transactions from peers are admitted on the network thread (a signature check each); a bad
-  // one costs the peer its score. Known ones are not an error: they are not relayed again.
   tx_gossip_ = std::make_unique<net::Gossip>(
-      *host_, kTxChannel, [this](const net::NodeId&, ByteView raw) -> absl::Status {
-        absl::StatusOr<Hash32> added = chain_->mempool().Add(raw);
-        if (added.ok()) {
-          OnNewTx();
-          return absl::OkStatus();
-        }
-        if (absl::IsInvalidArgument(added.status())) return added.status();
-        return absl::OkStatus();
-      });
+      *host_, kTxChannel,
+      [this](const net::NodeId& from, ByteView item) { return OnTxBatch(from, item); });
   consensus_gossip_ = std::make_unique<net::Gossip>(
       *host_, kConsensusChannel,
       [this](const net::NodeId&, ByteView item) { return OnConsensusItem(item); });
