@@ -1,6 +1,7 @@
 // The native theta.* RPC against a real ChainService (TestChain): each method's result shape and
 // values as Theta's Go node prints them, and the errors for bad parameters.
 #include "absl/strings/escaping.h"
+#include "theta/consensus/codec.hpp"
 #include "theta/core/hash.hpp"
 #include "theta/core/rlp.hpp"
 #include "theta/core/trie.hpp"
@@ -97,7 +98,8 @@ TEST_CASE("theta.GetAccount has Go's account shape, at the head and at a height"
         net::kRpcInvalidParams);
   CHECK(rpc.Error("theta.GetAccount", Json{{"address", receiver}, {"height", "0x1"}})["code"] ==
         net::kRpcInvalidParams);
-  CHECK(rpc.Error("theta.GetAccount", "text")["code"] == net::kRpcInvalidParams);
+  CHECK(rpc.Error("theta.GetAccount", "text")["code"] ==
+        net::kRpcInvalidRequest);  // not structured
   CHECK(rpc.Error("theta.GetAccount", Json::array({1, 2}))["code"] == net::kRpcInvalidParams);
 }
 
@@ -160,7 +162,9 @@ TEST_CASE("theta.GetBlock, GetBlockByHeight and GetBlocksByRange return Go's blo
   CHECK(block["proposer"] == Hex(one.proposer));
   CHECK(block["status"] == 4);  // directly finalized
   CHECK(block["children"] == Json::array({Hex(two.hash)}));
-  CHECK(block["hcc"]["BlockHash"] == Hex(one.parent));
+  // The HCC is the QC the header carries for the parent (TestChain's blocks carry an empty one).
+  CHECK(block["hcc"] ==
+        Json{{"Votes", Json::array()}, {"BlockHash", Hex(one.block.header.qc.block_hash)}});
   CHECK(block["guardian_votes"].is_null());
   Trie trie;  // Theta's TxHash: the trie RLP(index) -> raw tx
   REQUIRE(trie.Put(RlpEncodeUint(0), raw).ok());
@@ -180,7 +184,6 @@ TEST_CASE("theta.GetBlock, GetBlockByHeight and GetBlocksByRange return Go's blo
   CHECK(head["children"] == Json::array());
   CHECK(head["transactions"] == Json::array());
   CHECK(head["transactions_hash"] == Hex(kEmptyTrieRoot));
-  CHECK(head["hcc"]["BlockHash"] == Hex(one.hash));
   CHECK(rpc.Result("theta.GetBlockByHeight", Json{{"height", "0"}})["hash"] ==
         Hex(rpc.chain.chain().genesis_hash()));
   CHECK(rpc.Result("theta.GetBlockByHeight", Json{{"height", "3"}}).is_null());
@@ -197,6 +200,41 @@ TEST_CASE("theta.GetBlock, GetBlockByHeight and GetBlocksByRange return Go's blo
         net::kRpcInvalidParams);
   CHECK(rpc.Error("theta.GetBlocksByRange", Json{{"start", "0"}, {"end", "100"}})["code"] ==
         net::kRpcInvalidParams);
+}
+
+TEST_CASE("a block's hcc lists the votes of the QC its header carries, signers by address",
+          "[node][thetarpc]") {
+  RpcFixture rpc;
+  ChainService& chain = rpc.chain.chain();
+  // A block as consensus commits it, its header certifying genesis with one validator signature.
+  consensus::Block block;
+  block.header.round = 1;
+  block.header.height = 1;
+  block.header.parent = chain.HeadHash();
+  block.header.timestamp_ms = 1'700'000'001'000;
+  block.header.qc.epoch = 3;
+  block.header.qc.block_hash = chain.HeadHash();
+  block.header.qc.signatures = {{0, Bytes(65, 0x07)}};
+  block.payload = EncodePayload(Payload{});
+  block.header.payload_hash = Keccak256(block.payload);
+  block.hash = consensus::HeaderHash(block.header);
+  consensus::QuorumCert qc;
+  qc.round = 1;
+  qc.height = 1;
+  qc.block_hash = block.hash;
+  REQUIRE(chain.Commit(block, qc).ok());
+
+  auto validators = chain.ValidatorSetAt(0);
+  REQUIRE(validators.ok());
+  REQUIRE(!validators->empty());
+  const Json hcc = rpc.Result("theta.GetBlockByHeight", Json{{"height", "1"}})["hcc"];
+  CHECK(hcc["BlockHash"] == Hex(chain.genesis_hash()));
+  REQUIRE(hcc["Votes"].size() == 1);
+  CHECK(hcc["Votes"][0] == Json{{"Block", Hex(chain.genesis_hash())},
+                                {"Height", 0},
+                                {"Epoch", 3},
+                                {"ID", Hex((*validators)[0].address)},
+                                {"Signature", ToHex(Bytes(65, 0x07))}});
 }
 
 TEST_CASE("a smart contract tx shows its receipt with Go's field names", "[node][thetarpc]") {
