@@ -10,19 +10,6 @@
 namespace theta::node::testing {
 namespace {
 
-// Commits the mempool as a block as soon as it holds a tx (or gives up after ~10 s).
-std::thread CommitWhenPending(TestChain& chain, std::atomic<bool>& committed) {
-  return std::thread([&chain, &committed] {
-    for (int i = 0; i < 1000 && chain.chain().PendingCount() == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    if (chain.chain().PendingCount() == 0) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the caller is waiting by now
-    chain.CommitPending();
-    committed = true;
-  });
-}
-
 TEST_CASE("theta.BroadcastRawTransaction returns the block that committed the tx",
           "[node][thetarpc]") {
   RpcFixture rpc;

@@ -2,12 +2,19 @@
 // client would (a JSON-RPC request text in, the parsed response out) and sign transactions.
 #pragma once
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
 #include "node_test_util.hpp"
 #include "theta/ledger/tx.hpp"
 #include "theta/net/jsonrpc.hpp"
+#include "theta/net/rpc_server.hpp"
 #include "theta/node/theta_rpc.hpp"
 
 namespace theta::node::testing {
@@ -71,5 +78,53 @@ struct RpcFixture {
   TestChain chain;
   net::RpcDispatcher dispatcher;
 };
+
+// A TestChain served over HTTP on 127.0.0.1 (an ephemeral port) by two io_context threads (a
+// waiting broadcast holds one).
+class ServedChain {
+ public:
+  ServedChain() : guard_(io_.get_executor()) {
+    auto dispatcher = std::make_shared<net::RpcDispatcher>();
+    REQUIRE(RegisterThetaRpc(*dispatcher, chain_.chain()).ok());
+    server_ = std::make_unique<net::RpcServer>(io_, dispatcher);
+    REQUIRE(server_->Start().ok());
+    for (auto& thread : threads_)
+      thread = std::thread([this] { io_.run(); });
+  }
+  ~ServedChain() {
+    server_->Stop();
+    guard_.reset();
+    io_.stop();
+    for (auto& thread : threads_)
+      thread.join();
+  }
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/rpc"; }
+  TestChain& chain() { return chain_; }
+
+ private:
+  TestChain chain_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::unique_ptr<net::RpcServer> server_;
+  std::thread threads_[2];
+};
+
+// Commits the mempool as one block as soon as it holds a tx, as consensus would while a client
+// waits for its broadcast; gives up after `patience`. Sets `committed` when it commits.
+inline std::thread CommitWhenPending(
+    TestChain& chain, std::atomic<bool>& committed,
+    std::chrono::milliseconds patience = std::chrono::seconds(20)) {
+  return std::thread([&chain, &committed, patience] {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (chain.chain().PendingCount() == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (chain.chain().PendingCount() == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the caller is waiting by now
+    chain.CommitPending();
+    committed = true;
+  });
+}
 
 }  // namespace theta::node::testing

@@ -4,51 +4,12 @@
 #include <chrono>
 #include <thread>
 
-#include "boost/asio/executor_work_guard.hpp"
-#include "boost/asio/io_context.hpp"
 #include "theta/net/rpc_client.hpp"
-#include "theta/net/rpc_server.hpp"
 #include "theta/wallet/node_client.hpp"
 #include "theta_rpc_test_util.hpp"
 
 namespace theta::node::testing {
 namespace {
-
-// A TestChain served over HTTP on 127.0.0.1 by two io_context threads (a waiting broadcast holds
-// one).
-class ServedChain {
- public:
-  ServedChain() : guard_(io_.get_executor()) {
-    auto dispatcher = std::make_shared<net::RpcDispatcher>();
-    REQUIRE(RegisterThetaRpc(*dispatcher, chain_.chain()).ok());
-    server_ = std::make_unique<net::RpcServer>(io_, dispatcher);
-    REQUIRE(server_->Start().ok());
-    for (auto& thread : threads_)
-      thread = std::thread([this] { io_.run(); });
-  }
-  ~ServedChain() {
-    server_->Stop();
-    guard_.reset();
-    io_.stop();
-    for (auto& thread : threads_)
-      thread.join();
-  }
-
-  wallet::NodeClient Client() {
-    auto rpc =
-        net::RpcClient::Create("http://127.0.0.1:" + std::to_string(server_->port()) + "/rpc");
-    REQUIRE(rpc.ok());
-    return wallet::NodeClient(*rpc);
-  }
-  TestChain& chain() { return chain_; }
-
- private:
-  TestChain chain_;
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::unique_ptr<net::RpcServer> server_;
-  std::thread threads_[2];
-};
 
 Bytes SignedSend(TestChain& chain, size_t from, const Address& to, uint64_t sequence) {
   const DevAccount& sender = chain.accounts().at(from);
@@ -62,7 +23,9 @@ Bytes SignedSend(TestChain& chain, size_t from, const Address& to, uint64_t sequ
 
 TEST_CASE("theta-wallet's node client works against the theta RPC", "[node][thetarpc]") {
   ServedChain served;
-  wallet::NodeClient client = served.Client();
+  auto rpc = net::RpcClient::Create(served.url());
+  REQUIRE(rpc.ok());
+  wallet::NodeClient client(*rpc);
 
   auto chain_id = client.ChainId();
   REQUIRE(chain_id.ok());
@@ -99,13 +62,7 @@ TEST_CASE("theta-wallet's node client works against the theta RPC", "[node][thet
   // A synchronous broadcast returns once another thread commits the block.
   const Bytes second = SignedSend(served.chain(), 0, fresh, 2);
   std::atomic<bool> committed{false};
-  std::thread committer([&] {
-    for (int i = 0; i < 1000 && served.chain().chain().PendingCount() == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    served.chain().CommitPending();
-    committed = true;
-  });
+  std::thread committer = CommitWhenPending(served.chain(), committed);
   auto included = client.Broadcast(second, /*async=*/false);
   committer.join();
   REQUIRE(included.ok());
