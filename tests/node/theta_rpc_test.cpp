@@ -239,8 +239,8 @@ TEST_CASE("a block's hcc lists the votes of the QC its header carries, signers b
 
 TEST_CASE("a smart contract tx shows its receipt with Go's field names", "[node][thetarpc]") {
   RpcFixture rpc;
-  // Init code: mstore(0, 42); log0(0, 32); return the byte 0x2a as the runtime code.
-  const Bytes init = *ParseHex("0x602a60005260206000a06001601ff3");
+  // Init code: sstore(1, 7); mstore(0, 42); log0(0, 32); return the byte 0x2a as the runtime code.
+  const Bytes init = *ParseHex("0x6007600155602a60005260206000a06001601ff3");
   const Bytes raw = rpc.Contract(0, Address{}, init, 1);
   REQUIRE(rpc.chain.chain().Submit(raw).ok());
   rpc.chain.CommitPending();
@@ -268,6 +268,20 @@ TEST_CASE("a smart contract tx shows its receipt with Go's field names", "[node]
 
   const Json account = rpc.Result("theta.GetAccount", Json{{"address", contract}});
   CHECK(account["code"] == Hex(Keccak256(Bytes{0x2a})));
+  // Code and storage, as Go prints them: hex without "0x".
+  CHECK(rpc.Result("theta.GetCode", Json{{"address", contract}}) ==
+        Json{{"address", contract}, {"code", "2a"}});
+  CHECK(rpc.Result("theta.GetCode", Json{{"address", Hex(Stranger())}})["code"] == "");
+  CHECK(
+      rpc.Result("theta.GetStorageAt", Json{{"address", contract}, {"storage_positon", "0x01"}}) ==
+      Json{{"value", std::string(62, '0') + "07"}});
+  CHECK(rpc.Result("theta.GetStorageAt",
+                   Json{{"address", contract}, {"storage_position", "02"}})["value"] ==
+        std::string(64, '0'));
+  CHECK(rpc.Error("theta.GetStorageAt", Json{{"address", contract}})["code"] ==
+        net::kRpcInvalidParams);
+  CHECK(rpc.Error("theta.GetCode", Json{{"address", contract}, {"height", "5"}})["code"] ==
+        kThetaRpcServerError);
 }
 
 TEST_CASE("theta.GetPendingTransactions lists the mempool", "[node][thetarpc]") {

@@ -18,6 +18,8 @@ absl::Status RegisterThetaRpc(net::RpcDispatcher& dispatcher, ChainService& chai
       {"theta.GetPeers", &theta_rpc::GetPeers},
       {"theta.GetGuardianInfo", &theta_rpc::GetGuardianInfo},
       {"theta.GetAccount", &theta_rpc::GetAccount},
+      {"theta.GetCode", &theta_rpc::GetCode},
+      {"theta.GetStorageAt", &theta_rpc::GetStorageAt},
       {"theta.GetSplitRule", &theta_rpc::GetSplitRule},
       {"theta.GetTransaction", &theta_rpc::GetTransaction},
       {"theta.GetPendingTransactions", &theta_rpc::GetPendingTransactions},

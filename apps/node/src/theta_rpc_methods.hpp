@@ -23,6 +23,8 @@ absl::StatusOr<Json> GetGuardianInfo(const Context& ctx, const Json& params);
 
 // theta_rpc_query.cpp
 absl::StatusOr<Json> GetAccount(const Context& ctx, const Json& params);
+absl::StatusOr<Json> GetCode(const Context& ctx, const Json& params);
+absl::StatusOr<Json> GetStorageAt(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetSplitRule(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetTransaction(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetPendingTransactions(const Context& ctx, const Json& params);

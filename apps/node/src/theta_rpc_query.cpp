@@ -1,4 +1,6 @@
 // theta.GetAccount, GetSplitRule, GetTransaction, GetPendingTransactions.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "theta/core/status.hpp"
 #include "theta_rpc_methods.hpp"
@@ -53,6 +55,55 @@ absl::StatusOr<Json> GetAccount(const Context& ctx, const Json& params) {
   Json result = AccountJson(*account);
   result["address"] = *text;  // Go echoes the text it was given
   return result;
+}
+
+// Go prints code and slot values as hex without "0x"; an account without code has "".
+absl::StatusOr<Json> GetCode(const Context& ctx, const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Json args, ParamsObject(params));
+  auto text = RequiredString(args, "address");
+  if (!text.ok()) return absl::InvalidArgumentError("address must be specified");
+  THETA_ASSIGN_OR_RETURN(Address address, ParseAddressParam(*text));
+  THETA_ASSIGN_OR_RETURN(std::optional<uint64_t> height, OptionalHeight(args, "height"));
+  if (height == 0) height.reset();
+  Bytes code;
+  absl::Status read = ctx.chain->WithState(height, [&](ledger::LedgerState& state) {
+    THETA_ASSIGN_OR_RETURN(std::optional<ledger::Account> account, state.GetAccount(address));
+    if (!account) return absl::OkStatus();
+    THETA_ASSIGN_OR_RETURN(code, state.GetCode(account->code_hash));
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return StateUnavailable(read, height, *ctx.chain);
+  return Json{{"address", *text}, {"code", ToHex(code, false)}};
+}
+
+// Go's parameter is spelled "storage_positon"; "storage_position" is taken too.
+absl::StatusOr<Json> GetStorageAt(const Context& ctx, const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Json args, ParamsObject(params));
+  auto text = RequiredString(args, "address");
+  const char* slot_name =
+      args.contains("storage_position") ? "storage_position" : "storage_positon";
+  auto slot_text = RequiredString(args, slot_name);
+  if (!text.ok() || !slot_text.ok()) {
+    return absl::InvalidArgumentError("address and storage_position must be specified");
+  }
+  THETA_ASSIGN_OR_RETURN(Address address, ParseAddressParam(*text));
+  THETA_ASSIGN_OR_RETURN(Bytes position, ParseLooseHex(*slot_text, slot_name));
+  if (position.size() > 32) {
+    return absl::InvalidArgumentError("parameter \"storage_position\" has more than 32 bytes");
+  }
+  Hash32 slot;  // left-padded, as Go's HexToHash
+  std::copy(position.begin(), position.end(), slot.bytes.end() - position.size());
+  THETA_ASSIGN_OR_RETURN(std::optional<uint64_t> height, OptionalHeight(args, "height"));
+  if (height == 0) height.reset();
+  uint256 value;
+  absl::Status read = ctx.chain->WithState(height, [&](ledger::LedgerState& state) {
+    THETA_ASSIGN_OR_RETURN(std::optional<ledger::Account> account, state.GetAccount(address));
+    if (!account) return absl::OkStatus();
+    THETA_ASSIGN_OR_RETURN(value, state.GetStorage(*account, slot));
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return StateUnavailable(read, height, *ctx.chain);
+  return Json{{"value", ToHex(value.ToBigEndian().view(), false)}};
 }
 
 absl::StatusOr<Json> GetSplitRule(const Context& ctx, const Json& params) {

@@ -17,11 +17,11 @@
 // codec code for a method's error) with Go's message where it has one, e.g. "Account with address
 // 0x… is not found" (the wallet treats that as a fresh account).
 //
-// Methods: theta.GetVersion, GetStatus, GetAccount, GetSplitRule, GetTransaction,
-// GetPendingTransactions, GetBlock, GetBlockByHeight, GetBlocksByRange, GetVcpByHeight,
-// GetGcpByHeight, GetEenpByHeight, GetStakeRewardDistributionByHeight, GetPeers, GetGuardianInfo,
-// BroadcastRawTransaction (waits for the block), BroadcastRawTransactionAsync. Docs/node.md
-// ("Native RPC") lists each with its parameters and the deviations from Go.
+// Methods: theta.GetVersion, GetStatus, GetAccount, GetCode, GetStorageAt, GetSplitRule,
+// GetTransaction, GetPendingTransactions, GetBlock, GetBlockByHeight, GetBlocksByRange,
+// GetVcpByHeight, GetGcpByHeight, GetEenpByHeight, GetStakeRewardDistributionByHeight, GetPeers,
+// GetGuardianInfo, BroadcastRawTransaction (waits for the block), BroadcastRawTransactionAsync.
+// docs/node.md ("Native RPC") lists each with its parameters and the deviations from Go.
 //
 // Thread-safety: the handlers hold references to `chain` (which must outlive the dispatcher's use
 // of them) and call the hooks from RPC threads, concurrently: hooks must be thread-safe.
