@@ -84,5 +84,36 @@ TEST_CASE("theta.BroadcastRawTransactionAsync answers once the mempool has the t
         kThetaRpcServerError);
 }
 
+TEST_CASE("a broadcast of a tx whose sequence the chain has passed is refused at once",
+          "[node][thetarpc]") {
+  RpcFixture rpc;  // the default 60 s wait: a refusal that waited would show in the time
+  const Bytes first = rpc.Send(0, rpc.account(1).address, kEther, 1);
+  REQUIRE(rpc.chain.chain().Submit(first).ok());
+  rpc.chain.CommitPending();
+
+  const auto start = std::chrono::steady_clock::now();
+  const Bytes stale = rpc.Send(0, rpc.account(2).address, kEther, 1);
+  for (const char* method :
+       {"theta.BroadcastRawTransaction", "theta.BroadcastRawTransactionAsync"}) {
+    const Json error = rpc.Error(method, Json{{"tx_bytes", ToHex(stale)}});
+    CHECK(error["code"] == kThetaRpcServerError);
+    CHECK_THAT(error["message"].get<std::string>(),
+               Catch::Contains("invalid sequence 1") && Catch::Contains("next sequence is 2"));
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  CHECK(rpc.chain.chain().PendingCount() == 0);
+
+  // The committed tx itself, sent again (a client retrying), is answered with its block.
+  const Json again = rpc.Result("theta.BroadcastRawTransaction", Json{{"tx_bytes", ToHex(first)}});
+  CHECK(again["hash"] == ToHex(ledger::TxHash(first).view()));
+  CHECK(again["block"]["Height"] == 1);
+  CHECK(rpc.Result("theta.BroadcastRawTransactionAsync", Json{{"tx_bytes", ToHex(first)}}) ==
+        Json{{"hash", again["hash"]}});
+  // A sequence ahead of the account's is let through: the ones before it may be pending.
+  CHECK(rpc.Result("theta.BroadcastRawTransactionAsync",
+                   Json{{"tx_bytes", ToHex(rpc.Send(0, rpc.account(1).address, kEther, 3))}})
+            .contains("hash"));
+}
+
 }  // namespace
 }  // namespace theta::node::testing

@@ -75,6 +75,13 @@ TEST_CASE("theta-wallet's node client works against the theta RPC", "[node][thet
   auto sender = client.GetAccount(alice.address);
   REQUIRE(sender.ok());
   CHECK(sender->sequence == 2);
+
+  // A stale sequence: the node refuses it at once and the client explains the fix.
+  const Address bob = served.chain().accounts().at(1).address;
+  auto stale = client.Broadcast(SignedSend(served.chain(), 0, bob, 2), /*async=*/false);
+  REQUIRE_FALSE(stale.ok());
+  CHECK(absl::IsFailedPrecondition(stale.status()));
+  CHECK_THAT(std::string(stale.status().message()), Catch::StartsWith("sequence mismatch"));
 }
 
 }  // namespace
