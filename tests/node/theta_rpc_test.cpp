@@ -5,6 +5,8 @@
 #include "theta/core/hash.hpp"
 #include "theta/core/rlp.hpp"
 #include "theta/core/trie.hpp"
+#include "theta/ledger/eth_tx.hpp"
+#include "theta/ledger/executor.hpp"
 #include "theta_rpc_test_util.hpp"
 
 namespace theta::node::testing {
@@ -282,6 +284,38 @@ TEST_CASE("a smart contract tx shows its receipt with Go's field names", "[node]
         net::kRpcInvalidParams);
   CHECK(rpc.Error("theta.GetCode", Json{{"address", contract}, {"height", "5"}})["code"] ==
         kThetaRpcServerError);
+}
+
+TEST_CASE("a tx sent in Ethereum form shows as the SmartContractTx it executed as",
+          "[node][thetarpc]") {
+  RpcFixture rpc;
+  ledger::EthTx eth;
+  eth.chain_id = ledger::EvmChainId("privatenet", ledger::kAllForksHeight);
+  eth.nonce = 0;
+  eth.gas_price = kGasPrice;
+  eth.gas_limit = 21'000;
+  eth.to = rpc.account(3).address;
+  eth.value = kEther;
+  ledger::SignEthTx(eth, rpc.account(0).key);
+  const Bytes raw = ledger::EncodeEthTx(eth);
+  const std::string hash = Hex(Keccak256(raw));  // Ethereum's hash
+  REQUIRE(rpc.chain.chain().Submit(raw).ok());
+  const BlockRecord block = rpc.chain.CommitPending();
+  REQUIRE(block.txs.size() == 1);
+
+  const Json found = rpc.Result("theta.GetTransaction", Json{{"hash", hash}});
+  CHECK(found["status"] == "finalized");
+  CHECK(found["type"] == 7);
+  CHECK(found["hash"] == hash);
+  const Json& tx = found["transaction"];
+  CHECK(tx["from"]["address"] == Hex(rpc.account(0).address));
+  CHECK(tx["from"]["sequence"] == "1");  // nonce + 1
+  CHECK(tx["from"]["coins"]["tfuelwei"] == kEther.ToDecimal());
+  CHECK(tx["to"]["address"] == Hex(rpc.account(3).address));
+  CHECK(found["receipt"]["EvmErr"] == "");
+  const Json listed = rpc.Result("theta.GetBlock",
+                                 Json{{"hash", Hex(block.hash)}, {"include_eth_tx_hashes", true}});
+  CHECK(listed["transactions"][0]["eth_tx_hash"] == hash);
 }
 
 TEST_CASE("theta.GetPendingTransactions lists the mempool", "[node][thetarpc]") {
