@@ -369,6 +369,38 @@ TEST_CASE("the stake pool methods show the pools after a block", "[node][thetarp
                   Json{{"height", "1"}, {"address", "nope"}})["code"] == net::kRpcInvalidParams);
 }
 
+TEST_CASE("theta.GetVcpByHeight shows a new validator stake from its block on",
+          "[node][thetarpc]") {
+  RpcFixture rpc;
+  rpc.chain.CommitPending();  // block 1: the genesis pool
+  const uint256 stake = uint256(200'000) * kEther;
+  const Address holder = *Address::FromHex("0x00000000000000000000000000000000000000d4");
+  ledger::Tx deposit = ledger::DepositStakeTx{
+      ledger::Coins::TFuel(kSendFee),
+      ledger::TxInput{rpc.account(0).address, ledger::Coins::Theta(stake), 1, {}},
+      ledger::TxOutput{holder, {}}, ledger::kStakeForValidator};
+  REQUIRE(ledger::SignTx(deposit, "privatenet", rpc.account(0).key).ok());
+  REQUIRE(rpc.chain.chain().Submit(ledger::EncodeTx(deposit)).ok());
+  const BlockRecord two = rpc.chain.CommitPending();
+  REQUIRE(two.txs.size() == 1);
+
+  const Json before = rpc.Result("theta.GetVcpByHeight", Json{{"height", "1"}});
+  const Json after = rpc.Result("theta.GetVcpByHeight", Json{{"height", "2"}});
+  const Json& old_pool = before["BlockHashVcpPairs"][0]["Vcp"]["SortedCandidates"];
+  const Json& new_pool = after["BlockHashVcpPairs"][0]["Vcp"]["SortedCandidates"];
+  CHECK(after["BlockHashVcpPairs"][0]["BlockHash"] == Hex(two.hash));
+  REQUIRE(new_pool.size() == old_pool.size() + 1);
+  Json added;
+  for (const Json& candidate : new_pool) {
+    if (candidate["holder"] == Hex(holder)) added = candidate;
+  }
+  REQUIRE(added.is_object());
+  CHECK(added["stakes"] == Json::array({{{"source", Hex(rpc.account(0).address)},
+                                         {"amount", stake.ToDecimal()},
+                                         {"withdrawn", false},
+                                         {"return_height", "18446744073709551615"}}}));
+}
+
 TEST_CASE("theta.GetGuardianInfo and GetPeers come from the node's hooks", "[node][thetarpc]") {
   RpcFixture plain;
   CHECK(plain.Error("theta.GetGuardianInfo")["code"] == kThetaRpcServerError);
