@@ -40,6 +40,13 @@ TEST_CASE("eth rpc sends legacy and EIP-1559 transfers and reads them back", "[n
   const Bytes dynamic = f.Sign(1, 0, to, kEther * uint256(2), {}, 21'000, true);
   const std::string h_legacy = f.Send(legacy);
   const std::string h_dynamic = f.Send(dynamic);
+  // The pending nonce counts txs waiting in the mempool; latest does not.
+  const std::string from0 = Hex(f.account(0).address);
+  CHECK(f.Result("eth_getTransactionCount", {from0, "pending"}) == "0x1");
+  CHECK(f.Result("eth_getTransactionCount", {from0, "latest"}) == "0x0");
+  f.Send(f.Sign(0, 2, to, kEther, {}, 21'000, false));  // a gap: nonce 1 is missing
+  CHECK(f.Result("eth_getTransactionCount", {from0, "pending"}) == "0x1");
+  CHECK(f.Result("eth_getTransactionCount", {Hex(to), "pending"}) == "0x0");
 
   // Pending: found, not yet in a block; no receipt.
   Json pending = f.Result("eth_getTransactionByHash", {h_legacy});
@@ -52,8 +59,9 @@ TEST_CASE("eth rpc sends legacy and EIP-1559 transfers and reads them back", "[n
   CHECK(again["message"].get<std::string>().rfind("already known", 0) == 0);
 
   const BlockRecord block = f.test_chain.CommitPending();
-  REQUIRE(block.txs.size() == 2);
+  REQUIRE(block.txs.size() == 2);  // nonce 2 waits for nonce 1
   CHECK(f.Result("eth_blockNumber", Json::array()) == "0x1");
+  CHECK(f.Result("eth_getTransactionCount", {from0, "pending"}) == "0x1");
 
   Json tx = f.Result("eth_getTransactionByHash", {h_legacy});
   CHECK(tx["blockHash"] == ToHex(block.hash.view()));

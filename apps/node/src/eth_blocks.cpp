@@ -108,13 +108,23 @@ absl::Status RegisterAccountReads(const Registrar& add, ChainService& chain) {
       return absl::StatusOr<Json>(Quantity(a.balance.tfuel_wei));
     });
   }));
-  THETA_ETH_ADD(
-      add("eth_getTransactionCount", [&chain](const Json& params, const net::RpcContext&) {
-        // An Ethereum nonce is the number of txs sent: Theta's sequence (the next tx carries + 1).
-        return ReadAccount(chain, params, 1, [](ledger::LedgerState&, const ledger::Account& a) {
-          return absl::StatusOr<Json>(Quantity(a.sequence));
-        });
-      }));
+  THETA_ETH_ADD(add("eth_getTransactionCount",
+                    [&chain](const Json& params, const net::RpcContext&) -> absl::StatusOr<Json> {
+                      // An Ethereum nonce is the number of txs sent: Theta's sequence (the next tx
+                      // carries + 1). "pending" also counts the sender's txs waiting in the mempool
+                      // in an unbroken run, so that a wallet sending several txs before a block
+                      // numbers them on.
+                      THETA_ASSIGN_OR_RETURN(Json tag, Param(params, 1));
+                      const bool pending = tag == "pending";
+                      return ReadAccount(
+                          chain, params, 1,
+                          [&chain, pending](ledger::LedgerState&, const ledger::Account& a) {
+                            const uint64_t sequence = pending ? chain.mempool().LastPendingSequence(
+                                                                    a.address, a.sequence + 1)
+                                                              : a.sequence;
+                            return absl::StatusOr<Json>(Quantity(sequence));
+                          });
+                    }));
   THETA_ETH_ADD(add("eth_getCode", [&chain](const Json& params, const net::RpcContext&) {
     return ReadAccount(
         chain, params, 1,
