@@ -255,20 +255,22 @@ Json HeaderJson(const BlockRecord& block, const std::vector<ledger::StoredReceip
 
 absl::StatusOr<Json> BlockJson(const BlockRecord& block,
                                const std::vector<ledger::StoredReceipt>& receipts, bool full) {
-  std::vector<TxView> views;
+  Json txs = Json::array();
   std::vector<uint8_t> types;
-  for (const Bytes& raw : block.txs) {
-    absl::StatusOr<TxView> view = ViewTx(raw);
+  for (uint32_t i = 0; i < block.txs.size(); ++i) {
+    if (!full) {  // hashes only: no signature recovery needed
+      types.push_back(RawTxType(block.txs[i]));
+      txs.push_back(HashHex(block.tx_hashes.at(i)));
+      continue;
+    }
+    absl::StatusOr<TxView> view = ViewTx(block.txs[i]);
     if (!view.ok())
       return absl::DataLossError(absl::StrCat("block ", block.height, " holds a tx that does not ",
                                               "decode: ", std::string(view.status().message())));
     types.push_back(view->type);
-    views.push_back(std::move(*view));
+    txs.push_back(TxJson(*view, block, i));
   }
   Json out = Header(block, Facts(block, receipts, types));
-  Json txs = Json::array();
-  for (uint32_t i = 0; i < views.size(); ++i)
-    txs.push_back(full ? TxJson(views[i], block, i) : Json(HashHex(views[i].hash)));
   out["transactions"] = std::move(txs);
   out["uncles"] = Json::array();
   return out;
