@@ -46,10 +46,10 @@ uint64_t CallIntrinsicGas(const CallMessage& message);
 // + execution, no refunds), the created address of a create, and the logs of a successful call.
 //
 // `context` is that of the block the call pretends to be in: block_height = the state's height +
-// 1, timestamp = the state's block's (Theta's TIMESTAMP is the parent's), chain_id and all_forks
-// as the chain's. Errors: InvalidArgument when the gas is above the cap or below the intrinsic
-// gas; FailedPrecondition when the sender's TFUEL cannot cover `value`, or when THETA-carrying
-// contract calls are needed; state errors (DataLoss) as they come. An EVM failure is not an error
+// 1 (NUMBER, as Theta's CallSmartContract), timestamp = the state's block's (the next block's is
+// not known yet), chain_id and all_forks as the chain's. Errors: InvalidArgument when the gas is
+// above the cap or below the intrinsic gas; FailedPrecondition when the sender's TFUEL cannot
+// cover `value`; state errors (DataLoss) as they come. An EVM failure is not an error
 // (it is in the result's status).
 absl::StatusOr<TxReceipt> Call(LedgerState& state, const CallMessage& message,
                                const ExecutionContext& context);
