@@ -1,6 +1,7 @@
 // Contracts through the Ethereum RPC: deploy, eth_call, eth_estimateGas, reverts, eth_getLogs
 // filters and eth_subscribe notifications, on a real ChainService; and ledger::Call itself.
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "eth_rpc_test_util.hpp"
 #include "theta/evm/state.hpp"
@@ -303,6 +304,45 @@ TEST_CASE("ledger Call runs on a state without writing to it", "[node][eth_rpc][
                            return absl::OkStatus();
                          })
               .ok());
+}
+
+}  // namespace
+}  // namespace theta::node::testing
+
+namespace theta::node::testing {
+namespace {
+
+// Opt-in timing (hidden tag): eth_getLogs over many blocks, eth_call and eth_estimateGas. Run with
+//   theta_node_tests "[.eth_rpc_timing]"
+TEST_CASE("eth rpc timing of getLogs, call and estimateGas", "[.eth_rpc_timing]") {
+  Deployed f;
+  constexpr int kBlocks = 2'000;
+  for (int i = 0; i < kBlocks; ++i) {
+    if (i % 10 == 0) f.Send(f.Sign(1, i / 10, f.contract, 0, SetCall(i), 100'000, false));
+    f.test_chain.CommitPending();
+  }
+  auto time = [](auto&& run) {
+    const auto start = std::chrono::steady_clock::now();
+    run();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  Json logs;
+  const double logs_ms = time([&] { logs = f.Result("eth_getLogs", {{{"fromBlock", "0x0"}}}); });
+  CHECK(logs.size() == kBlocks / 10);
+  const Json get = {{"to", Hex(f.contract)}, {"data", ToHex(GetCall())}};
+  const double call_ms = time([&] {
+    for (int i = 0; i < 100; ++i)
+      f.Result("eth_call", {get, "latest"});
+  });
+  const Json set = {{"to", Hex(f.contract)}, {"data", ToHex(SetCall(1))}};
+  const double estimate_ms = time([&] {
+    for (int i = 0; i < 100; ++i)
+      f.Result("eth_estimateGas", {set});
+  });
+  WARN("eth_getLogs over " << kBlocks + 2 << " blocks (" << logs.size() << " logs): " << logs_ms
+                           << " ms; eth_call: " << call_ms / 100
+                           << " ms; eth_estimateGas: " << estimate_ms / 100 << " ms");
 }
 
 }  // namespace
