@@ -14,6 +14,8 @@
 namespace theta::node {
 namespace {
 
+constexpr int kRpcThreads = 16;
+
 // Guardian and elite edge node deposits carry a BLS proof of possession; the ledger asks us.
 class PopVerifier final : public ledger::BlsPopVerifier {
  public:
@@ -117,7 +119,9 @@ absl::Status NodeImpl::Start() {
   threads_.emplace_back([this] { RunThread(net_io_, "net"); });
   threads_.emplace_back([this] { RunThread(core_io_, "core"); });
   threads_.emplace_back([this] { RunThread(admit_io_, "admit"); });
-  for (int i = 0; i < 4; ++i)
+  // RPC handlers may block (theta.BroadcastRawTransaction waits for its block), so the pool is
+  // larger than the core count.
+  for (int i = 0; i < kRpcThreads; ++i)
     threads_.emplace_back([this] { RunThread(rpc_io_, "rpc"); });
   std::promise<absl::Status> started;
   std::future<absl::Status> result = started.get_future();
