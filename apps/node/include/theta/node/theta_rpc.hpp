@@ -94,8 +94,10 @@ struct ThetaRpcOptions {
   size_t max_pending_listed = 25'600;
 };
 
-// Registers every theta.* method above on `dispatcher`. AlreadyExists if one is registered already.
-// `chain` must outlive every call of the registered handlers.
+// Registers every theta.* method above on `dispatcher` and subscribes once to `chain`'s commits
+// (to wake waiting broadcasts). AlreadyExists if a method is registered already. `chain` must
+// outlive every call of the registered handlers. A waiting broadcast holds its RPC thread for up to
+// broadcast_timeout: serve the dispatcher with several threads.
 absl::Status RegisterThetaRpc(net::RpcDispatcher& dispatcher, ChainService& chain,
                               ThetaRpcOptions options = {});
 
