@@ -30,6 +30,7 @@ absl::Status RegisterThetaRpc(net::RpcDispatcher& dispatcher, ChainService& chai
       {"theta.GetGcpByHeight", &theta_rpc::GetGcpByHeight},
       {"theta.GetEenpByHeight", &theta_rpc::GetEenpByHeight},
       {"theta.GetStakeRewardDistributionByHeight", &theta_rpc::GetStakeRewardDistributionByHeight},
+      {"theta.CallSmartContract", &theta_rpc::CallSmartContract},
       {"theta.BroadcastRawTransaction", &theta_rpc::BroadcastRawTransaction},
       {"theta.BroadcastRawTransactionAsync", &theta_rpc::BroadcastRawTransactionAsync},
   };

@@ -70,6 +70,9 @@ absl::StatusOr<Json> GetGcpByHeight(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetEenpByHeight(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetStakeRewardDistributionByHeight(const Context& ctx, const Json& params);
 
+// theta_rpc_call.cpp
+absl::StatusOr<Json> CallSmartContract(const Context& ctx, const Json& params);
+
 // theta_rpc_broadcast.cpp
 absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& params);
 absl::StatusOr<Json> BroadcastRawTransactionAsync(const Context& ctx, const Json& params);

@@ -20,7 +20,8 @@
 // Methods: theta.GetVersion, GetStatus, GetAccount, GetCode, GetStorageAt, GetSplitRule,
 // GetTransaction, GetPendingTransactions, GetBlock, GetBlockByHeight, GetBlocksByRange,
 // GetVcpByHeight, GetGcpByHeight, GetEenpByHeight, GetStakeRewardDistributionByHeight, GetPeers,
-// GetGuardianInfo, BroadcastRawTransaction (waits for the block), BroadcastRawTransactionAsync.
+// GetGuardianInfo, CallSmartContract (a dry run on the head state), BroadcastRawTransaction (waits
+// for the block), BroadcastRawTransactionAsync.
 // docs/node.md ("Native RPC") lists each with its parameters and the deviations from Go.
 //
 // Thread-safety: the handlers hold references to `chain` (which must outlive the dispatcher's use
