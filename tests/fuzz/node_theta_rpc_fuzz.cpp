@@ -21,6 +21,9 @@ constexpr const char* kMethods[] = {"theta.GetVersion",
                                     "theta.GetStatus",
                                     "theta.GetAccount",
                                     "theta.GetSplitRule",
+                                    "theta.CallSmartContract",
+                                    "theta.GetCode",
+                                    "theta.GetStorageAt",
                                     "theta.GetTransaction",
                                     "theta.GetPendingTransactions",
                                     "theta.GetBlock",
@@ -77,8 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Json params = Json::parse(rest, nullptr, /*allow_exceptions=*/false);
   if (params.is_discarded()) {
     params = Json::object();
-    for (const char* name :
-         {"address", "height", "hash", "tx_bytes", "resource_id", "start", "end"}) {
+    for (const char* name : {"address", "height", "hash", "tx_bytes", "resource_id", "start", "end",
+                             "sctx_bytes", "storage_positon"}) {
       params[name] = rest;
     }
   }

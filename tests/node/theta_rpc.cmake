@@ -2,6 +2,7 @@
 list(APPEND THETA_NODE_TEST_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/theta_rpc_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/theta_rpc_broadcast_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/theta_rpc_call_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/theta_rpc_thetajs_test.cpp)
 # theta-wallet's node client against the handlers, when the wallet is part of this build. The
 # suite's target is created after this file is included, hence the deferred link.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "theta_rpc_test_util.hpp"
 
@@ -39,6 +40,43 @@ TEST_CASE("theta.BroadcastRawTransaction returns the block that committed the tx
   CHECK(block.contains("HCC"));
   CHECK(rpc.Result("theta.GetTransaction", Json{{"hash", result["hash"]}})["status"] ==
         "finalized");
+}
+
+TEST_CASE("concurrent waiting broadcasts are all answered by the block that takes their txs",
+          "[node][thetarpc]") {
+  RpcFixture rpc;
+  constexpr size_t kSenders = 4;
+  std::vector<Bytes> txs;
+  for (size_t i = 0; i < kSenders; ++i) {
+    txs.push_back(rpc.Send(i, rpc.account((i + 1) % kSenders).address, kEther, 1));
+  }
+  std::vector<Json> responses(kSenders);
+  std::vector<std::thread> callers;
+  for (size_t i = 0; i < kSenders; ++i) {
+    callers.emplace_back([&, i] {
+      const Json request = {{"jsonrpc", "2.0"},
+                            {"id", i},
+                            {"method", "theta.BroadcastRawTransaction"},
+                            {"params", {{"tx_bytes", ToHex(txs[i])}}}};
+      auto text = rpc.dispatcher.Handle(request.dump(), net::RpcContext{});
+      if (text) responses[i] = Json::parse(*text);
+    });
+  }
+  // One block for all of them, once every tx is in the mempool.
+  for (int i = 0; i < 2000 && rpc.chain.chain().PendingCount() < kSenders; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(rpc.chain.chain().PendingCount() == kSenders);
+  const BlockRecord block = rpc.chain.CommitPending();
+  for (auto& caller : callers)
+    caller.join();
+  REQUIRE(block.txs.size() == kSenders);
+  for (size_t i = 0; i < kSenders; ++i) {
+    INFO(responses[i].dump());
+    REQUIRE(responses[i].contains("result"));
+    CHECK(responses[i]["result"]["hash"] == ToHex(ledger::TxHash(txs[i]).view()));
+    CHECK(responses[i]["result"]["block"]["hash"] == ToHex(block.hash.view()));
+  }
 }
 
 TEST_CASE("theta.BroadcastRawTransaction times out with the hash when no block takes the tx",

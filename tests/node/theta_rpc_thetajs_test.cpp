@@ -78,6 +78,9 @@ TEST_CASE("theta-js reads accounts and sends a signed SendTx through the theta R
   CHECK(out["recipient"]["coins"] == Json{{"thetawei", "1000"}, {"tfuelwei", "2000"}});
   CHECK(out["senderAfter"]["sequence"] == "1");
   CHECK(out["badHash"]["code"] == net::kRpcInvalidParams);
+  CHECK(out["call"]["vm_error"] == "");
+  CHECK(out["call"]["contract_address"] != ToHex(Address{}.view()));
+  CHECK(std::stoull(out["call"]["gas_used"].get<std::string>()) > 53'000);
 }
 
 }  // namespace

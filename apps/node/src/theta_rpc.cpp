@@ -30,17 +30,22 @@ absl::Status RegisterThetaRpc(net::RpcDispatcher& dispatcher, ChainService& chai
       {"theta.GetGcpByHeight", &theta_rpc::GetGcpByHeight},
       {"theta.GetEenpByHeight", &theta_rpc::GetEenpByHeight},
       {"theta.GetStakeRewardDistributionByHeight", &theta_rpc::GetStakeRewardDistributionByHeight},
+      {"theta.CallSmartContract", &theta_rpc::CallSmartContract},
       {"theta.BroadcastRawTransaction", &theta_rpc::BroadcastRawTransaction},
       {"theta.BroadcastRawTransactionAsync", &theta_rpc::BroadcastRawTransactionAsync},
   };
-  // One copy of the options shared by every handler, alive as long as the dispatcher keeps any.
+  // One copy of the options and one set of broadcast waiters, shared by every handler and alive as
+  // long as the dispatcher (or the chain's subscriber) keeps any.
   auto shared = std::make_shared<const ThetaRpcOptions>(std::move(options));
+  auto waiters = std::make_shared<theta_rpc::BroadcastWaiters>();
   for (const auto& [name, handler] : kMethods) {
-    THETA_RETURN_IF_ERROR(dispatcher.Register(
-        name, [&chain, shared, handler = handler](const net::Json& params, const net::RpcContext&) {
-          return handler(theta_rpc::Context{&chain, shared.get()}, params);
+    THETA_RETURN_IF_ERROR(
+        dispatcher.Register(name, [&chain, shared, waiters, handler = handler](
+                                      const net::Json& params, const net::RpcContext&) {
+          return handler(theta_rpc::Context{&chain, shared.get(), waiters.get()}, params);
         }));
   }
+  chain.Subscribe([waiters](const CommitEvent& event) { waiters->OnCommit(*event.block); });
   return absl::OkStatus();
 }
 

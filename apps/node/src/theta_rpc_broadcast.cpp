@@ -1,6 +1,5 @@
 // theta.BroadcastRawTransaction (waits for the block holding the tx) and ...Async (returns once
 // the mempool has it). Go's tx_bytes is hex without "0x"; we take either.
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -75,13 +74,6 @@ absl::Status ScreenSequence(const ChainService& chain, ByteView raw) {
                                   " transactions, so the next sequence is ", sent + 1));
 }
 
-// Where a waiting broadcast learns of its block: filled by the commit subscriber.
-struct Waiter {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::optional<BlockRecord> block;
-};
-
 absl::StatusOr<Json> Answer(const Context& ctx, const Hash32& hash, const BlockRecord& block) {
   return Json{{"hash", HexLower(hash.view())}, {"block", HeaderJson(ctx, block)}};
 }
@@ -107,7 +99,38 @@ absl::StatusOr<Json> BroadcastRawTransactionAsync(const Context& ctx, const Json
   return Json{{"hash", HexLower(submitted->view())}};
 }
 
-// Subscribes before submitting, so that a block committed in between cannot be missed.
+std::shared_ptr<BroadcastWaiters::Waiter> BroadcastWaiters::Add(const Hash32& hash) {
+  auto waiter = std::make_shared<Waiter>();
+  std::lock_guard lock(mu_);
+  waiting_.emplace(hash, waiter);
+  return waiter;
+}
+
+void BroadcastWaiters::Remove(const Hash32& hash, const std::shared_ptr<Waiter>& waiter) {
+  std::lock_guard lock(mu_);
+  auto [begin, end] = waiting_.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == waiter) {
+      waiting_.erase(it);
+      return;
+    }
+  }
+}
+
+void BroadcastWaiters::OnCommit(const BlockRecord& block) {
+  std::lock_guard lock(mu_);
+  if (waiting_.empty()) return;
+  for (const Hash32& hash : block.tx_hashes) {
+    auto [begin, end] = waiting_.equal_range(hash);
+    for (auto it = begin; it != end; ++it) {
+      std::lock_guard waiter_lock(it->second->mu);
+      it->second->block = block;
+      it->second->cv.notify_all();
+    }
+  }
+}
+
+// Waits from before the submission, so that a block committed in between cannot be missed.
 absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& params) {
   THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
   ChainService& chain = *ctx.chain;
@@ -115,19 +138,10 @@ absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& par
   // A tx committed already (a client retrying after a timeout) is answered with its block.
   if (auto block = CommittedBlock(chain, hash)) return Answer(ctx, hash, *block);
   THETA_RETURN_IF_ERROR(ScreenSequence(chain, raw));
-  auto waiter = std::make_shared<Waiter>();
-  const uint64_t subscription = chain.Subscribe([waiter, hash](const CommitEvent& event) {
-    for (const Hash32& included : event.block->tx_hashes) {
-      if (included != hash) continue;
-      std::lock_guard lock(waiter->mu);
-      waiter->block = *event.block;
-      waiter->cv.notify_all();
-      return;
-    }
-  });
+  const std::shared_ptr<BroadcastWaiters::Waiter> waiter = ctx.waiters->Add(hash);
   auto submitted = chain.Submit(raw);
   if (!submitted.ok()) {
-    chain.Unsubscribe(subscription);
+    ctx.waiters->Remove(hash, waiter);
     return Refused(submitted.status());
   }
   std::optional<BlockRecord> block;
@@ -135,9 +149,9 @@ absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& par
     std::unique_lock lock(waiter->mu);
     waiter->cv.wait_for(lock, ctx.options->broadcast_timeout,
                         [&] { return waiter->block.has_value(); });
-    block = waiter->block;
+    block = std::move(waiter->block);
   }
-  chain.Unsubscribe(subscription);
+  ctx.waiters->Remove(hash, waiter);
   if (!block) {
     return ServerError("Timed out waiting for transaction to be included",
                        Json{{"hash", HexLower(hash.view())}});

@@ -3,6 +3,12 @@
 // JSON-RPC error (theta_rpc.hpp describes the codes).
 #pragma once
 
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
 #include "absl/status/statusor.h"
 #include "theta/node/chain_service.hpp"
 #include "theta/node/theta_rpc.hpp"
@@ -10,9 +16,30 @@
 
 namespace theta::node::theta_rpc {
 
+// The broadcasts waiting for their tx to be committed, woken by one chain subscriber, so that a
+// block costs one lookup per tx however many callers wait. Thread-safe.
+class BroadcastWaiters {
+ public:
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<BlockRecord> block;
+  };
+  // Starts waiting for `hash` (before the tx is submitted, so that its block cannot be missed).
+  std::shared_ptr<Waiter> Add(const Hash32& hash);
+  void Remove(const Hash32& hash, const std::shared_ptr<Waiter>& waiter);
+  // Hands `block` to the waiters of its txs (the chain's commit subscriber).
+  void OnCommit(const BlockRecord& block);
+
+ private:
+  std::mutex mu_;
+  std::unordered_multimap<Hash32, std::shared_ptr<Waiter>> waiting_;
+};
+
 struct Context {
   ChainService* chain = nullptr;
   const ThetaRpcOptions* options = nullptr;
+  BroadcastWaiters* waiters = nullptr;
 };
 
 // theta_rpc_node.cpp
@@ -42,6 +69,9 @@ absl::StatusOr<Json> GetVcpByHeight(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetGcpByHeight(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetEenpByHeight(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetStakeRewardDistributionByHeight(const Context& ctx, const Json& params);
+
+// theta_rpc_call.cpp
+absl::StatusOr<Json> CallSmartContract(const Context& ctx, const Json& params);
 
 // theta_rpc_broadcast.cpp
 absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& params);

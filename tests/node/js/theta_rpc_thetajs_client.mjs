@@ -2,7 +2,8 @@
 // Wallet against a theta-cpp node's theta.* RPC. argv: RPC URL, chain ID, the sender's private key
 // (hex), a recipient address. Reads the sender, sends THETA and TFUEL with a SendTransaction theta-js
 // signs (the synchronous broadcast: it returns once the node commits the block), reads the tx, its
-// block and the recipient back, and prints everything it got as one JSON object.
+// block and the recipient back, dry-runs a contract creation, and prints everything it got as one
+// JSON object.
 import thetajs from "@thetalabs/theta-js";
 import BigNumber from "bignumber.js";
 
@@ -26,6 +27,10 @@ out.block = await provider.getBlock(out.tx.block_hash);
 out.blockByHeight = await provider.getBlockByHeight(out.tx.block_height);
 out.recipient = await provider.getAccount(recipient);
 out.senderAfter = await provider.getAccount(sender);
+// A dry run (theta.CallSmartContract) of a contract creation (init code returning the word 42).
+out.call = await provider.callSmartContract(new thetajs.transactions.SmartContractTransaction({
+  from: sender, data: "0x602a60005260206000f3", sequence: 1, gasLimit: 100000,
+}));
 try {
   await provider.getTransaction("0x1234");
   out.badHash = null;

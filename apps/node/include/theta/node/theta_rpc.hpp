@@ -20,7 +20,8 @@
 // Methods: theta.GetVersion, GetStatus, GetAccount, GetCode, GetStorageAt, GetSplitRule,
 // GetTransaction, GetPendingTransactions, GetBlock, GetBlockByHeight, GetBlocksByRange,
 // GetVcpByHeight, GetGcpByHeight, GetEenpByHeight, GetStakeRewardDistributionByHeight, GetPeers,
-// GetGuardianInfo, BroadcastRawTransaction (waits for the block), BroadcastRawTransactionAsync.
+// GetGuardianInfo, CallSmartContract (a dry run on the head state), BroadcastRawTransaction (waits
+// for the block), BroadcastRawTransactionAsync.
 // docs/node.md ("Native RPC") lists each with its parameters and the deviations from Go.
 //
 // Thread-safety: the handlers hold references to `chain` (which must outlive the dispatcher's use
@@ -94,8 +95,10 @@ struct ThetaRpcOptions {
   size_t max_pending_listed = 25'600;
 };
 
-// Registers every theta.* method above on `dispatcher`. AlreadyExists if one is registered already.
-// `chain` must outlive every call of the registered handlers.
+// Registers every theta.* method above on `dispatcher` and subscribes once to `chain`'s commits
+// (to wake waiting broadcasts). AlreadyExists if a method is registered already. `chain` must
+// outlive every call of the registered handlers. A waiting broadcast holds its RPC thread for up to
+// broadcast_timeout: serve the dispatcher with several threads.
 absl::Status RegisterThetaRpc(net::RpcDispatcher& dispatcher, ChainService& chain,
                               ThetaRpcOptions options = {});
 
