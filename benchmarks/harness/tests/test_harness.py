@@ -80,9 +80,9 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(recorded[0]["note"], "recorded, not measured here")
 
     def test_planned_suite_is_reported_not_faked(self):
-        chain = [s for s in self.doc["suites"] if s["name"] == "chain"]
-        self.assertEqual(chain[0]["status"], "planned")
-        self.assertFalse([r for r in self.doc["results"] if r["suite"] == "chain"])
+        swarm = [s for s in self.doc["suites"] if s["name"] == "swarm"]
+        self.assertEqual(swarm[0]["status"], "planned")
+        self.assertFalse([r for r in self.doc["results"] if r["suite"] == "swarm"])
 
     def test_csv_has_one_row_per_case_and_anchor(self):
         from theta_bench import results
