@@ -271,10 +271,22 @@ void LoadRun::Progress(const std::string& name, int64_t t0, int64_t t_end) {
   }
 }
 
+// Waits until everything submitted has committed, or the observed node's mempool is empty and
+// nothing has committed for 3 s (a transaction the ledger refused at execution never commits), or
+// drain_s has passed.
 absl::Status LoadRun::Drain() {
   const int64_t deadline = NowUs() + static_cast<int64_t>(options_.drain_s * 1e6);
-  while (Committed() < counters_.submitted.load() && NowUs() < deadline)
+  uint64_t last = Committed();
+  int64_t last_change = NowUs();
+  while (Committed() < counters_.submitted.load() && NowUs() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (Committed() != last) {
+      last = Committed();
+      last_change = NowUs();
+    } else if (mempool_.load() == 0 && NowUs() - last_change > 3'000'000) {
+      break;
+    }
+  }
   // The observer may not have seen the last height yet.
   std::this_thread::sleep_for(std::chrono::milliseconds(4 * options_.poll_ms + 20));
   return absl::OkStatus();

@@ -1,6 +1,8 @@
 // Devnet loading, signing and the signature-check ceiling (txset.hpp).
 #include "txset.hpp"
 
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -18,6 +20,12 @@ using Json = nlohmann::json;
 
 const uint256 kFee = uint256(300'000'000'000'000'000ULL);  // MinimumSendTxFee, one in one out
 const uint256 kAmount = uint256(1000);
+
+int64_t ThreadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 absl::StatusOr<Json> ReadJson(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -112,11 +120,14 @@ absl::StatusOr<CeilingMeasurement> MeasureSignatureChecks(const TxSet& txs,
   threads = std::max(1u, threads);
   std::atomic<size_t> next{0};
   std::atomic<size_t> bad{0};
+  std::atomic<int64_t> cpu_ns{0};
   auto work = [&] {
+    const int64_t cpu_start = ThreadCpuNs();
     for (size_t k = next.fetch_add(1); k < count; k = next.fetch_add(1)) {
       absl::StatusOr<ledger::Tx> tx = ledger::DecodeTx(txs.raw(k));
       if (!tx.ok() || !ledger::VerifyTxSignatures(*tx, chain_id, false).ok()) ++bad;
     }
+    cpu_ns += ThreadCpuNs() - cpu_start;
   };
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
@@ -135,6 +146,9 @@ absl::StatusOr<CeilingMeasurement> MeasureSignatureChecks(const TxSet& txs,
   m.seconds = seconds;
   m.checks_per_second = seconds > 0 ? static_cast<double>(count) / seconds : 0;
   m.us_per_check = count > 0 ? seconds * 1e6 * threads / static_cast<double>(count) : 0;
+  m.cpu_us_per_check =
+      count > 0 ? static_cast<double>(cpu_ns.load()) / 1e3 / static_cast<double>(count) : 0;
+  m.cpu_checks_per_second = m.cpu_us_per_check > 0 ? threads * 1e6 / m.cpu_us_per_check : 0;
   return m;
 }
 

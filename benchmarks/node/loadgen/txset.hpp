@@ -67,7 +67,12 @@ struct CeilingMeasurement {
   unsigned threads = 0;
   double seconds = 0;            // wall time
   double checks_per_second = 0;  // txs / seconds
-  double us_per_check = 0;       // CPU-thread time per check: seconds * threads / txs
+  double us_per_check = 0;       // wall time per check per thread: seconds * threads / txs
+  // CPU time the checking threads used, per check. On a machine shared with other work the wall
+  // rate understates what the cores can do; cpu_checks_per_second = threads / cpu time per check
+  // is the rate with the threads' cores to themselves.
+  double cpu_us_per_check = 0;
+  double cpu_checks_per_second = 0;
 };
 absl::StatusOr<CeilingMeasurement> MeasureSignatureChecks(const TxSet& txs,
                                                           std::string_view chain_id, size_t count,
