@@ -91,8 +91,8 @@ absl::Status NodeImpl::SetUpGuardians() {
     }
     NoteFinal(certificate);
     if (news)
-      guardian_gossip_->Publish(EncodeEnvelope(Envelope{
-          self, kToAll, send_sequence_++, consensus::EncodeGuardianMessage(certificate)}));
+      guardian_gossip_->Publish(EncodeEnvelope(
+          Envelope{self, kToAll, send_sequence_++, consensus::EncodeGuardianMessage(certificate)}));
   };
   guardian_ = std::make_unique<consensus::Guardian>(options, guardian_set_.get(), *keys_.bls,
                                                     std::move(others), std::move(env));

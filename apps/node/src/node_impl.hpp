@@ -22,6 +22,7 @@
 #include "theta/net/metrics.hpp"
 #include "theta/net/rpc_server.hpp"
 #include "theta/node/node.hpp"
+#include "theta/node/rpc.hpp"
 
 namespace theta::node {
 
@@ -175,6 +176,7 @@ class NodeImpl final : public consensus::Application,
   std::atomic<uint64_t> best_peer_height_{0};
   std::deque<std::pair<uint64_t, size_t>> recent_commits_;  // (ms, txs) of the last 10 s
 
+  NodeRpc rpc_;
   std::unique_ptr<net::RpcServer> rpc_server_;
   std::unique_ptr<net::RpcServer> eth_rpc_server_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> net_work_;

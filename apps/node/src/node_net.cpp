@@ -86,10 +86,18 @@ absl::Status NodeImpl::SetUpRpc() {
   RpcHooks hooks;
   hooks.status = [this] { return Status(); };
   hooks.peers = [this] { return Peers(); };
-  hooks.logger = log_;
+  hooks.peer_id = ToHex(keys_.node->id().view());
+  if (guardian_ && keys_.bls && keys_.account) {
+    const auto pubkey = crypto::bls::SkToPk(*keys_.bls).ToBytes();
+    const auto pop = crypto::bls::PopProve(*keys_.bls).ToBytes();
+    GuardianInfo info{
+        address_, Bytes(pubkey.begin(), pubkey.end()), Bytes(pop.begin(), pop.end()), {}};
+    info.signature = ledger::SignMessage(info.bls_pop, *keys_.account);
+    hooks.guardian = info;
+  }
   auto theta_rpc = std::make_shared<net::RpcDispatcher>();
   auto eth_rpc = std::make_shared<net::RpcDispatcher>();
-  THETA_RETURN_IF_ERROR(RegisterNodeRpc(*theta_rpc, *eth_rpc, *chain_, hooks));
+  THETA_ASSIGN_OR_RETURN(rpc_, RegisterNodeRpc(*theta_rpc, *eth_rpc, *chain_, hooks));
   net::RpcServerOptions options;
   options.address = config_.rpc_listen.host;
   options.port = config_.rpc_listen.port;
