@@ -80,9 +80,9 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(recorded[0]["note"], "recorded, not measured here")
 
     def test_planned_suite_is_reported_not_faked(self):
-        chain = [s for s in self.doc["suites"] if s["name"] == "chain"]
-        self.assertEqual(chain[0]["status"], "planned")
-        self.assertFalse([r for r in self.doc["results"] if r["suite"] == "chain"])
+        swarm = [s for s in self.doc["suites"] if s["name"] == "swarm"]
+        self.assertEqual(swarm[0]["status"], "planned")
+        self.assertFalse([r for r in self.doc["results"] if r["suite"] == "swarm"])
 
     def test_csv_has_one_row_per_case_and_anchor(self):
         from theta_bench import results
@@ -146,6 +146,33 @@ class HarnessTest(unittest.TestCase):
         proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad"))
         self.assertEqual(proc.returncode, 2)
         self.assertIn("'suite.core.includ'", proc.stderr)
+
+    def test_chain_records_from_a_loadgen_result_follow_the_schema(self):
+        from theta_bench import chain, results
+
+        timeline = [{"t": 0, "committed": 90}]
+        phase = {"kind": "max", "offered_tps": None, "seconds": 10, "committed_tps": 900.0,
+                 "latency_ms": {"count": 9, "uncommitted": 1, "p50": 120.0, "p99": None},
+                 "blocks": {"interval_ms_mean": 80.0}, "generator": {"cpu_cores": 0.05}, "timeline": timeline}
+        loadgen = {"validators": 4, "accounts": 2000, "phases": [phase],
+                   "ceiling": {"tps": 3000.0, "cpu_tps": 10000.0, "cpu_us_per_check": 50.0},
+                   "node_usage": {"validator0": {"cpu_cores": 0.5, "rss_mib": 300.0}}}
+        recs = chain.records(loadgen)
+        doc = dict(self.doc, results=recs)
+        self.assertEqual(results.validate(doc), [])
+        tps = [r for r in recs if r["case"] == "committed_tps/max"][0]
+        self.assertEqual([round(a["ratio"], 2) for a in tps["anchors"]], [0.3, 0.09])
+        # A quantile that falls among never-committed transactions is a failed figure, not a number.
+        p99 = [r for r in recs if r["case"] == "latency_p99/max"][0]
+        self.assertEqual(p99["status"], "failed")
+        self.assertIn("never committed", p99["error"])
+
+    def test_bad_chain_config_names_the_field(self):
+        bad = Path(self.tmp.name) / "bad-chain.toml"
+        bad.write_text('[chain]\nphases = "max:10,fast:5"\n')
+        proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad-chain"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("chain.phases", proc.stderr)
 
     def test_missing_binary_is_a_labelled_skip(self):
         empty = Path(self.tmp.name) / "empty-build"

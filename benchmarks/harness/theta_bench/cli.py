@@ -9,7 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import SCHEMA, build, cmdanchor, compare, config as configmod, envinfo, gbench, report, results, sweep
+from . import SCHEMA, build, chain, cmdanchor, compare, config as configmod, envinfo, gbench, report, results, sweep
 from .anchors import RecordedFigures, shared_data_dir
 from .suites import DEFAULT_SUITES, SUITES, Suite, find
 
@@ -41,6 +41,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--preset", default="release", help="CMake preset to configure and build (default release)")
     p.add_argument("--no-build", action="store_true", help="use the binaries already built; build nothing")
     p.add_argument("--jobs", "-j", type=int, default=2, help="parallel build jobs (default 2)")
+    p.add_argument("--duration", type=float, help="chain suite: seconds of each phase (max:S,half:S)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--list", action="store_true", help="list the suites and exit")
     return p.parse_args(argv)
@@ -116,10 +117,17 @@ def _prepare(run: Run, names: list[str], log: Path) -> list[tuple[Suite, dict, l
                          "(its library is switched off in this build)")
         elif not args.no_build and not _build(run, suite, log):
             entry.update(status="build_failed", note=f"building {suite.target} failed; see {log.name}")
-        elif not binary.is_file():
+        elif suite.kind == "chain" and not args.no_build and not all(
+                _build(run, Suite(name=suite.name, description="", target=t), log) for t, _ in suite.also_build):
+            entry.update(status="build_failed", note=f"building {', '.join(t for t, _ in suite.also_build)} failed; "
+                         f"see {log.name}")
+        elif not binary.is_file() or not all((run.build_dir / b).is_file() for _, b in suite.also_build):
             entry.update(status="not_built", note=f"suite not built: {binary} does not exist "
                          "(build it, or run without --no-build)")
-        if entry["status"] == "ok":
+        if entry["status"] == "ok" and suite.kind == "chain":
+            entry["binary"] = str(binary)
+            cases = ["chain"]
+        elif entry["status"] == "ok":
             entry["binary"] = str(binary)
             try:
                 cases = _select(suite, run.cfg, args.quick, gbench.list_cases(binary, run.env))
@@ -135,6 +143,9 @@ def _run_suites(run: Run, prepared, bar) -> None:
         run.doc["suites"].append(entry)
         if entry["status"] != "ok":
             bar.write(f"{suite.name}: {entry['status']}: {entry['note']}", file=sys.stderr)
+            continue
+        if suite.kind == "chain":
+            _run_chain(run, suite, entry, bar)
             continue
         records = []
         commands: dict[str, list[dict]] = {}
@@ -161,6 +172,31 @@ def _run_suites(run: Run, prepared, bar) -> None:
         run.save()
         if run.doc["run"]["interrupted"]:
             raise KeyboardInterrupt
+
+
+def _run_chain(run: Run, suite: Suite, entry: dict, bar) -> None:
+    node_bin = run.build_dir / suite.also_build[0][1]
+    try:
+        records, result = chain.run(node_bin, Path(entry["binary"]), run.out, run.cfg, run.args.quick,
+                                    run.args.duration, bar)
+    except chain.ChainError as e:
+        entry.update(status="failed", note=str(e))
+        bar.write(f"chain: failed: {e}", file=sys.stderr)
+        run.save()
+        return
+    except KeyboardInterrupt:
+        entry.update(status="interrupted", note="interrupted; the devnet was stopped")
+        run.doc["run"]["interrupted"] = True
+        run.save()
+        raise
+    bar.update(1)
+    run.doc["results"].extend(records)
+    plots = _plots()
+    stems = plots.suite_plot(suite.name, records, run.out / suite.name)
+    extra = plots.chain_plots(result, run.out / "chain", run.out / "chain")
+    entry["plot"] = stems[0].name if stems else ""
+    entry["plots"] = [str(p.relative_to(run.out)) for p in extra]
+    run.save()
 
 
 def _run_sweeps(run: Run, prepared, bar) -> None:

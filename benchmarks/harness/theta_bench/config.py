@@ -20,6 +20,7 @@ DEFAULTS = {
     "quick": {"repetitions": 1, "min_time": 0.02},
     "suite": {},  # per-suite overrides: include / exclude regexes
     "sweeps": [],
+    "chain": {},  # the chain suite's devnet and phases (chain.DEFAULTS lists the keys)
 }
 
 _SUITE_KEYS = {"include", "exclude"}
@@ -109,10 +110,31 @@ def validate(config: dict, source: str) -> None:
             if key not in _SUITE_KEYS:
                 _fail(source, f"suite.{name}.{key}", "is not a known field (include, exclude)", value)
             _regex(source, f"suite.{name}.{key}", value)
+    _validate_chain(source, config["chain"])
     if not isinstance(config["sweeps"], list):
         _fail(source, "sweeps", "must be a list of tables", config["sweeps"])
     for i, sweep in enumerate(config["sweeps"]):
         _validate_sweep(source, f"sweeps[{i}]", sweep)
+
+
+def _validate_chain(source: str, chain) -> None:
+    from .chain import DEFAULTS as CHAIN_DEFAULTS
+
+    if not isinstance(chain, dict):
+        _fail(source, "chain", "must be a table", chain)
+    for key, value in chain.items():
+        if key not in CHAIN_DEFAULTS:
+            _fail(source, f"chain.{key}", f"is not a known field ({', '.join(sorted(CHAIN_DEFAULTS))})", value)
+        expected = CHAIN_DEFAULTS[key]
+        phase = r"((max|half):[0-9.]+|rate:[0-9.]+:[0-9.]+)"
+        if key in ("phases", "quick_phases"):
+            if not isinstance(value, str) or not re.fullmatch(rf"{phase}(,{phase})*", value):
+                _fail(source, f"chain.{key}", "must be phases like 'max:300,half:120,rate:2000:60'", value)
+        elif isinstance(expected, str):
+            if not isinstance(value, str):
+                _fail(source, f"chain.{key}", "must be a string", value)
+        else:
+            _positive_number(source, f"chain.{key}", value)
 
 
 def _validate_sweep(source: str, where: str, sweep) -> None:

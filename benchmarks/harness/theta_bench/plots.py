@@ -116,3 +116,49 @@ def line_plot(
     if len(series) > 1:
         ax.legend(fontsize=8)
     return _save(fig, stem)
+
+
+def chain_plots(result: dict, workdir: Path, stem_prefix: Path) -> list[Path]:
+    """The chain suite's figures: latency CDF per phase, committed tx/s and latency over time, and
+    committed against offered load when the run had rate phases. Returns the PNG paths."""
+    import csv
+
+    pngs: list[Path] = []
+    cdf: dict[str, list] = {}
+    for i, phase in enumerate(result["phases"], start=1):
+        path = workdir / f"latency-{i}-{phase['kind']}.csv"
+        if not path.is_file():
+            continue
+        with path.open() as f:
+            values = sorted(float(row["latency_ms"]) for row in csv.DictReader(f))
+        if values:
+            total = len(values) + phase["latency_ms"]["uncommitted"]
+            step = max(1, len(values) // 400)
+            name = f"{phase['kind']} ({(phase['offered_tps'] or phase['committed_tps']):,.0f} tx/s)"
+            cdf[name] = [(values[j], (j + 1) / total, (j + 1) / total, (j + 1) / total)
+                         for j in range(0, len(values), step)]
+    if cdf:
+        pngs.append(line_plot(cdf, Path(f"{stem_prefix}-latency-cdf"), title="chain: submit-to-commit latency CDF",
+                              xlabel="latency (ms)", ylabel="fraction of transactions", logx=True)[0])
+    tps: dict[str, list] = {}
+    p50: dict[str, list] = {}
+    offset = 0.0
+    for phase in result["phases"]:
+        name = phase["kind"] if phase["kind"] != "rate" else f"rate {phase['offered_tps']:g}"
+        tps[name] = [(offset + p["t"], p["committed"], p["committed"], p["committed"]) for p in phase["timeline"]]
+        p50[name] = [(offset + p["t"], p["p50_ms"], p["p50_ms"], p.get("p99_ms") or p["p50_ms"])
+                     for p in phase["timeline"] if p.get("p50_ms") is not None]
+        offset += phase["seconds"]
+    pngs.append(line_plot(tps, Path(f"{stem_prefix}-tps-over-time"), title="chain: committed tx/s over time",
+                          xlabel="seconds (phases back to back)", ylabel="committed tx/s")[0])
+    if any(p50.values()):
+        pngs.append(line_plot({k: v for k, v in p50.items() if v}, Path(f"{stem_prefix}-latency-over-time"),
+                              title="chain: latency over time (p50, band to p99)",
+                              xlabel="seconds (phases back to back)", ylabel="latency (ms)", logy=True)[0])
+    rates = [p for p in result["phases"] if p["kind"] in ("rate", "half")]
+    if len(rates) >= 2:
+        pts = [(p["offered_tps"], p["committed_tps"], p["committed_tps"], p["committed_tps"]) for p in rates]
+        pngs.append(line_plot({"committed": pts}, Path(f"{stem_prefix}-throughput-vs-offered"),
+                              title="chain: committed against offered load", xlabel="offered tx/s",
+                              ylabel="committed tx/s")[0])
+    return pngs

@@ -50,6 +50,8 @@ def render(doc: dict) -> str:
         lines += ["", f"## {s['name']}", ""]
         if s.get("plot"):
             lines += [f"![{s['name']}]({s['plot']})", ""]
+        for extra in s.get("plots", []):
+            lines += [f"![{Path(extra).stem}]({extra})", ""]
         lines += ["| case | ours (median) | min – max | anchor | anchor value | ratio | better | note |",
                   "|---|---:|---:|---|---:|---:|---|---|"]
         for r in records:

@@ -59,6 +59,16 @@ def make_record(suite: Suite, run: CaseRun, role: str) -> dict:
     return record
 
 
+def make_simple_record(suite: str, case: str, params: dict, role: str, unit: str, better: str,
+                       value: float | None, label: str = "") -> dict:
+    """A record of one measured figure (a suite that is not Google Benchmark, e.g. chain): one repeat."""
+    return {"suite": suite, "case": case, "parameters": params, "role": role,
+            "status": "ok" if value is not None else "failed",
+            "error": "" if value is not None else "not measured", "metric": case.split("/")[0],
+            "unit": unit, "better": better, **_stats([] if value is None else [float(value)]),
+            "iterations": 1, "counters": {}, "label": label, "anchors": []}
+
+
 def _ratio(ours: float | None, anchor: float | None) -> float | None:
     if ours is None or anchor is None or anchor == 0:
         return None

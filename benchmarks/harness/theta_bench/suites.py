@@ -67,7 +67,7 @@ class Metric:
 class Suite:
     name: str
     description: str
-    kind: str = "gbench"  # "gbench", or "planned" for suites with no runner yet
+    kind: str = "gbench"  # "gbench", "chain" (processes under load, chain.py), or "planned" (no runner yet)
     target: str = ""
     binary: str = ""  # relative to the build directory
     source_dir: str = ""  # relative to the repository; absent means the suite has not landed
@@ -81,6 +81,7 @@ class Suite:
     commands: list[CommandAnchor] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
     note: str = ""
+    also_build: list[tuple[str, str]] = field(default_factory=list)  # (target, binary) the runner also needs
 
     def all_recorded(self, figures: RecordedFigures) -> list[Recorded]:
         extra = self.recorded_from(figures) if self.recorded_from else []
@@ -253,9 +254,20 @@ SUITES: list[Suite] = [
     ),
     Suite(
         name="chain",
-        description="devnet of node processes on loopback under an open-loop load sweep",
+        description="devnet of theta-node processes on loopback under theta-loadgen: committed tx/s beside the "
+                    "signature-check ceiling, submit-to-commit latency at half that load, CPU and memory per node",
+        kind="chain",
+        target="theta_loadgen",
+        binary="benchmarks/node/theta-loadgen",
+        source_dir="benchmarks/node",
+        also_build=[("theta_node", "apps/node/theta-node")],
+        note="phases and devnet from the config's [chain] table (chain.py); --duration S sets max:S,half:S",
+    ),
+    Suite(
+        name="swarm",
+        description="the video swarm simulation (viewers, edges, churn) against its HTTP-only baseline",
         kind="planned",
-        note="not built yet: needs theta-node and a load generator; no numbers are reported",
+        note="not wired in yet: benchmarks/video's theta-video-swarm-sim runs by hand (docs/benchmarks.md)",
     ),
 ]
 
