@@ -145,5 +145,21 @@ TEST_CASE("after a block the mempool drops what the state has passed", "[ledger]
   CHECK(pool.Add(Send(1, 4)).ok());
 }
 
+TEST_CASE("equal priorities are reaped first come, first served", "[ledger][mempool]") {
+  Mempool pool(MempoolOptions{"privatenet"});
+  // Keys 9, 2, 7 arrive in that order with equal fees: address order must not decide.
+  for (uint8_t key : {9, 2, 7})
+    REQUIRE(pool.Add(Send(key, 1)).ok());
+  auto reaped = pool.Reap(3);
+  REQUIRE(reaped.ok());
+  REQUIRE(reaped->size() == 3);
+  CHECK((*reaped)[0] == Send(9, 1));
+  CHECK((*reaped)[1] == Send(2, 1));
+  CHECK((*reaped)[2] == Send(7, 1));
+  auto first = pool.Reap(1);
+  REQUIRE(first.ok());
+  CHECK(*first == std::vector<Bytes>{Send(9, 1)});
+}
+
 }  // namespace
 }  // namespace theta::ledger

@@ -2,6 +2,7 @@
 #include "theta/ledger/mempool.hpp"
 
 #include <queue>
+#include <tuple>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -115,6 +116,7 @@ std::vector<absl::StatusOr<Hash32>> Mempool::AddBatch(const std::vector<Bytes>& 
 
 absl::StatusOr<Hash32> Mempool::Insert(Admitted admitted) {
   std::lock_guard lock(mu_);
+  admitted.entry.arrival = next_arrival_++;
   if (seen_.contains(admitted.hash))
     return absl::AlreadyExistsError("mempool: tx already admitted");
   Entry* replaced = nullptr;
@@ -192,8 +194,10 @@ uint64_t Mempool::LastPendingSequence(const Address& sender, uint64_t next) cons
 
 absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* state) const {
   std::lock_guard lock(mu_);
-  // Heads of each group: (priority, group). Payments are groups of one.
-  using Head = std::pair<uint256, size_t>;
+  // Heads of each group: (priority, earlier arrival first, group). Payments are groups of one.
+  // Equal priorities go first come, first served: ordering them by address would let the same
+  // senders win every block while others starve.
+  using Head = std::tuple<uint256, uint64_t, size_t>;
   std::vector<std::vector<const Entry*>> groups;
   for (const auto& [sender, txs] : by_sender_) {
     std::vector<const Entry*> g;
@@ -214,13 +218,14 @@ absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* 
   std::priority_queue<Head> heap;
   std::vector<size_t> next(groups.size(), 0);
   for (size_t g = 0; g < groups.size(); ++g)
-    heap.push({groups[g][0]->priority, g});
+    heap.push({groups[g][0]->priority, ~groups[g][0]->arrival, g});
   std::vector<Bytes> out;
   while (!heap.empty() && out.size() < max) {
-    const size_t g = heap.top().second;
+    const size_t g = std::get<2>(heap.top());
     heap.pop();
     out.push_back(groups[g][next[g]]->raw);
-    if (++next[g] < groups[g].size()) heap.push({groups[g][next[g]]->priority, g});
+    if (++next[g] < groups[g].size())
+      heap.push({groups[g][next[g]]->priority, ~groups[g][next[g]]->arrival, g});
   }
   return out;
 }

@@ -16,8 +16,8 @@
 // Bound: at most max_txs; when full, a new tx evicts the lowest-priority sender's last tx if it
 // has a higher priority, else it is refused (ResourceExhausted). Update(state) drops every tx whose
 // sequence the state has passed (included or replaced by a block) and forgets nothing else.
-// Reap(n) returns up to n txs for a block: the best group head first, each sender's txs in
-// sequence order with no gaps from its next sequence. Thread-safe (one mutex; verification runs
+// Reap(n) returns up to n txs for a block: the best group head first (equal priorities first come,
+// first served), each sender's txs in sequence order with no gaps from its next sequence. Thread-safe (one mutex; verification runs
 // outside it).
 #pragma once
 
@@ -74,6 +74,7 @@ class Mempool {
     Hash32 hash;
     Bytes raw;
     uint256 priority;
+    uint64_t arrival = 0;  // admission order, the tie-break between equal priorities
   };
   struct Admitted {
     Hash32 hash;
@@ -93,6 +94,7 @@ class Mempool {
   std::map<Hash32, Entry> payments_;  // ServicePayments by hash
   std::set<Hash32> seen_;             // hashes pending (the admission cache)
   size_t size_ = 0;
+  uint64_t next_arrival_ = 0;
 };
 
 }  // namespace theta::ledger
