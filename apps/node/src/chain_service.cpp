@@ -170,7 +170,30 @@ absl::Status ChainService::ValidatePayload(ByteView bytes) {
           absl::StrCat("payload: transaction ", ToHex(ledger::TxHash(unknown[i]).view()),
                        " is invalid: ", std::string(results[i].status().message())));
   }
+  // Every other outcome (admitted, or refused for room or sequence) passed the signature check.
+  for (const Bytes& tx : unknown)
+    NoteVerified(ledger::TxHash(tx));
   return absl::OkStatus();
+}
+
+void ChainService::NoteVerified(const Hash32& hash) {
+  constexpr size_t kMaxVerified = 1 << 18;
+  std::lock_guard<std::mutex> lock(verified_mu_);
+  if (!verified_.insert(hash).second) return;
+  verified_order_.push_back(hash);
+  if (verified_order_.size() > kMaxVerified) {
+    verified_.erase(verified_order_.front());
+    verified_order_.pop_front();
+  }
+}
+
+bool ChainService::SignaturesVerified(const std::vector<Bytes>& txs) const {
+  std::lock_guard<std::mutex> lock(verified_mu_);
+  for (const Bytes& tx : txs) {
+    const Hash32 hash = ledger::TxHash(tx);
+    if (!mempool_->Contains(hash) && !verified_.contains(hash)) return false;
+  }
+  return true;
 }
 
 }  // namespace theta::node

@@ -23,10 +23,12 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -154,6 +156,8 @@ class ChainService {
   absl::Status Recover();
   absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;  // shared lock held
   absl::Status FillRecord(uint64_t height, BlockRecord& record) const;
+  void NoteVerified(const Hash32& hash);
+  bool SignaturesVerified(const std::vector<Bytes>& txs) const;
 
   KvStore* store_ = nullptr;
   ChainServiceOptions options_;
@@ -166,6 +170,11 @@ class ChainService {
   std::mutex hooks_mu_;
   std::function<void(const Hash32&, ByteView)> new_tx_hook_;
   uint64_t next_subscriber_ = 1;
+  // Hashes of txs whose signatures a proposal check verified although the mempool did not keep
+  // them (full, or a same-sequence rival): a commit of them need not verify again. Bounded FIFO.
+  mutable std::mutex verified_mu_;
+  std::set<Hash32> verified_;
+  std::deque<Hash32> verified_order_;
   std::vector<std::pair<uint64_t, Subscriber>> subscribers_;
 };
 
