@@ -152,15 +152,26 @@ def run_once(devnet, board, timeout):
     say(f"every node has a finalized checkpoint (lowest: height {finalized})")
 
 
-def run_screen(devnet, board, args, wallet):
+def edge_lines(devnet, edges):
+    if not edges or not edges.urls:
+        return []
+    lines = [""]
+    for name, url in edges.urls.items():
+        code = devnet.procs.returncode(name)
+        state = "up" if code is None else f"exited {code}"
+        lines.append(f"{name:<12} {edges.roles[name]:<10} {state:<10} {edges.watch_url(name)}")
+    return lines
+
+
+def run_screen(devnet, board, args, wallet, edges):
     tty = sys.stdout.isatty()
     top = header(devnet, wallet)
     while True:
         rows = board.sample()
         tps = board.chain_tps(rows)
         if tty:
-            sys.stdout.write(CLEAR + render_table(rows, tps, top, time.monotonic() - board.started)
-                             + "\n")
+            table = render_table(rows, tps, top, time.monotonic() - board.started)
+            sys.stdout.write(CLEAR + "\n".join([table, *edge_lines(devnet, edges)]) + "\n")
             sys.stdout.flush()
         else:
             print(render_line(rows, tps), flush=True)
@@ -221,7 +232,7 @@ def main(argv, repo):
         if args.once:
             run_once(devnet, board, args.timeout)
         else:
-            run_screen(devnet, board, args, wallet)
+            run_screen(devnet, board, args, wallet, edges)
     except Stop:
         print(flush=True)
     except DevnetError as e:
