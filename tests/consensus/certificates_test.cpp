@@ -139,3 +139,26 @@ TEST_CASE("consensus evidence of double proposals verifies and round-trips",
 
 }  // namespace
 }  // namespace theta::consensus
+
+namespace theta::consensus {
+namespace {
+
+TEST_CASE("the address verifier accepts exactly the signatures that recover to the address",
+          "[consensus][certificates]") {
+  const PrivateKey key = *PrivateKey::FromBytes(Bytes(32, 0x42));
+  const PrivateKey other = *PrivateKey::FromBytes(Bytes(32, 0x43));
+  const Address address = AddressFromPublicKey(key.DerivePublicKey());
+  const Hash32 digest = Keccak256(AsBytes("vote"));
+  auto verifier = NewSecp256k1AddressVerifier();
+  const Bytes good = NewSecp256k1Signer(key)->Sign(digest);
+  const Bytes bad = NewSecp256k1Signer(other)->Sign(digest);
+  CHECK(verifier->Verify(address.view(), digest, good));
+  CHECK(!verifier->Verify(address.view(), digest, bad));
+  CHECK(!verifier->Verify(address.view(), Keccak256(AsBytes("other")), good));
+  CHECK(!verifier->Verify(address.view(), digest, Bytes(65, 0)));
+  CHECK(!verifier->Verify(ByteView(address.bytes.data(), 19), digest, good));
+  CHECK(!verifier->Verify(address.view(), digest, ByteView(good.data(), 64)));
+}
+
+}  // namespace
+}  // namespace theta::consensus

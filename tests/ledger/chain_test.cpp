@@ -231,5 +231,55 @@ TEST_CASE("a block returns stakes whose lock ends at its height", "[ledger][chai
   CHECK(set->empty());
 }
 
+TEST_CASE("a block that skips refused transactions stores only the applied ones",
+          "[ledger][chain]") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("theta-chain-skip-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  Address bob;
+  bob.bytes.fill(0xb1);
+  {
+    auto store = OpenLevelDbStore(dir.string());
+    REQUIRE(store.ok());
+    auto genesis = ParseGenesisJson(GenesisJson());
+    REQUIRE(genesis.ok());
+    auto chain = Chain::Create(**store, *genesis);
+    REQUIRE(chain.ok());
+    // A stale sequence, garbage bytes and a gap are refused; the two good sends apply in order.
+    const Bytes garbage = {0xde, 0xad};
+    BlockInput input{
+        1,
+        BlockHash(1),
+        1000,
+        {Send(1, bob, kWei), Send(1, bob, kWei), garbage, Send(2, bob, kWei), Send(5, bob, kWei)}};
+    input.skip_refused = true;
+    auto result = (*chain)->ApplyBlock(input);
+    REQUIRE(result.ok());
+    REQUIRE(result->txs.size() == 2);
+    CHECK(result->txs[1] == Send(2, bob, kWei));
+    REQUIRE(result->refused.size() == 3);
+    CHECK(result->refused[0].index == 1);
+    CHECK(result->refused[1].index == 2);
+    CHECK(result->refused[1].status.code() == absl::StatusCode::kInvalidArgument);
+    CHECK(result->refused[2].index == 4);
+    REQUIRE(result->receipts.size() == 2);
+    CHECK(result->receipts[1].index == 1);
+    auto stored = (*chain)->GetBlock(1);
+    REQUIRE(stored.ok());
+    CHECK(stored->txs == result->txs);
+    auto receipt = (*chain)->GetReceipt(TxHash(Send(2, bob, kWei)));
+    REQUIRE(receipt.ok());
+    CHECK(receipt->index == 1);
+    CHECK(!(*chain)->GetReceipt(TxHash(Send(5, bob, kWei))).ok());
+    auto state = (*chain)->StateAt(1);
+    REQUIRE(state.ok());
+    auto account = state->GetAccount(bob);
+    REQUIRE(account.ok());
+    REQUIRE(account->has_value());
+    CHECK((*account)->balance.tfuel_wei == 2 * kWei);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace theta::ledger

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "theta/core/kv_store.hpp"
@@ -28,7 +29,7 @@ class TestChain {
 
   ChainService& chain() { return *chain_; }
   const std::vector<DevAccount>& accounts() const { return accounts_; }
-  const PrivateKey& validator_key() const { return validator_key_; }
+  const PrivateKey& validator_key() const { return *validator_key_; }
   const ledger::Genesis& genesis() const { return genesis_; }
 
   // Builds a payload from the mempool as a proposer would and commits it as block Height() + 1
@@ -42,7 +43,7 @@ class TestChain {
   std::unique_ptr<KvStore> store_;
   std::unique_ptr<ChainService> chain_;
   std::vector<DevAccount> accounts_;
-  PrivateKey validator_key_;
+  std::optional<PrivateKey> validator_key_;
   ledger::Genesis genesis_;
 };
 

@@ -29,6 +29,19 @@ class Secp256k1Verifier final : public Verifier {
   }
 };
 
+// Validators known by their account address, as a ledger stores them: the signer is whoever the
+// signature recovers to (Theta's own check for votes).
+class Secp256k1AddressVerifier final : public Verifier {
+ public:
+  bool Verify(ByteView address, const Hash32& digest, ByteView signature) const override {
+    if (address.size() != Address::kSize) return false;
+    absl::StatusOr<Signature> sig = Signature::FromBytes(signature);
+    if (!sig.ok()) return false;
+    absl::StatusOr<Address> signer = RecoverAddress(digest, *sig);
+    return signer.ok() && std::equal(address.begin(), address.end(), signer->bytes.begin());
+  }
+};
+
 absl::Status CheckSigner(const Committee& c, uint32_t signer, const Hash32& digest,
                          ByteView signature, std::string_view what) {
   if (signer >= c.validators.size()) {
@@ -58,6 +71,9 @@ std::unique_ptr<Signer> NewSecp256k1Signer(const PrivateKey& key) {
 }
 std::unique_ptr<Verifier> NewSecp256k1Verifier() {
   return std::make_unique<Secp256k1Verifier>();
+}
+std::unique_ptr<Verifier> NewSecp256k1AddressVerifier() {
+  return std::make_unique<Secp256k1AddressVerifier>();
 }
 Bytes Secp256k1ValidatorKey(const PrivateKey& key) {
   const FixedBytes<64> xy = key.DerivePublicKey().xy();

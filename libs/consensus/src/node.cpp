@@ -30,6 +30,8 @@ constexpr uint64_t kEvidenceWindow = 64;  // rounds of votes and proposals kept 
 constexpr size_t kMaxTalliesPerRound = 2 * kMaxValidators;
 constexpr uint64_t kMaxRoundsAhead = 100;
 constexpr size_t kMaxOrphans = 1024;
+// Marks the token of a delayed proposal (round timers use the bare round number).
+constexpr uint64_t kProposalTimerBit = uint64_t{1} << 63;
 }  // namespace
 
 Block MakeGenesisBlock(uint64_t epoch, ByteView payload) {
@@ -93,6 +95,7 @@ absl::Status Node::OnMessage(ValidatorIndex from, ByteView message) {
 void Node::OnTimer(uint64_t token) {
   if (!status_.ok() || !started_) return;
   if (token == round_) LocalTimeout();
+  if (token == (kProposalTimerBit | round_)) Propose();
   Drain();
 }
 
@@ -256,6 +259,7 @@ void Node::TryCommit(ValidatorIndex from, const QuorumCert& qc) {
   if (parent->second.header.round + 1 != certified->second.header.round) return;
   if (parent->second.header.height <= committed_height_) return;
   CommitUpTo(from, parent->first, certified->second.header.qc);
+  if (committed_hash_ == parent->first) env_.app->OnCommitProof(certified->second.header, qc);
 }
 
 void Node::CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCert& proof) {
@@ -300,7 +304,22 @@ void Node::AdvanceRound(uint64_t round, bool by_qc) {
   seen_votes_.erase(seen_votes_.begin(), seen_votes_.lower_bound({floor, 0}));
   seen_proposals_.erase(seen_proposals_.begin(), seen_proposals_.lower_bound(floor));
   env_.clock->SetTimer(TimeoutDuration(), round_);
-  if (committee_.validators.Leader(round_) == options_.self) Propose();
+  if (committee_.validators.Leader(round_) == options_.self) ScheduleProposal();
+}
+
+void Node::ScheduleProposal() {
+  auto parent = blocks_.find(safety_.high_qc.block_hash);
+  const uint64_t delay =
+      parent == blocks_.end() ? 0 : env_.app->ProposalDelayMs(parent->second.header.timestamp_ms);
+  if (delay == 0) return Propose();
+  env_.clock->SetTimer(delay, kProposalTimerBit | round_);
+}
+
+void Node::ProposeNow() {
+  if (!started_ || !status_.ok()) return;
+  if (committee_.validators.Leader(round_) != options_.self) return;
+  Propose();
+  Drain();
 }
 
 uint64_t Node::TimeoutDuration() const {

@@ -205,8 +205,26 @@ absl::StatusOr<std::vector<StakedMember>> Chain::GuardianSetAt(uint64_t height) 
   return GuardianSet(state);
 }
 
+namespace {
+
+// Errors that say the node, not the transaction, is at fault: they fail the block even when
+// refused transactions are skipped.
+bool IsNodeFault(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kUnknown:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 absl::Status Chain::ApplyTxs(LedgerState& state, const BlockInput& block,
-                             std::vector<StoredReceipt>& receipts) const {
+                             BlockResult& result) const {
   ExecutionContext context{chain_id_, block.height, block.signatures_verified};
   context.timestamp = block.timestamp;
   context.bls_verifier = options_.bls_verifier;
@@ -217,13 +235,20 @@ absl::Status Chain::ApplyTxs(LedgerState& state, const BlockInput& block,
     absl::Status status = tx.status();
     if (tx.ok() && i > 0 && std::holds_alternative<CoinbaseTx>(tx->tx))
       status = absl::InvalidArgumentError("a CoinbaseTx may only be the block's first transaction");
-    StoredReceipt receipt{
-        tx.ok() ? tx->hash : TxHash(block.txs[i]), block.height, static_cast<uint32_t>(i), {}};
+    StoredReceipt receipt{tx.ok() ? tx->hash : TxHash(block.txs[i]),
+                          block.height,
+                          static_cast<uint32_t>(result.txs.size()),
+                          {}};
     if (status.ok()) status = ApplyDecodedTx(state, *tx, context, &receipt.receipt);
+    if (!status.ok() && block.skip_refused && !IsNodeFault(status)) {
+      result.refused.push_back({receipt.tx_hash, static_cast<uint32_t>(i), std::move(status)});
+      continue;
+    }
     if (!status.ok())
       return absl::Status(status.code(), absl::StrCat("chain: block ", block.height, " tx ", i,
                                                       ": ", std::string(status.message())));
-    receipts.push_back(std::move(receipt));
+    result.txs.push_back(block.txs[i]);
+    result.receipts.push_back(std::move(receipt));
   }
   return absl::OkStatus();
 }
@@ -235,12 +260,12 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   THETA_ASSIGN_OR_RETURN(LedgerState state, LedgerState::Open(*store_, root_));
   THETA_RETURN_IF_ERROR(ReturnMaturedStakes(state, block.height).status());
   BlockResult result;
-  THETA_RETURN_IF_ERROR(ApplyTxs(state, block, result.receipts));
+  THETA_RETURN_IF_ERROR(ApplyTxs(state, block, result));
   WriteBatch batch;
   result.state_root = state.Commit(batch);
   batch.Put(HeightKey("c/root/", block.height), result.state_root.view());
   batch.Put(HeightKey("c/blk/", block.height),
-            EncodeBlock(StoredBlock{block.height, block.hash, block.timestamp, block.txs}));
+            EncodeBlock(StoredBlock{block.height, block.hash, block.timestamp, result.txs}));
   batch.Put(Key("c/bh/", block.hash.view()), RlpEncodeUint(block.height));
   for (const StoredReceipt& r : result.receipts) {
     RlpWriter w;

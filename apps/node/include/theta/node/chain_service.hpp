@@ -10,10 +10,13 @@
 // diverging node notices (Payload::committed_root).
 //
 // Store layout (beside the ledger's keys in the same LevelDB, see ledger/chain.hpp):
-//   "n/blk/" ‖ BE64 h   RLP [consensus block (codec EncodeBlock), commit proof]
-// where the commit proof is RLP [child header, QC of the child]: the child extends the block in
-// the next round, so the QC makes the block committed (2-chain rule) for anyone holding the
-// validator set.
+//   "n/blk/" ‖ BE64 h   RLP [consensus block (codec EncodeBlock), QC certifying it (empty:
+//   genesis)] "n/cp/" ‖ BE64 h    RLP [child header, QC of the child]: a commit proof of block h.
+//   The child
+//                       extends h in the next round and both are certified, so h is committed by
+//                       the 2-chain rule for anyone holding the validator set; the blocks below h
+//                       are committed by their hash links. Consensus hands one over per direct
+//                       commit (Application::OnCommitProof), so not every height has one.
 //
 // Thread-safety: every method may be called from any thread. Reads take a shared lock; Commit takes
 // it exclusively, so a reader sees a block, its receipts and its state together or not at all.
@@ -43,15 +46,20 @@ struct BlockRecord {
   Hash32 parent;  // zero for genesis
   uint64_t epoch = 0;
   uint64_t round = 0;
-  Address proposer;        // zero for genesis
-  int64_t timestamp = 0;   // seconds (the proposer's clock, rounded down)
+  Address proposer;       // zero for genesis
+  int64_t timestamp = 0;  // seconds (the proposer's clock, rounded down)
   uint64_t timestamp_ms = 0;
   Hash32 state_root;       // the state after this block
   std::vector<Bytes> txs;  // the transactions applied, in order (refused ones are not here)
   std::vector<Hash32> tx_hashes;
-  consensus::Block block;                           // as consensus committed it (genesis: synthetic)
-  std::optional<consensus::BlockHeader> proof_child;  // the certified child (absent for genesis)
-  std::optional<consensus::QuorumCert> proof_qc;
+  consensus::Block block;                   // as consensus committed it (genesis: synthetic)
+  std::optional<consensus::QuorumCert> qc;  // certifies the block (absent for genesis)
+};
+
+// Why block `child.parent` is committed: see the store layout above.
+struct CommitProof {
+  consensus::BlockHeader child;
+  consensus::QuorumCert child_qc;
 };
 
 // What a proposal's payload carries: RLP [version 1, committed height, committed root, [raw txs]].
@@ -109,11 +117,18 @@ class ChainService {
   // Checks a proposal's payload (decodes, sizes, every tx's signature; a committed root that
   // disagrees with this node's). Signatures are checked once: valid txs enter the mempool's cache.
   absl::Status ValidatePayload(ByteView payload);
-  // Executes and stores a committed block; `proof_child`/`proof_qc` make it verifiable by others.
-  // Blocks at or below the head are ignored if their hash matches and DataLoss if not (the node
-  // diverged); a gap is FailedPrecondition. Subscribers are called after the write, outside the lock.
-  absl::Status Commit(const consensus::Block& block, const consensus::BlockHeader& proof_child,
-                      const consensus::QuorumCert& proof_qc);
+  // Executes and stores a committed block and the QC that certifies it. Blocks at or below the
+  // head are ignored if their hash matches and DataLoss if not (the node diverged); a block that
+  // does not extend the head is FailedPrecondition. Subscribers are called after the write,
+  // outside the lock.
+  absl::Status Commit(const consensus::Block& block, const consensus::QuorumCert& qc);
+  // Stores the commit proof of the committed block `proof.child.parent`; NotFound if that block
+  // is not committed here, InvalidArgument if the proof does not name it (hashes).
+  absl::Status AddCommitProof(const CommitProof& proof);
+  // The commit proof stored for `height`; NotFound when that block was committed indirectly.
+  absl::StatusOr<CommitProof> CommitProofAt(uint64_t height) const;
+  // The raw record of block `height` (what peers sync from): RLP [block, qc]. NotFound above head.
+  absl::StatusOr<Bytes> RawRecord(uint64_t height) const;
   // Subscribers are called (on the committing thread) after each block. Returns an id for
   // Unsubscribe.
   uint64_t Subscribe(Subscriber subscriber);
@@ -136,7 +151,9 @@ class ChainService {
 
  private:
   ChainService() = default;
-  absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;
+  absl::Status Recover();
+  absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;  // shared lock held
+  absl::Status FillRecord(uint64_t height, BlockRecord& record) const;
 
   KvStore* store_ = nullptr;
   ChainServiceOptions options_;
@@ -152,8 +169,8 @@ class ChainService {
   std::vector<std::pair<uint64_t, Subscriber>> subscribers_;
 };
 
-// The genesis block of a chain as consensus sees it: height 0, its payload the RLP of the genesis
-// state root; its hash is the chain's genesis hash.
-consensus::Block GenesisBlock(const Hash32& genesis_state_root);
+// The genesis block of a chain as consensus sees it: height 0, its payload RLP [chain ID, genesis
+// state root]; its hash is the chain's genesis hash.
+consensus::Block GenesisBlock(std::string_view chain_id, const Hash32& genesis_state_root);
 
 }  // namespace theta::node

@@ -79,11 +79,26 @@ class Application {
   virtual ~Application() = default;
   // The payload of a new block at `height` on top of `parent`.
   virtual Bytes Propose(uint64_t height, const Hash32& parent) = 0;
+  // How long a leader waits before proposing on a parent proposed at `parent_timestamp_ms`: a
+  // chain paces its blocks here (e.g. short while transactions wait, longer when idle). The Node
+  // proposes when the delay ends, or earlier on Node::ProposeNow. Must stay well below the round
+  // timeout. Default: at once.
+  virtual uint64_t ProposalDelayMs(uint64_t parent_timestamp_ms) {
+    (void)parent_timestamp_ms;
+    return 0;
+  }
   // Whether the payload of `block` is acceptable (executes) on top of its parent; a node votes only
   // for blocks that pass.
   virtual absl::Status Validate(const Block& block) = 0;
-  // `block` is committed (two consecutive certified blocks extend it). `proof` certifies a child.
+  // `block` is committed (two consecutive certified blocks extend it). `proof` certifies `block`.
   virtual void Commit(const Block& block, const QuorumCert& proof) = 0;
+  // After the Commit calls of one direct commit: `child` (certified by `child_qc`) extends the last
+  // block committed in the very next round, which is what made it committed. With the validator
+  // set, the pair proves the commit to anyone (followers syncing the chain). Default: ignored.
+  virtual void OnCommitProof(const BlockHeader& child, const QuorumCert& child_qc) {
+    (void)child;
+    (void)child_qc;
+  }
   // The last block committed durably: (0, genesis hash) before the first commit.
   virtual std::pair<uint64_t, Hash32> LastCommitted() const = 0;
   // The committee that validates blocks at `height` (constant within an epoch).

@@ -67,6 +67,9 @@ class Node {
   absl::Status OnMessage(ValidatorIndex from, ByteView message);
   // A timer set through Clock fired.
   void OnTimer(uint64_t token);
+  // The application has a payload worth proposing (transactions arrived): a leader still waiting
+  // out Application::ProposalDelayMs proposes now. No effect otherwise.
+  void ProposeNow();
 
   // OK while healthy; the sticky Storage error once persisting failed (the node then stays silent).
   const absl::Status& status() const { return status_; }
@@ -96,6 +99,7 @@ class Node {
   void CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCert& proof);
   void AdvanceRound(uint64_t round, bool by_qc);
   void Propose();
+  void ScheduleProposal();
   void MaybeVote(const Block& block);
   void LocalTimeout();
   void RequestSync(ValidatorIndex from, const Hash32& hash);

@@ -67,6 +67,12 @@ struct BlockInput {
   // Every Theta signature was checked on admission (the mempool's cache): skip re-checking.
   // Ethereum txs are recovered regardless (their sender comes from the signature).
   bool signatures_verified = false;
+  // Leave refused transactions out instead of refusing the block (a node executing what consensus
+  // ordered: every node skips the same ones, since the state is the same). A transaction is
+  // refused when the ledger rejects it (any error but DataLoss, Internal, Unavailable or Unknown,
+  // which still fail the block); the executors check before they write, so a refused tx leaves
+  // no trace. The stored block holds the applied transactions only, and receipts index into them.
+  bool skip_refused = false;
 };
 
 struct StoredReceipt {
@@ -76,9 +82,17 @@ struct StoredReceipt {
   TxReceipt receipt;
 };
 
+struct RefusedTx {
+  Hash32 tx_hash;
+  uint32_t index = 0;  // in BlockInput::txs
+  absl::Status status;
+};
+
 struct BlockResult {
   Hash32 state_root;
-  std::vector<StoredReceipt> receipts;  // one per transaction, in order
+  std::vector<StoredReceipt> receipts;  // one per applied transaction, in order
+  std::vector<Bytes> txs;               // the applied transactions (all of them unless skipping)
+  std::vector<RefusedTx> refused;       // with BlockInput::skip_refused only
 };
 
 struct StoredBlock {
@@ -130,8 +144,7 @@ class Chain {
  private:
   Chain(KvStore& store, std::string chain_id, ChainOptions options)
       : store_(&store), chain_id_(std::move(chain_id)), options_(options) {}
-  absl::Status ApplyTxs(LedgerState& state, const BlockInput& block,
-                        std::vector<StoredReceipt>& receipts) const;
+  absl::Status ApplyTxs(LedgerState& state, const BlockInput& block, BlockResult& result) const;
 
   KvStore* store_;
   std::string chain_id_;

@@ -1,0 +1,1 @@
+list(APPEND THETA_NODE_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/chain_service_test.cpp)
