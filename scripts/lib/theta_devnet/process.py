@@ -1,10 +1,24 @@
 """The devnet's child processes: started in their own session (a terminal's Ctrl-C reaches only the
 launcher, which then stops them in order), logs appended to one file per process."""
 
+import ctypes
 import os
 import signal
 import subprocess
 import time
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """Runs in the child before exec: SIGTERM it when the launcher dies, even by kill -9 (a CTest
+    timeout), so that no node outlives its launcher holding ports and CPU. Linux only; elsewhere the
+    launcher's own stop() is the only guard."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 class ProcessGroup:
@@ -31,6 +45,7 @@ class ProcessGroup:
                 cwd=cwd,
                 env=env,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         self._procs[name] = (proc, log_path)
         return proc
