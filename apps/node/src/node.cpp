@@ -1,0 +1,246 @@
+// ThetaNode (node.hpp): opening the data directory, starting and stopping the parts in order.
+#include "theta/node/node.hpp"
+
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "boost/asio/post.hpp"
+#include "node_impl.hpp"
+#include "spdlog/spdlog.h"
+#include "theta/core/status.hpp"
+
+namespace theta::node {
+namespace {
+
+// Guardian and elite edge node deposits carry a BLS proof of possession; the ledger asks us.
+class PopVerifier final : public ledger::BlsPopVerifier {
+ public:
+  bool VerifyPop(ByteView pubkey, ByteView pop) const override {
+    absl::StatusOr<crypto::bls::PublicKey> key = crypto::bls::PublicKey::FromBytes(pubkey);
+    absl::StatusOr<crypto::bls::Signature> sig = crypto::bls::Signature::FromBytes(pop);
+    return key.ok() && sig.ok() && crypto::bls::PopVerify(*key, *sig);
+  }
+};
+const PopVerifier kPopVerifier;
+
+absl::StatusOr<ledger::Genesis> LoadGenesis(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read the genesis file ", path.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<ledger::Genesis> genesis = ledger::ParseGenesisJson(text.str());
+  if (!genesis.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat(path.string(), ": ", std::string(genesis.status().message())));
+  return genesis;
+}
+
+}  // namespace
+
+NodeImpl::~NodeImpl() {
+  Stop();
+}
+
+absl::Status NodeImpl::Open() {
+  THETA_ASSIGN_OR_RETURN(genesis_, LoadGenesis(config_.genesis));
+  if (!config_.chain_id.empty() && config_.chain_id != genesis_.chain_id)
+    return absl::InvalidArgumentError(absl::StrCat("config: chain_id \"", config_.chain_id,
+                                                   "\" but the genesis is of \"", genesis_.chain_id,
+                                                   "\""));
+  std::error_code error;
+  std::filesystem::create_directories(config_.data_dir, error);
+  if (error)
+    return absl::UnavailableError(absl::StrCat("cannot create the data directory ",
+                                               config_.data_dir.string(), ": ", error.message()));
+  THETA_ASSIGN_OR_RETURN(keys_, LoadNodeKeys(config_, log_));
+  if (keys_.account) address_ = AddressFromPublicKey(keys_.account->DerivePublicKey());
+  THETA_RETURN_IF_ERROR(OpenChain());
+  THETA_RETURN_IF_ERROR(SetUpCommittee());
+  THETA_RETURN_IF_ERROR(SetUpGuardians());
+  SetUpMetrics();
+  return absl::OkStatus();
+}
+
+absl::Status NodeImpl::OpenChain() {
+  absl::StatusOr<std::unique_ptr<KvStore>> store =
+      OpenLevelDbStore((config_.data_dir / "db").string());
+  if (!store.ok())
+    return absl::Status(store.status().code(),
+                        absl::StrCat("cannot open the database in ", config_.data_dir.string(),
+                                     "/db: ", std::string(store.status().message())));
+  store_ = *std::move(store);
+  ChainServiceOptions options;
+  options.chain.bls_verifier = &kPopVerifier;
+  options.max_block_txs = config_.consensus.max_block_txs;
+  options.mempool.workers = 2;
+  THETA_ASSIGN_OR_RETURN(chain_, ChainService::Open(*store_, genesis_, options));
+  log_->info("chain {} at height {} (genesis {})", chain_->chain_id(), chain_->Height(),
+             ToHex(chain_->genesis_hash().view()));
+  return absl::OkStatus();
+}
+
+// The committee is the genesis validator set (validator-set changes at epochs are not wired yet).
+absl::Status NodeImpl::SetUpCommittee() {
+  THETA_ASSIGN_OR_RETURN(validators_, ValidatorsAt(0));
+  verifier_ = consensus::NewSecp256k1AddressVerifier();
+  committee_ = consensus::Committee{chain_->chain_id(), 0, validators_, chain_->genesis_hash(),
+                                    verifier_.get()};
+  for (size_t i = 0; i < validator_addresses_.size(); ++i) {
+    if (keys_.account && validator_addresses_[i] == address_)
+      validator_index_ = static_cast<consensus::ValidatorIndex>(i);
+  }
+  if (config_.role == Role::kValidator && !validator_index_)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "role validator, but the account ", ToHex(address_.view()),
+        " is not in the genesis validator set (", validator_addresses_.size(), " validators)"));
+  if (config_.role != Role::kValidator) validator_index_.reset();
+  return absl::OkStatus();
+}
+
+absl::Status NodeImpl::Start() {
+  if (started_) return absl::FailedPreconditionError("node: already started");
+  started_ = true;
+  net_work_.emplace(net_io_.get_executor());
+  core_work_.emplace(core_io_.get_executor());
+  rpc_work_.emplace(rpc_io_.get_executor());
+  THETA_RETURN_IF_ERROR(SetUpNetwork());
+  THETA_RETURN_IF_ERROR(SetUpRpc());
+  chain_->Subscribe([this](const CommitEvent& event) { AfterCommit(event); });
+  chain_->SetNewTxHook([this](const Hash32&, ByteView raw) {
+    if (tx_gossip_) tx_gossip_->Publish(raw);
+    OnNewTx();
+  });
+  THETA_RETURN_IF_ERROR(host_->Start());
+  threads_.emplace_back([this] { RunThread(net_io_, "net"); });
+  threads_.emplace_back([this] { RunThread(core_io_, "core"); });
+  for (int i = 0; i < 4; ++i)
+    threads_.emplace_back([this] { RunThread(rpc_io_, "rpc"); });
+  std::promise<absl::Status> started;
+  std::future<absl::Status> result = started.get_future();
+  boost::asio::post(core_io_, [this, &started] {
+    absl::Status status = validator_index_ ? StartConsensus() : absl::OkStatus();
+    if (status.ok()) StatusTick();
+    started.set_value(status);
+  });
+  THETA_RETURN_IF_ERROR(result.get());
+  log_->info("{} node started: p2p {}, rpc {}, eth rpc {}", RoleName(config_.role),
+             FormatEndpoint({config_.p2p_listen.host, host_->listen_port()}),
+             rpc_server_ ? FormatEndpoint({config_.rpc_listen.host, rpc_server_->port()}) : "off",
+             eth_rpc_server_
+                 ? FormatEndpoint({config_.eth_rpc_listen.host, eth_rpc_server_->port()})
+                 : "off");
+  return absl::OkStatus();
+}
+
+void NodeImpl::RunThread(boost::asio::io_context& io, const char* name) {
+  while (true) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      // A handler that throws is a bug; log it and keep serving rather than die mid-commit.
+      log_->error("{} thread: unexpected exception: {}", name, e.what());
+    }
+  }
+}
+
+void NodeImpl::Stop() {
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  log_->info("stopping");
+  if (rpc_server_) rpc_server_->Stop();
+  if (eth_rpc_server_) eth_rpc_server_->Stop();
+  // Let the core thread finish what it is doing (a commit is one write: stopping between two
+  // is safe either way), then stop the network.
+  std::promise<void> drained;
+  boost::asio::post(core_io_, [&drained] { drained.set_value(); });
+  drained.get_future().wait_for(std::chrono::seconds(10));
+  if (host_) host_->Stop();
+  rpc_work_.reset();
+  core_work_.reset();
+  net_work_.reset();
+  core_io_.stop();
+  net_io_.stop();
+  rpc_io_.stop();
+  for (std::thread& t : threads_)
+    t.join();
+  threads_.clear();
+  consensus_.reset();
+  guardian_.reset();
+  log_->info("stopped");  // the stores close with the node (Status() stays readable until then)
+}
+
+void NodeImpl::Fail(const absl::Status& status) {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  if (!health_.ok()) return;
+  health_ = status;
+  log_->critical("the node stops taking part: {}", std::string(status.message()));
+}
+
+absl::Status NodeImpl::health() const {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  if (!health_.ok()) return health_;
+  return consensus_ ? consensus_->status() : absl::OkStatus();
+}
+
+NodeStatus NodeImpl::Status() const {
+  NodeStatus s;
+  s.role = config_.role;
+  s.chain_id = chain_->chain_id();
+  s.address = address_;
+  s.height = chain_->Height();
+  s.head_hash = chain_->HeadHash();
+  {
+    std::lock_guard<std::mutex> lock(status_mu_);
+    s.finalized_height = finalized_height_;
+    s.finalized_hash = finalized_hash_;
+  }
+  s.consensus_round = round_.load();
+  s.best_peer_height = best_peer_height_.load();
+  s.syncing = s.best_peer_height > s.height + 4;
+  s.peers = host_ ? host_->PeerCount() : 0;
+  s.mempool = chain_->PendingCount();
+  s.p2p_port = host_ ? host_->listen_port() : 0;
+  s.rpc_port = rpc_server_ ? rpc_server_->port() : 0;
+  s.eth_rpc_port = eth_rpc_server_ ? eth_rpc_server_->port() : 0;
+  return s;
+}
+
+std::vector<net::PeerInfo> NodeImpl::Peers() const {
+  return host_ ? host_->Peers() : std::vector<net::PeerInfo>{};
+}
+
+// --- ThetaNode -------------------------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<ThetaNode>> ThetaNode::Create(NodeConfig config, Logger logger) {
+  auto impl = std::make_unique<NodeImpl>(std::move(config), std::move(logger));
+  THETA_RETURN_IF_ERROR(impl->Open());
+  return std::unique_ptr<ThetaNode>(new ThetaNode(std::move(impl)));
+}
+
+ThetaNode::ThetaNode(std::unique_ptr<NodeImpl> impl) : impl_(std::move(impl)) {}
+ThetaNode::~ThetaNode() {
+  impl_->Stop();
+}
+absl::Status ThetaNode::Start() {
+  return impl_->Start();
+}
+void ThetaNode::Stop() {
+  impl_->Stop();
+}
+NodeStatus ThetaNode::Status() const {
+  return impl_->Status();
+}
+std::vector<net::PeerInfo> ThetaNode::Peers() const {
+  return impl_->Peers();
+}
+ChainService& ThetaNode::chain() {
+  return impl_->chain();
+}
+absl::Status ThetaNode::health() const {
+  return impl_->health();
+}
+
+}  // namespace theta::node

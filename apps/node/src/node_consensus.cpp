@@ -1,0 +1,190 @@
+// ThetaNode as the consensus Node's world: the application (ChainService), the transport (gossip
+// envelopes), the clock (asio timers on the core thread) and the pacing of proposals.
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "boost/asio/post.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "node_impl.hpp"
+#include "spdlog/spdlog.h"
+#include "theta/core/status.hpp"
+
+namespace theta::node {
+namespace {
+
+// Stake in whole THETA (the consensus library counts stake in uint64).
+uint64_t StakeUnits(const uint256& wei) {
+  const uint256 units = wei / uint256(1'000'000'000'000'000'000ULL);
+  const auto& limbs = units.limbs();
+  if (limbs[1] != 0 || limbs[2] != 0 || limbs[3] != 0 || limbs[0] > (uint64_t{1} << 40))
+    return uint64_t{1} << 40;
+  return std::max<uint64_t>(limbs[0], 1);
+}
+
+}  // namespace
+
+absl::Status NodeImpl::StartConsensus() {
+  const std::string path = (config_.data_dir / "consensus.wal").string();
+  THETA_ASSIGN_OR_RETURN(std::unique_ptr<consensus::WalFile> file,
+                         consensus::OpenPosixWalFile(path));
+  wal_ = std::make_unique<consensus::WalStorage>(std::move(file));
+  signer_ = consensus::NewSecp256k1Signer(*keys_.account);
+  consensus::NodeOptions options;
+  options.chain_id = chain_->chain_id();
+  options.genesis_hash = chain_->genesis_hash();
+  options.self = *validator_index_;
+  options.base_timeout_ms = config_.consensus.base_timeout_ms;
+  options.max_timeout_ms = config_.consensus.max_timeout_ms;
+  consensus::NodeEnv env{signer_.get(), verifier_.get(), this, this, wal_.get(), this};
+  consensus_ = std::make_unique<consensus::Node>(options, env);
+  absl::Status started = consensus_->Start();
+  if (!started.ok())
+    return absl::Status(started.code(),
+                        absl::StrCat("consensus (", path, "): ", std::string(started.message())));
+  if (wal_->truncated_bytes() > 0)
+    log_->warn("consensus WAL: cut {} bytes of a torn last record", wal_->truncated_bytes());
+  log_->info("validator {} of {} enters consensus at round {}", *validator_index_,
+             validators_.size(), consensus_->round());
+  round_ = consensus_->round();
+  return absl::OkStatus();
+}
+
+// A consensus envelope from the gossip (network thread). Envelopes addressed elsewhere are relayed
+// and otherwise ignored; ours go to the core thread.
+absl::Status NodeImpl::OnConsensusItem(ByteView item) {
+  THETA_ASSIGN_OR_RETURN(Envelope envelope, DecodeEnvelope(item));
+  if (envelope.from >= validators_.size())
+    return absl::InvalidArgumentError("consensus envelope from a non-validator index");
+  if (!validator_index_) return absl::OkStatus();
+  if (envelope.to != kToAll && envelope.to != *validator_index_) return absl::OkStatus();
+  if (envelope.from == *validator_index_) return absl::OkStatus();  // our own, echoed back
+  boost::asio::post(core_io_, [this, envelope = std::move(envelope)] {
+    if (!consensus_) return;
+    absl::Status status = consensus_->OnMessage(envelope.from, envelope.message);
+    if (!status.ok())
+      log_->debug("consensus message from validator {}: {}", envelope.from,
+                  std::string(status.message()));
+    round_ = consensus_->round();
+  });
+  return absl::OkStatus();
+}
+
+void NodeImpl::Send(consensus::ValidatorIndex to, Bytes message) {
+  Envelope envelope{*validator_index_, to, send_sequence_++, std::move(message)};
+  consensus_gossip_->Publish(EncodeEnvelope(envelope));
+}
+
+void NodeImpl::Broadcast(Bytes message) {
+  Send(kToAll, std::move(message));
+}
+
+uint64_t NodeImpl::NowMs() const {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+void NodeImpl::SetTimer(uint64_t delay_ms, uint64_t token) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(core_io_);
+  timer->expires_after(std::chrono::milliseconds(delay_ms));
+  timer->async_wait([this, timer, token](const boost::system::error_code& error) {
+    if (error || !consensus_) return;
+    consensus_->OnTimer(token);
+    round_ = consensus_->round();
+  });
+}
+
+Bytes NodeImpl::Propose(uint64_t height, const Hash32& parent) {
+  waiting_idle_ = false;
+  (void)height;
+  (void)parent;
+  return chain_->BuildPayload();
+}
+
+absl::Status NodeImpl::Validate(const consensus::Block& block) {
+  // A proposer's clock may run a little ahead; far ahead is refused so timestamps stay useful.
+  if (block.header.timestamp_ms > NowMs() + 15'000)
+    return absl::InvalidArgumentError("proposal: timestamp more than 15 s in the future");
+  return chain_->ValidatePayload(block.payload);
+}
+
+void NodeImpl::Commit(const consensus::Block& block, const consensus::QuorumCert& proof) {
+  absl::Status status = chain_->Commit(block, proof);
+  if (!status.ok()) Fail(status);
+}
+
+void NodeImpl::OnCommitProof(const consensus::BlockHeader& child, const consensus::QuorumCert& qc) {
+  absl::Status status = chain_->AddCommitProof(CommitProof{child, qc});
+  if (!status.ok())
+    log_->warn("commit proof of block {}: {}", child.height - 1, std::string(status.message()));
+}
+
+std::pair<uint64_t, Hash32> NodeImpl::LastCommitted() const {
+  return {chain_->Height(), chain_->HeadHash()};
+}
+
+absl::StatusOr<consensus::ValidatorSet> NodeImpl::ValidatorsAt(uint64_t height) {
+  (void)height;  // one committee per chain until epochs change it (docs/node.md)
+  if (validator_addresses_.empty()) {
+    THETA_ASSIGN_OR_RETURN(std::vector<ledger::StakedMember> members, chain_->ValidatorSetAt(0));
+    std::vector<consensus::Validator> set;
+    for (const ledger::StakedMember& m : members) {
+      validator_addresses_.push_back(m.address);
+      set.push_back(consensus::Validator{Bytes(m.address.bytes.begin(), m.address.bytes.end()),
+                                         StakeUnits(m.stake)});
+    }
+    THETA_ASSIGN_OR_RETURN(validators_, consensus::ValidatorSet::Create(std::move(set)));
+  }
+  return validators_;
+}
+
+void NodeImpl::ReportEvidence(const consensus::Evidence& evidence) {
+  log_->warn(
+      "equivocation evidence: validator {} {} (slashing it on chain is not wired yet)",
+      evidence.kind == consensus::Evidence::Kind::kDoubleVote ? evidence.vote_a.voter
+                                                              : evidence.header_a.proposer,
+      evidence.kind == consensus::Evidence::Kind::kDoubleVote ? "voted twice" : "proposed twice");
+}
+
+// Blocks come fast while transactions wait (min_block_ms apart) and slowly when idle
+// (idle_block_ms), so an idle chain does not fill the disk with empty blocks.
+uint64_t NodeImpl::ProposalDelayMs(uint64_t parent_timestamp_ms) {
+  const uint64_t now = NowMs();
+  const bool pending = chain_->PendingCount() > 0;
+  const uint64_t interval =
+      pending ? config_.consensus.min_block_ms : config_.consensus.idle_block_ms;
+  const uint64_t due = parent_timestamp_ms + interval;
+  waiting_idle_ = !pending;
+  idle_parent_ms_ = parent_timestamp_ms;
+  return due > now ? due - now : 0;
+}
+
+// A transaction arrived (any thread): a leader idling with nothing to propose proposes as soon as
+// min_block_ms after its parent.
+void NodeImpl::OnNewTx() {
+  if (!waiting_idle_.exchange(false)) return;
+  boost::asio::post(core_io_, [this] {
+    if (!consensus_) return;
+    const uint64_t due = idle_parent_ms_ + config_.consensus.min_block_ms;
+    const uint64_t now = NowMs();
+    if (due <= now) {
+      consensus_->ProposeNow();
+      return;
+    }
+    auto timer = std::make_shared<boost::asio::steady_timer>(core_io_);
+    timer->expires_after(std::chrono::milliseconds(due - now));
+    timer->async_wait([this, timer](const boost::system::error_code& error) {
+      if (!error && consensus_) consensus_->ProposeNow();
+    });
+  });
+}
+
+void NodeImpl::AfterCommit(const CommitEvent& event) {
+  UpdateMetrics(event);
+  SendStatus(std::nullopt);
+  const uint64_t height = event.block->height;
+  if (height % config_.consensus.checkpoint_interval == 0)
+    OnCheckpointCommitted(height, event.block->hash);
+}
+
+}  // namespace theta::node
