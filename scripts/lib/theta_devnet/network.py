@@ -259,17 +259,26 @@ class Devnet:
             return None
 
     def height(self, name):
-        """The node's committed height, or None."""
-        status = self.status(name)
-        if status is None:
-            return None
-        return int(status.get("current_height", 0))
+        """The node's committed height (from /metrics, else theta.GetStatus), or None when the
+        node does not answer."""
+        return self._number(name, "theta_height", "current_height")
 
     def finalized(self, name):
+        """The node's last finalized checkpoint height, or None."""
+        return self._number(name, "theta_finalized_height", "latest_finalized_block_height")
+
+    def _number(self, name, metric, status_field):
+        metrics = self.metrics(name)
+        if metrics is not None and metric in metrics:
+            return int(metrics[metric])
         status = self.status(name)
-        if status is None:
+        if status is None or status.get(status_field) is None:
             return None
-        return int(status.get("latest_finalized_block_height", 0))
+        return int(status[status_field])
+
+    def answers(self, name):
+        """True when the node serves its metrics or theta.GetStatus."""
+        return self.metrics(name) is not None or self.status(name) is not None
 
     def wait_until(self, predicate, timeout, what, poll=0.25, watch=None):
         """Polls `predicate()` until it returns a true value (which is returned). Raises
@@ -293,7 +302,7 @@ class Devnet:
 
     def wait_for_rpc(self, names=None, timeout=60.0):
         names = [n.name for n in self.nodes] if names is None else names
-        self.wait_until(lambda: all(self.status(n) is not None for n in names), timeout,
+        self.wait_until(lambda: all(self.answers(n) for n in names), timeout,
                         "every node's RPC to answer", watch=names)
 
     def wait_for_height(self, height, names=None, timeout=60.0):

@@ -37,13 +37,17 @@ class StatusBoard:
         code = self.devnet.procs.returncode(spec.name)
         if code is not None:
             return NodeRow(spec.name, spec.role, f"exited {code}")
+        metrics = self.devnet.metrics(spec.name, timeout=0.8)
         status = self.devnet.status(spec.name, timeout=0.8)
-        if status is None:
+        if metrics is None and status is None:
             return NodeRow(spec.name, spec.role, "starting")
-        metrics = self.devnet.metrics(spec.name, timeout=0.8) or {}
+        metrics = metrics or {}
+        status = status or {}
 
-        def metric(key):
-            value = metrics.get(key)
+        def number(metric, field=None):
+            value = metrics.get(metric)
+            if value is None and field is not None:
+                value = status.get(field)
             return int(value) if value is not None else None
 
         syncing = status.get("syncing")
@@ -51,11 +55,11 @@ class StatusBoard:
             spec.name,
             spec.role,
             "syncing" if syncing in (True, "true") else "up",
-            height=int(status.get("current_height", 0)),
-            finalized=int(status.get("latest_finalized_block_height", 0)),
-            peers=metric("theta_peers"),
-            mempool=metric("theta_mempool_size"),
-            committed=metric("theta_txs_committed_total"),
+            height=number("theta_height", "current_height"),
+            finalized=number("theta_finalized_height", "latest_finalized_block_height"),
+            peers=number("theta_peers"),
+            mempool=number("theta_mempool_size"),
+            committed=number("theta_txs_committed_total"),
         )
 
     def sample(self):
