@@ -82,7 +82,7 @@ def kill_restart(devnet, args):
         log(f"kill -9 {victim}")
         devnet.kill9(victim)
         before = committed_txs(devnet, live[0])
-        reached = wait_progress(devnet, live, 5, timeout=45)
+        reached = wait_progress(devnet, live, 3, timeout=60)
         after = committed_txs(devnet, live[0])
         check(after > before, f"with {victim} dead, transactions keep committing ({before}→{after})")
         log(f"3 of 4 validators committed up to height {reached} with {after - before} more txs")
@@ -113,7 +113,7 @@ def kill_mid_commit(devnet, args):
             seen = block(devnet, victim, height) if height else None
             code = devnet.kill9(victim)
             log(f"round {round_ + 1}: kill -9 {victim} at height {height} (status {code})")
-            wait_progress(devnet, live, 2, timeout=45)
+            wait_progress(devnet, live, 2, timeout=60)
             devnet.start_node(victim)
             devnet.wait_for_rpc([victim], timeout=60)
             after = devnet.height(victim)

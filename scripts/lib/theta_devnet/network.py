@@ -58,8 +58,9 @@ class Devnet:
 
     def __init__(self, data_dir, node_bin, edge_bin=None, log=None):
         self.data_dir = os.path.abspath(os.path.expanduser(data_dir))
-        self.node_bin = node_bin
-        self.edge_bin = edge_bin
+        # Absolute: each node runs in its own folder.
+        self.node_bin = os.path.abspath(node_bin)
+        self.edge_bin = os.path.abspath(edge_bin) if edge_bin else None
         self.procs = ProcessGroup()
         self.info = None  # devnet.json
         self.nodes = []  # NodeSpec, validators first
