@@ -19,4 +19,4 @@ def body(devnet, args):
 
 
 if __name__ == "__main__":
-    sys.exit(harness.run_test(body, validators=4, guardians=1, extra=extra))
+    sys.exit(harness.run_test(body, validators=4, guardians=2, extra=extra))

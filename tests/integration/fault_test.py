@@ -144,4 +144,4 @@ def extra(p):
 
 if __name__ == "__main__":
     sys.exit(harness.run_test(lambda d, a: SCENARIOS[a.scenario](d, a),
-                              validators=4, guardians=1, extra=extra))
+                              validators=4, guardians=2, extra=extra))

@@ -90,7 +90,7 @@ def start_client(devnet, args, script, *script_args, out_path):
                             env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def run_test(body, validators=4, guardians=1, edges=0, accounts=4, extra=None):
+def run_test(body, validators=4, guardians=2, edges=0, accounts=4, extra=None):
     """Parses the arguments, starts a devnet, runs body(devnet, args), stops the devnet and checks
     that every process stopped cleanly. Exit status 0 on success, 1 on failure (with the tail of
     every node's log)."""

@@ -83,4 +83,4 @@ def body(devnet, args):
 
 
 if __name__ == "__main__":
-    sys.exit(harness.run_test(body, validators=4, guardians=1))
+    sys.exit(harness.run_test(body, validators=4, guardians=2))
