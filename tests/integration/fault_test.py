@@ -47,27 +47,56 @@ def check_same_chain(devnet, names, upto):
     log(f"{len(names)} nodes hold the same blocks and state roots at heights 1..{upto}")
 
 
-def wait_progress(devnet, live, blocks, timeout):
+class Load:
+    """The load generator (clients/load.js): transfers spread over every node that answers."""
+
+    def __init__(self, devnet, args):
+        self.out = os.path.join(devnet.data_dir, "load.jsonl")
+        self.proc = harness.start_client(devnet, args, "load.js", "--rate", str(args.rate),
+                                         out_path=self.out)
+
+    def lines(self):
+        with open(self.out) as f:
+            return f.read().splitlines()
+
+    def check(self):
+        """Fails the test at once when the generator died (instead of waiting for commits)."""
+        if self.proc.poll() is not None:
+            raise harness.TestFailure(f"the load generator exited with {self.proc.returncode}:\n"
+                                      + "\n".join(self.lines()[-10:]))
+
+    def guard(self, predicate):
+        def guarded():
+            self.check()
+            return predicate()
+        return guarded
+
+    def stop(self):
+        self.check()
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=15)
+        lines = self.lines()
+        log(f"load generator: {lines[-1] if lines else 'no output'}")
+        check(self.proc.returncode == 0, f"the load generator exited with {self.proc.returncode}:\n"
+              + "\n".join(lines[-10:]))
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def wait_progress(devnet, live, blocks, timeout, load=None):
     """Waits until every live node is `blocks` above the highest height now; returns that height."""
     start = max(h or 0 for h in heights(devnet, live).values())
-    devnet.wait_for_height(start + blocks, live, timeout=timeout)
+
+    def reached():
+        hs = [devnet.height(n) for n in live]
+        return all(h is not None and h >= start + blocks for h in hs)
+
+    devnet.wait_until(load.guard(reached) if load else reached, timeout,
+                      f"height {start + blocks} on {', '.join(live)}", watch=live)
     return start + blocks
-
-
-def start_load(devnet, args):
-    out = os.path.join(devnet.data_dir, "load.jsonl")
-    proc = harness.start_client(devnet, args, "load.js", "--rate", str(args.rate), out_path=out)
-    return proc, out
-
-
-def stop_load(proc, out):
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=15)
-    with open(out) as f:
-        lines = f.read().splitlines()
-    log(f"load generator: {lines[-1] if lines else 'no output'}")
-    check(proc.returncode == 0, f"the load generator exited with {proc.returncode}:\n" +
-          "\n".join(lines[-10:]))
 
 
 def kill_restart(devnet, args):
@@ -75,14 +104,14 @@ def kill_restart(devnet, args):
     victim = devnet.validators()[-1].name
     live = [n for n in names if n != victim]
     devnet.wait_for_height(3, timeout=60)
-    load, out = start_load(devnet, args)
+    load = Load(devnet, args)
     try:
-        devnet.wait_until(lambda: committed_txs(devnet, live[0]) > 0, 30,
+        devnet.wait_until(load.guard(lambda: committed_txs(devnet, live[0]) > 0), 30,
                           "the first load transactions to commit")
         log(f"kill -9 {victim}")
         devnet.kill9(victim)
         before = committed_txs(devnet, live[0])
-        reached = wait_progress(devnet, live, 3, timeout=60)
+        reached = wait_progress(devnet, live, 3, timeout=60, load=load)
         after = committed_txs(devnet, live[0])
         check(after > before, f"with {victim} dead, transactions keep committing ({before}→{after})")
         log(f"3 of 4 validators committed up to height {reached} with {after - before} more txs")
@@ -90,9 +119,10 @@ def kill_restart(devnet, args):
         target = max(heights(devnet, live).values())
         devnet.wait_for_height(target, [victim], timeout=60)
         log(f"{victim} restarted and caught up to height {target}")
-        wait_progress(devnet, names, 2, timeout=30)  # and it follows consensus again
+        wait_progress(devnet, names, 2, timeout=30, load=load)  # and it follows consensus again
+        load.stop()
     finally:
-        stop_load(load, out)
+        load.kill()
     check_same_chain(devnet, names, min(heights(devnet, names).values()))
 
 
@@ -102,7 +132,7 @@ def kill_mid_commit(devnet, args):
     rng = random.Random(args.seed)
     log(f"seed {args.seed} (rerun with --seed {args.seed})")
     devnet.wait_for_height(3, timeout=60)
-    load, out = start_load(devnet, args)
+    load = Load(devnet, args)
     try:
         for round_ in range(args.rounds):
             victim = rng.choice(validators)
@@ -113,7 +143,7 @@ def kill_mid_commit(devnet, args):
             seen = block(devnet, victim, height) if height else None
             code = devnet.kill9(victim)
             log(f"round {round_ + 1}: kill -9 {victim} at height {height} (status {code})")
-            wait_progress(devnet, live, 2, timeout=60)
+            wait_progress(devnet, live, 2, timeout=60, load=load)
             devnet.start_node(victim)
             devnet.wait_for_rpc([victim], timeout=60)
             after = devnet.height(victim)
@@ -125,9 +155,10 @@ def kill_mid_commit(devnet, args):
             target = max(heights(devnet, live).values())
             devnet.wait_for_height(target, [victim], timeout=60)
             log(f"round {round_ + 1}: {victim} kept block {height} and caught up to {target}")
-        wait_progress(devnet, names, 2, timeout=30)
+        wait_progress(devnet, names, 2, timeout=30, load=load)
+        load.stop()
     finally:
-        stop_load(load, out)
+        load.kill()
     check(committed_txs(devnet, names[0]) > 0, "the load's transactions were committed")
     check_same_chain(devnet, names, min(heights(devnet, names).values()))
 
