@@ -23,6 +23,9 @@ struct Harness final : public Transport, public Clock, public Application {
   std::unique_ptr<Node> node;
   ValidatorIndex self;
   bool fail_storage = false;
+  uint64_t proposal_delay = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> timers;  // (delay, token)
+  std::vector<std::pair<BlockHeader, QuorumCert>> proofs;
 
   explicit Harness(ValidatorIndex me) : self(me) { Restart(); }
 
@@ -46,7 +49,11 @@ struct Harness final : public Transport, public Clock, public Application {
     sent.emplace_back(std::nullopt, *DecodeMessage(message));
   }
   uint64_t NowMs() const override { return 0; }
-  void SetTimer(uint64_t, uint64_t) override {}
+  void SetTimer(uint64_t delay, uint64_t token) override { timers.emplace_back(delay, token); }
+  uint64_t ProposalDelayMs(uint64_t) override { return proposal_delay; }
+  void OnCommitProof(const BlockHeader& child, const QuorumCert& qc) override {
+    proofs.emplace_back(child, qc);
+  }
   Bytes Propose(uint64_t, const Hash32&) override { return Bytes{1, 2, 3}; }
   absl::Status Validate(const Block&) override { return absl::OkStatus(); }
   void Commit(const Block& block, const QuorumCert&) override { commits.push_back(block); }
@@ -113,6 +120,50 @@ TEST_CASE("consensus node commits on two consecutive certified rounds", "[consen
   CHECK(h.commits[0].hash == b1.hash);
   CHECK(h.node->committed_height() == 1);
   CHECK(h.node->round() == 3);
+  // The commit proof: b2 extends b1 in the next round, and b3's QC certifies b2.
+  REQUIRE(h.proofs.size() == 1);
+  CHECK(h.proofs[0].first == b2.header);
+  CHECK(h.proofs[0].second == b3.header.qc);
+  // A block synced by other means becomes the committed root; an older one changes nothing.
+  const Block b4 = h.t.MakeBlock(4, h.t.MakeQc({0, 1, 2}, 3, 3, b3.hash), "b4");
+  h.node->AdoptCommitted(b4);
+  CHECK(h.node->committed_height() == 4);
+  CHECK(h.node->committed_hash() == b4.hash);
+  h.node->AdoptCommitted(b2);
+  CHECK(h.node->committed_height() == 4);
+}
+
+TEST_CASE("a leader waits out the application's proposal delay, or proposes when told",
+          "[consensus][node]") {
+  TestCommittee probe({100, 100, 100, 100});
+  const ValidatorIndex leader2 = probe.committee.validators.Leader(2);
+  const ValidatorIndex leader1 = probe.committee.validators.Leader(1);
+  REQUIRE(leader1 != leader2);
+  Harness h(leader2);
+  h.proposal_delay = 700;
+  auto proposals_in = [&](uint64_t round) {
+    size_t n = 0;
+    for (const auto& [to, m] : h.sent) {
+      const auto* block = std::get_if<Block>(&m);
+      n += block != nullptr && block->header.round == round;
+    }
+    return n;
+  };
+  const Block b1 = h.t.MakeBlock(1, h.t.GenesisQc(), "b1");
+  REQUIRE(h.Deliver(leader1, b1).ok());
+  for (ValidatorIndex v = 0; v < 4; ++v) {
+    if (v != leader2) (void)h.Deliver(v, h.t.MakeVote(v, 1, 1, b1.hash));
+  }
+  REQUIRE(h.node->round() == 2);
+  CHECK(proposals_in(2) == 0);  // waiting
+  bool timer = false;
+  for (const auto& [delay, token] : h.timers)
+    timer = timer || (delay == 700 && token != 2 && (token & 0xffffffff) == 2);
+  CHECK(timer);
+  h.node->ProposeNow();
+  CHECK(proposals_in(2) == 1);
+  h.node->ProposeNow();
+  CHECK(proposals_in(2) == 1);  // never twice in one round
 }
 
 TEST_CASE("consensus node fetches missing ancestors and then commits", "[consensus][node]") {

@@ -20,6 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (payload->txs.size() > 1000) std::abort();
     if (node::EncodePayload(*payload) != bytes) std::abort();
   }
+  if (auto txs = node::DecodeTxBatch(input); txs.ok()) {
+    if (node::EncodeTxBatch(*txs) != bytes) std::abort();
+  }
   node::BlockRecord record;
   if (node::internal::DecodeRecord(input, record).ok()) {
     if (node::internal::EncodeRecord(record.block, record.qc ? &*record.qc : nullptr) != bytes)

@@ -105,16 +105,18 @@ absl::Status NodeImpl::Start() {
   net_work_.emplace(net_io_.get_executor());
   core_work_.emplace(core_io_.get_executor());
   rpc_work_.emplace(rpc_io_.get_executor());
+  admit_work_.emplace(admit_io_.get_executor());
   THETA_RETURN_IF_ERROR(SetUpNetwork());
   THETA_RETURN_IF_ERROR(SetUpRpc());
   chain_->Subscribe([this](const CommitEvent& event) { AfterCommit(event); });
   chain_->SetNewTxHook([this](const Hash32&, ByteView raw) {
-    if (tx_gossip_) tx_gossip_->Publish(raw);
+    QueueTxForGossip(raw);
     OnNewTx();
   });
   THETA_RETURN_IF_ERROR(host_->Start());
   threads_.emplace_back([this] { RunThread(net_io_, "net"); });
   threads_.emplace_back([this] { RunThread(core_io_, "core"); });
+  threads_.emplace_back([this] { RunThread(admit_io_, "admit"); });
   for (int i = 0; i < 4; ++i)
     threads_.emplace_back([this] { RunThread(rpc_io_, "rpc"); });
   std::promise<absl::Status> started;
@@ -159,11 +161,13 @@ void NodeImpl::Stop() {
   drained.get_future().wait_for(std::chrono::seconds(10));
   if (host_) host_->Stop();
   rpc_work_.reset();
+  admit_work_.reset();
   core_work_.reset();
   net_work_.reset();
   core_io_.stop();
   net_io_.stop();
   rpc_io_.stop();
+  admit_io_.stop();
   for (std::thread& t : threads_)
     t.join();
   threads_.clear();

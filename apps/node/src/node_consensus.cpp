@@ -35,6 +35,7 @@ absl::Status NodeImpl::StartConsensus() {
   options.self = *validator_index_;
   options.base_timeout_ms = config_.consensus.base_timeout_ms;
   options.max_timeout_ms = config_.consensus.max_timeout_ms;
+  options.keep_committed_blocks = 1024;  // older ones are served by block sync from the store
   consensus::NodeEnv env{signer_.get(), verifier_.get(), this, this, wal_.get(), this};
   consensus_ = std::make_unique<consensus::Node>(options, env);
   absl::Status started = consensus_->Start();

@@ -81,7 +81,19 @@ absl::Status NodeImpl::SetUpGuardians() {
     static thread_local std::mt19937 pick(std::random_device{}());
     return static_cast<uint32_t>(pick() % count);
   };
-  env.on_final = [this](const consensus::GuardianMessage& certificate) { NoteFinal(certificate); };
+  // The first certificate of a checkpoint a guardian holds goes to every node, not only to its
+  // guardian neighbours: validators and full nodes report finality too.
+  env.on_final = [this, self](const consensus::GuardianMessage& certificate) {
+    bool news = false;
+    {
+      std::lock_guard<std::mutex> lock(status_mu_);
+      news = certificate.height > finalized_height_;
+    }
+    NoteFinal(certificate);
+    if (news)
+      guardian_gossip_->Publish(EncodeEnvelope(
+          Envelope{self, kToAll, send_sequence_++, consensus::EncodeGuardianMessage(certificate)}));
+  };
   guardian_ = std::make_unique<consensus::Guardian>(options, guardian_set_.get(), *keys_.bls,
                                                     std::move(others), std::move(env));
   log_->info("guardian {} of {}", self, guardian_set_->size());

@@ -22,6 +22,7 @@
 #include "theta/net/metrics.hpp"
 #include "theta/net/rpc_server.hpp"
 #include "theta/node/node.hpp"
+#include "theta/node/rpc.hpp"
 
 namespace theta::node {
 
@@ -48,6 +49,10 @@ struct Envelope {
 };
 Bytes EncodeEnvelope(const Envelope& envelope);
 absl::StatusOr<Envelope> DecodeEnvelope(ByteView bytes);
+
+// A gossiped batch of raw transactions (channel 1): RLP [raw tx, ...], 1 to 2,000 of them.
+Bytes EncodeTxBatch(const std::vector<Bytes>& txs);
+absl::StatusOr<std::vector<Bytes>> DecodeTxBatch(ByteView bytes);
 
 class NodeImpl final : public consensus::Application,
                        public consensus::Transport,
@@ -93,6 +98,10 @@ class NodeImpl final : public consensus::Application,
   absl::Status OnConsensusItem(ByteView item);
   void OnNewTx();
   void AfterCommit(const CommitEvent& event);
+  // node_txs.cpp
+  void QueueTxForGossip(ByteView raw);
+  void FlushTxs();
+  absl::Status OnTxBatch(const net::NodeId& from, ByteView item);
   // node_sync.cpp
   absl::Status OnSyncMessage(const net::NodeId& from, ByteView payload);
   void SendStatus(const std::optional<net::NodeId>& to);
@@ -123,6 +132,7 @@ class NodeImpl final : public consensus::Application,
   boost::asio::io_context net_io_;
   boost::asio::io_context core_io_;
   boost::asio::io_context rpc_io_;
+  boost::asio::io_context admit_io_;  // verifies transaction batches from peers
   std::vector<std::thread> threads_;
   bool started_ = false;
   bool stopped_ = false;
@@ -132,6 +142,9 @@ class NodeImpl final : public consensus::Application,
   std::unique_ptr<net::Gossip> consensus_gossip_;
   std::unique_ptr<net::Gossip> guardian_gossip_;
   std::atomic<uint64_t> send_sequence_{0};
+  std::mutex outbox_mu_;
+  std::vector<Bytes> outbox_;  // admitted here, not yet gossiped
+  size_t outbox_bytes_ = 0;
 
   // Consensus (core thread).
   consensus::ValidatorSet validators_;
@@ -163,12 +176,15 @@ class NodeImpl final : public consensus::Application,
   std::atomic<uint64_t> best_peer_height_{0};
   std::deque<std::pair<uint64_t, size_t>> recent_commits_;  // (ms, txs) of the last 10 s
 
+  NodeRpc rpc_;
   std::unique_ptr<net::RpcServer> rpc_server_;
   std::unique_ptr<net::RpcServer> eth_rpc_server_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> net_work_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
       core_work_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> rpc_work_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      admit_work_;
 };
 
 }  // namespace theta::node

@@ -49,18 +49,9 @@ absl::Status NodeImpl::SetUpNetwork() {
     options.seeds.push_back(net::PeerAddress{seed.host, seed.port, std::nullopt});
   }
   host_ = std::make_unique<net::Host>(net_io_, *keys_.node, options);
-  // Transactions from peers are admitted on the network thread (a signature check each); a bad
-  // one costs the peer its score. Known ones are not an error: they are not relayed again.
   tx_gossip_ = std::make_unique<net::Gossip>(
-      *host_, kTxChannel, [this](const net::NodeId&, ByteView raw) -> absl::Status {
-        absl::StatusOr<Hash32> added = chain_->mempool().Add(raw);
-        if (added.ok()) {
-          OnNewTx();
-          return absl::OkStatus();
-        }
-        if (absl::IsInvalidArgument(added.status())) return added.status();
-        return absl::OkStatus();
-      });
+      *host_, kTxChannel,
+      [this](const net::NodeId& from, ByteView item) { return OnTxBatch(from, item); });
   consensus_gossip_ = std::make_unique<net::Gossip>(
       *host_, kConsensusChannel,
       [this](const net::NodeId&, ByteView item) { return OnConsensusItem(item); });
@@ -95,10 +86,18 @@ absl::Status NodeImpl::SetUpRpc() {
   RpcHooks hooks;
   hooks.status = [this] { return Status(); };
   hooks.peers = [this] { return Peers(); };
-  hooks.logger = log_;
+  hooks.peer_id = ToHex(keys_.node->id().view());
+  if (guardian_ && keys_.bls && keys_.account) {
+    const auto pubkey = crypto::bls::SkToPk(*keys_.bls).ToBytes();
+    const auto pop = crypto::bls::PopProve(*keys_.bls).ToBytes();
+    GuardianInfo info{
+        address_, Bytes(pubkey.begin(), pubkey.end()), Bytes(pop.begin(), pop.end()), {}};
+    info.signature = ledger::SignMessage(info.bls_pop, *keys_.account);
+    hooks.guardian = info;
+  }
   auto theta_rpc = std::make_shared<net::RpcDispatcher>();
   auto eth_rpc = std::make_shared<net::RpcDispatcher>();
-  THETA_RETURN_IF_ERROR(RegisterNodeRpc(*theta_rpc, *eth_rpc, *chain_, hooks));
+  THETA_ASSIGN_OR_RETURN(rpc_, RegisterNodeRpc(*theta_rpc, *eth_rpc, *chain_, hooks));
   net::RpcServerOptions options;
   options.address = config_.rpc_listen.host;
   options.port = config_.rpc_listen.port;

@@ -177,6 +177,7 @@ absl::Status NodeImpl::ApplySyncedBlocks(const net::NodeId& peer, ByteView answe
     }
   }
   (void)chain_->AddCommitProof(proof);
+  if (consensus_) consensus_->AdoptCommitted(records.back().block);
   log_->debug("synced blocks {}..{} from {}", head + 1, chain_->Height(), net::ShortId(peer));
   MaybeRequestBlocks();
   return absl::OkStatus();

@@ -291,6 +291,32 @@ void Node::CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCer
     committed_height_ = it->first->header.height;
     committed_hash_ = it->first->hash;
   }
+  PruneCommitted();
+}
+
+void Node::PruneCommitted() {
+  const uint64_t keep = options_.keep_committed_blocks;
+  if (keep == 0 || committed_height_ <= keep) return;
+  const uint64_t floor = committed_height_ - keep;
+  for (auto it = blocks_.begin(); it != blocks_.end();) {
+    const bool old = it->second.header.height < floor && it->first != committed_hash_ &&
+                     it->first != safety_.high_qc.block_hash;
+    if (old) {
+      blocks_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Node::AdoptCommitted(const Block& block) {
+  if (!started_ || !status_.ok() || block.header.height <= committed_height_) return;
+  blocks_.emplace(block.hash, block);
+  committed_height_ = block.header.height;
+  committed_hash_ = block.hash;
+  if (pending_commit_ && pending_commit_->height <= committed_height_) pending_commit_.reset();
+  PruneCommitted();
+  Drain();
 }
 
 void Node::AdvanceRound(uint64_t round, bool by_qc) {

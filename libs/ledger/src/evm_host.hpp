@@ -23,6 +23,10 @@
 
 namespace theta::ledger::internal {
 
+// The EVM revision of the chain: Cancun (ARCHITECTURE.md "Cancun EVM"; Theta runs a
+// Constantinople-based EVM, brief §5 — deliberate departure). Transactions and calls share it.
+inline constexpr evm::Revision kLedgerRevision = evm::Revision::kCancun;
+
 class LedgerHost final : public evm::Host {
  public:
   LedgerHost(LedgerState& ledger, evm::Revision rev, evm::TxContext tx, evm::AnalysisCache& cache);
@@ -40,6 +44,8 @@ class LedgerHost final : public evm::Host {
   uint256 Balance(const Address& address) { return GetBalance(address); }
 
   const std::vector<evm::Log>& logs() const noexcept { return logs_; }
+  // The first ledger error met while executing (see the header comment); Ok when none.
+  const absl::Status& status() const noexcept { return error_; }
   // Writes every changed account, its code and storage to the ledger; see the header comment.
   absl::Status Finish();
 

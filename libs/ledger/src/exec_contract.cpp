@@ -44,10 +44,6 @@ uint256 EvmChainId(std::string_view chain_id, uint64_t block_height) {
   return id;
 }
 
-// The EVM revision of the chain: Cancun (ARCHITECTURE.md "Cancun EVM"; Theta runs a
-// Constantinople-based EVM, brief §5 — deliberate departure).
-constexpr evm::Revision kLedgerRevision = evm::Revision::kCancun;
-
 namespace internal {
 namespace {
 

@@ -180,6 +180,16 @@ bool Mempool::EvictFor(const uint256& priority) {
   return true;
 }
 
+uint64_t Mempool::LastPendingSequence(const Address& sender, uint64_t next) const {
+  std::lock_guard lock(mu_);
+  uint64_t last = next - 1;
+  auto it = by_sender_.find(sender);
+  if (it == by_sender_.end()) return last;
+  for (auto tx = it->second.find(next); tx != it->second.end() && tx->first == last + 1; ++tx)
+    last = tx->first;
+  return last;
+}
+
 absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* state) const {
   std::lock_guard lock(mu_);
   // Heads of each group: (priority, group). Payments are groups of one.

@@ -39,6 +39,10 @@ struct NodeOptions {
   ValidatorIndex self = 0;          // this validator's index in the committee
   uint64_t base_timeout_ms = 1000;  // first round timer
   uint64_t max_timeout_ms = 8000;   // cap of the exponential backoff
+  // Committed blocks kept in memory below the committed height, to serve peers' block sync; older
+  // ones are forgotten (0: keep all). A node that forgets must let lagging peers catch up another
+  // way (the application's block sync, then AdoptCommitted).
+  uint64_t keep_committed_blocks = 0;
 };
 
 // The environment a Node runs in; everything is borrowed and must outlive the Node.
@@ -67,6 +71,10 @@ class Node {
   absl::Status OnMessage(ValidatorIndex from, ByteView message);
   // A timer set through Clock fired.
   void OnTimer(uint64_t token);
+  // The application committed `block` by other means (it synced the chain from peers): it becomes
+  // this node's committed root, so that block sync and commits start from it. No effect unless it
+  // is above the committed height. The caller vouches that it is committed (it checked a proof).
+  void AdoptCommitted(const Block& block);
   // The application has a payload worth proposing (transactions arrived): a leader still waiting
   // out Application::ProposalDelayMs proposes now. No effect otherwise.
   void ProposeNow();
@@ -100,6 +108,7 @@ class Node {
   void AdvanceRound(uint64_t round, bool by_qc);
   void Propose();
   void ScheduleProposal();
+  void PruneCommitted();
   void MaybeVote(const Block& block);
   void LocalTimeout();
   void RequestSync(ValidatorIndex from, const Hash32& hash);

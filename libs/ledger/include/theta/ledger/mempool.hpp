@@ -64,6 +64,10 @@ class Mempool {
 
   size_t size() const;
   bool Contains(const Hash32& hash) const;
+  // The sequence of `sender`'s last pending tx in an unbroken run from `next` (its next sequence
+  // in the head's state), or next − 1 when it has none pending at `next`: what an Ethereum client
+  // asks as the "pending" nonce.
+  uint64_t LastPendingSequence(const Address& sender, uint64_t next) const;
 
  private:
   struct Entry {

@@ -1,0 +1,148 @@
+// theta.BroadcastRawTransaction (waits for the block holding the tx) and ...Async (returns once
+// the mempool has it). Go's tx_bytes is hex without "0x"; we take either.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "theta/core/status.hpp"
+#include "theta/ledger/executor.hpp"
+#include "theta_rpc_methods.hpp"
+
+namespace theta::node::theta_rpc {
+namespace {
+
+absl::StatusOr<Bytes> TxBytesParam(const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Json args, ParamsObject(params));
+  THETA_ASSIGN_OR_RETURN(std::string text, RequiredString(args, "tx_bytes"));
+  THETA_ASSIGN_OR_RETURN(Bytes raw, ParseLooseHex(text, "tx_bytes"));
+  if (raw.empty()) return absl::InvalidArgumentError("parameter \"tx_bytes\" is empty");
+  return raw;
+}
+
+// The mempool's refusal, worded by the mempool ("… sequence …", "… insufficient …"): clients
+// match on those words.
+absl::Status Refused(const absl::Status& status) {
+  return ServerError(absl::StrCat("transaction refused: ", std::string(status.message())));
+}
+
+// The sequence-bearing signer of `tx` and its sequence (the mempool's ordering key); nullopt for a
+// ServicePayment, which has none of its own, and for the types the mempool never admits.
+std::optional<std::pair<Address, uint64_t>> SenderSequence(const ledger::Tx& tx) {
+  return std::visit(
+      [](const auto& typed) -> std::optional<std::pair<Address, uint64_t>> {
+        using T = std::decay_t<decltype(typed)>;
+        if constexpr (std::is_same_v<T, ledger::SendTx>) {
+          if (typed.inputs.empty()) return std::nullopt;
+          return std::pair(typed.inputs[0].address, typed.inputs[0].sequence);
+        } else if constexpr (std::is_same_v<T, ledger::SmartContractTx>) {
+          return std::pair(typed.from.address, typed.from.sequence);
+        } else if constexpr (std::is_same_v<T, ledger::SplitRuleTx>) {
+          return std::pair(typed.initiator.address, typed.initiator.sequence);
+        } else if constexpr (std::is_same_v<T, ledger::StakeRewardDistributionTx>) {
+          return std::pair(typed.holder.address, typed.holder.sequence);
+        } else if constexpr (requires { typed.source.sequence; } &&
+                             !std::is_same_v<T, ledger::ServicePaymentTx>) {
+          return std::pair(typed.source.address, typed.source.sequence);
+        } else {
+          return std::nullopt;
+        }
+      },
+      tx);
+}
+
+// Refuses at once a tx whose sequence the head state has passed: no block can take it, and the
+// caller would otherwise wait out the timeout (Go's mempool screens txs the same way). A sequence
+// ahead of the account's is let through: the txs before it may be pending.
+absl::Status ScreenSequence(const ChainService& chain, ByteView raw) {
+  auto decoded = ledger::DecodeRawTx(raw, chain.chain_id(), ledger::kAllForksHeight);
+  if (!decoded.ok()) return absl::OkStatus();  // the mempool words the decoding error
+  auto signer = SenderSequence(decoded->tx);
+  if (!signer) return absl::OkStatus();
+  const auto& [address, sequence] = *signer;
+  uint64_t sent = 0;
+  absl::Status read = chain.WithState(std::nullopt, [&](ledger::LedgerState& state) {
+    THETA_ASSIGN_OR_RETURN(std::optional<ledger::Account> account, state.GetAccount(address));
+    if (account) sent = account->sequence;
+    return absl::OkStatus();
+  });
+  THETA_RETURN_IF_ERROR(read);
+  if (sequence > sent) return absl::OkStatus();
+  return ServerError(absl::StrCat("transaction refused: invalid sequence ", sequence, " for ",
+                                  ToChecksumHex(address), ": the account has sent ", sent,
+                                  " transactions, so the next sequence is ", sent + 1));
+}
+
+// Where a waiting broadcast learns of its block: filled by the commit subscriber.
+struct Waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<BlockRecord> block;
+};
+
+absl::StatusOr<Json> Answer(const Context& ctx, const Hash32& hash, const BlockRecord& block) {
+  return Json{{"hash", HexLower(hash.view())}, {"block", HeaderJson(ctx, block)}};
+}
+
+// A tx submitted again after it was committed: answer with its block at once.
+std::optional<BlockRecord> CommittedBlock(const ChainService& chain, const Hash32& hash) {
+  auto receipt = chain.Receipt(hash);
+  if (!receipt.ok()) return std::nullopt;
+  auto block = chain.BlockAt(receipt->height);
+  if (!block.ok()) return std::nullopt;
+  return *std::move(block);
+}
+
+}  // namespace
+
+absl::StatusOr<Json> BroadcastRawTransactionAsync(const Context& ctx, const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
+  const Hash32 hash = ledger::TxHash(raw);
+  if (ctx.chain->Receipt(hash).ok()) return Json{{"hash", HexLower(hash.view())}};
+  THETA_RETURN_IF_ERROR(ScreenSequence(*ctx.chain, raw));
+  auto submitted = ctx.chain->Submit(raw);
+  if (!submitted.ok()) return Refused(submitted.status());
+  return Json{{"hash", HexLower(submitted->view())}};
+}
+
+// Subscribes before submitting, so that a block committed in between cannot be missed.
+absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
+  ChainService& chain = *ctx.chain;
+  const Hash32 hash = ledger::TxHash(raw);
+  // A tx committed already (a client retrying after a timeout) is answered with its block.
+  if (auto block = CommittedBlock(chain, hash)) return Answer(ctx, hash, *block);
+  THETA_RETURN_IF_ERROR(ScreenSequence(chain, raw));
+  auto waiter = std::make_shared<Waiter>();
+  const uint64_t subscription = chain.Subscribe([waiter, hash](const CommitEvent& event) {
+    for (const Hash32& included : event.block->tx_hashes) {
+      if (included != hash) continue;
+      std::lock_guard lock(waiter->mu);
+      waiter->block = *event.block;
+      waiter->cv.notify_all();
+      return;
+    }
+  });
+  auto submitted = chain.Submit(raw);
+  if (!submitted.ok()) {
+    chain.Unsubscribe(subscription);
+    return Refused(submitted.status());
+  }
+  std::optional<BlockRecord> block;
+  {
+    std::unique_lock lock(waiter->mu);
+    waiter->cv.wait_for(lock, ctx.options->broadcast_timeout,
+                        [&] { return waiter->block.has_value(); });
+    block = waiter->block;
+  }
+  chain.Unsubscribe(subscription);
+  if (!block) {
+    return ServerError("Timed out waiting for transaction to be included",
+                       Json{{"hash", HexLower(hash.view())}});
+  }
+  return Answer(ctx, hash, *block);
+}
+
+}  // namespace theta::node::theta_rpc
