@@ -2,8 +2,8 @@
 #include "theta/ledger/mempool.hpp"
 
 #include <queue>
-#include <tuple>
 #include <thread>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "theta/core/status.hpp"

@@ -17,8 +17,8 @@
 // has a higher priority, else it is refused (ResourceExhausted). Update(state) drops every tx whose
 // sequence the state has passed (included or replaced by a block) and forgets nothing else.
 // Reap(n) returns up to n txs for a block: the best group head first (equal priorities first come,
-// first served), each sender's txs in sequence order with no gaps from its next sequence. Thread-safe (one mutex; verification runs
-// outside it).
+// first served), each sender's txs in sequence order with no gaps from its next sequence.
+// Thread-safe (one mutex; verification runs outside it).
 #pragma once
 
 #include <cstdint>
