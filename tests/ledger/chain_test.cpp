@@ -258,6 +258,7 @@ TEST_CASE("a block that skips refused transactions stores only the applied ones"
     REQUIRE(result->txs.size() == 2);
     CHECK(result->txs[1] == Send(2, bob, kWei));
     REQUIRE(result->refused.size() == 3);
+    CHECK(result->signers == std::vector<Address>{AddressOf(Key(1))});
     CHECK(result->refused[0].index == 1);
     CHECK(result->refused[1].index == 2);
     CHECK(result->refused[1].status.code() == absl::StatusCode::kInvalidArgument);

@@ -2,6 +2,7 @@
 // fee priority, replacement, the bound with eviction, and the re-check after a block.
 #include "theta/ledger/mempool.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace theta::ledger {
@@ -159,6 +160,46 @@ TEST_CASE("equal priorities are reaped first come, first served", "[ledger][memp
   auto first = pool.Reap(1);
   REQUIRE(first.ok());
   CHECK(*first == std::vector<Bytes>{Send(9, 1)});
+}
+
+TEST_CASE("after a block only its signers are re-read", "[ledger][mempool]") {
+  auto store = NewMemoryStore();
+  LedgerState state(*store);
+  for (uint8_t key : {1, 2}) {
+    Account a;
+    a.address = AddressOf(Key(key));
+    a.balance = Coins{0, 100 * kWei};
+    REQUIRE(state.SetAccount(a).ok());
+  }
+  Mempool pool(MempoolOptions{"privatenet"});
+  for (uint8_t key : {1, 2}) {
+    for (uint64_t s = 1; s <= 2; ++s)
+      REQUIRE(pool.Add(Send(key, s)).ok());
+  }
+  REQUIRE(pool.Reap(10, &state)->size() == 4);  // reads (and remembers) both next sequences
+  ExecutionContext context{"privatenet", 20'000'000, true};
+  auto apply = [&](const Bytes& raw) {
+    auto tx = DecodeRawTx(raw, "privatenet", 20'000'000);
+    REQUIRE(tx.ok());
+    REQUIRE(ApplyDecodedTx(state, *tx, context).ok());
+  };
+  apply(Send(1, 1));
+  apply(Send(2, 1));
+  // Only key 1 is named: key 2's tx stays (nobody said its sequence moved).
+  REQUIRE(pool.UpdateSigners(state, {AddressOf(Key(1))}, {}).ok());
+  CHECK(pool.size() == 3);
+  CHECK(!pool.Contains(TxHash(Send(1, 1))));
+  CHECK(pool.Contains(TxHash(Send(2, 1))));
+  // Key 1's remembered next sequence moved to 2: its second tx is offered again.
+  auto reaped = pool.Reap(10, &state);
+  REQUIRE(reaped.ok());
+  CHECK(std::find(reaped->begin(), reaped->end(), Send(1, 2)) != reaped->end());
+  REQUIRE(pool.UpdateSigners(state, {AddressOf(Key(2))}, {}).ok());
+  CHECK(pool.size() == 2);
+  CHECK(!pool.Contains(TxHash(Send(2, 1))));
+  reaped = pool.Reap(10, &state);
+  REQUIRE(reaped.ok());
+  CHECK(reaped->size() == 2);
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
     record.qc = qc;
     THETA_RETURN_IF_ERROR(FillRecord(height, record));
     absl::StatusOr<ledger::LedgerState> state = chain_->StateAt(height);
-    if (state.ok()) (void)mempool_->Update(*state, record.tx_hashes);
+    if (state.ok()) (void)mempool_->UpdateSigners(*state, result.signers, record.tx_hashes);
   }
   std::vector<std::pair<uint64_t, Subscriber>> subscribers;
   {

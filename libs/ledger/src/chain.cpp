@@ -1,6 +1,8 @@
 // Block execution and the block store (chain.hpp).
 #include "theta/ledger/chain.hpp"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "codec.hpp"
 #include "exec_util.hpp"
@@ -221,6 +223,23 @@ bool IsNodeFault(const absl::Status& status) {
   }
 }
 
+void AddSigners(const Tx& tx, std::vector<Address>& out) {
+  std::visit(
+      [&](const auto& t) {
+        if constexpr (requires { t.inputs; }) {
+          for (const TxInput& in : t.inputs)
+            out.push_back(in.address);
+        }
+        if constexpr (requires { t.proposer.address; }) out.push_back(t.proposer.address);
+        if constexpr (requires { t.source.address; }) out.push_back(t.source.address);
+        if constexpr (requires { t.target.address; }) out.push_back(t.target.address);
+        if constexpr (requires { t.initiator.address; }) out.push_back(t.initiator.address);
+        if constexpr (requires { t.from.address; }) out.push_back(t.from.address);
+        if constexpr (requires { t.holder.address; }) out.push_back(t.holder.address);
+      },
+      tx);
+}
+
 }  // namespace
 
 absl::Status Chain::ApplyTxs(LedgerState& state, const BlockInput& block,
@@ -249,7 +268,11 @@ absl::Status Chain::ApplyTxs(LedgerState& state, const BlockInput& block,
                                                       ": ", std::string(status.message())));
     result.txs.push_back(block.txs[i]);
     result.receipts.push_back(std::move(receipt));
+    AddSigners(tx->tx, result.signers);
   }
+  std::sort(result.signers.begin(), result.signers.end());
+  result.signers.erase(std::unique(result.signers.begin(), result.signers.end()),
+                       result.signers.end());
   return absl::OkStatus();
 }
 

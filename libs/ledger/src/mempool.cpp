@@ -176,7 +176,10 @@ bool Mempool::EvictFor(const uint256& priority) {
     seen_.erase(worst->hash);
     auto& txs = by_sender_[sender];
     txs.erase(std::prev(txs.end()));
-    if (txs.empty()) by_sender_.erase(sender);
+    if (txs.empty()) {
+      by_sender_.erase(sender);
+      next_sequence_.erase(sender);
+    }
   }
   --size_;
   return true;
@@ -203,8 +206,12 @@ absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* 
     std::vector<const Entry*> g;
     uint64_t expected = txs.begin()->first;
     if (state != nullptr) {
-      THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state->GetAccount(sender));
-      if (expected != (account ? account->sequence : 0) + 1) continue;
+      auto known = next_sequence_.find(sender);
+      if (known == next_sequence_.end()) {
+        THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state->GetAccount(sender));
+        known = next_sequence_.emplace(sender, (account ? account->sequence : 0) + 1).first;
+      }
+      if (expected != known->second) continue;
     }
     for (const auto& [sequence, entry] : txs) {
       if (sequence != expected) break;  // a gap: later ones cannot apply yet
@@ -231,17 +238,38 @@ absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* 
 }
 
 absl::Status Mempool::Update(const LedgerState& state, const std::vector<Hash32>& included) {
+  std::vector<Address> senders;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [sender, txs] : by_sender_)
+      senders.push_back(sender);
+  }
+  return UpdateSigners(state, senders, included);
+}
+
+absl::Status Mempool::UpdateSigners(const LedgerState& state, const std::vector<Address>& signers,
+                                    const std::vector<Hash32>& included) {
   std::lock_guard lock(mu_);
-  for (auto it = by_sender_.begin(); it != by_sender_.end();) {
-    THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state.GetAccount(it->first));
+  for (const Address& signer : signers) {
+    THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state.GetAccount(signer));
     const uint64_t done = account ? account->sequence : 0;
+    auto it = by_sender_.find(signer);
+    if (it == by_sender_.end()) {
+      next_sequence_.erase(signer);
+      continue;
+    }
     auto& txs = it->second;
     while (!txs.empty() && txs.begin()->first <= done) {
       seen_.erase(txs.begin()->second.hash);
       txs.erase(txs.begin());
       --size_;
     }
-    it = txs.empty() ? by_sender_.erase(it) : std::next(it);
+    if (txs.empty()) {
+      by_sender_.erase(it);
+      next_sequence_.erase(signer);
+    } else {
+      next_sequence_[signer] = done + 1;
+    }
   }
   for (const Hash32& hash : included) {
     if (payments_.erase(hash) > 0) {

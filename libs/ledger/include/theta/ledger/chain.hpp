@@ -93,6 +93,9 @@ struct BlockResult {
   std::vector<StoredReceipt> receipts;  // one per applied transaction, in order
   std::vector<Bytes> txs;               // the applied transactions (all of them unless skipping)
   std::vector<RefusedTx> refused;       // with BlockInput::skip_refused only
+  // Every account that signed an applied transaction (its inputs): the only accounts whose
+  // sequence the block can have moved, sorted, each once. The mempool re-checks just these.
+  std::vector<Address> signers;
 };
 
 struct StoredBlock {

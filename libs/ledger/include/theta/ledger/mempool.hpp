@@ -61,6 +61,11 @@ class Mempool {
   // Drops the txs the state has passed: sequence ≤ the sender's sequence in `state`; and the
   // ServicePayments listed in `included` (block tx hashes).
   absl::Status Update(const LedgerState& state, const std::vector<Hash32>& included);
+  // Like Update, for a block whose signers are known (BlockResult::signers): only their accounts
+  // are read, since no other sequence can have moved. The node's path after each block; a sender's
+  // next sequence is remembered from here (and from Reap's reads) until its txs leave the pool.
+  absl::Status UpdateSigners(const LedgerState& state, const std::vector<Address>& signers,
+                             const std::vector<Hash32>& included);
 
   size_t size() const;
   bool Contains(const Hash32& hash) const;
@@ -95,6 +100,9 @@ class Mempool {
   std::set<Hash32> seen_;             // hashes pending (the admission cache)
   size_t size_ = 0;
   uint64_t next_arrival_ = 0;
+  // Each pending sender's next sequence in the head state, once read (Reap) or refreshed
+  // (UpdateSigners); forgotten when the sender's last tx leaves.
+  mutable std::map<Address, uint64_t> next_sequence_;
 };
 
 }  // namespace theta::ledger
