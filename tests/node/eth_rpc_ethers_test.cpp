@@ -34,16 +34,8 @@ Json AskEthers(const Json& recorded) {
   const std::string command = "node '" +
                               (TestsDir() / "node/js/eth_rpc_ethers_oracle.mjs").string() + "' '" +
                               (dir / "recorded.json").string() + "' 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0;)
-    output.append(buffer, n);
-  const int status = ::pclose(pipe);
+  const std::string output = theta::testing::RunCommand(command);
   std::filesystem::remove_all(dir);
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    FAIL("`" << command << "` failed (status " << status << "): " << output);
   Json answer = Json::parse(output, nullptr, false);
   INFO(output);
   REQUIRE_FALSE(answer.is_discarded());

@@ -19,23 +19,6 @@ std::filesystem::path TestsDir() {
   return theta::testing::RepoTestDataDir().parent_path();
 }
 
-// Runs `command` and returns its standard output; fails the test when it does not exit with 0.
-std::string Run(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0;)
-    output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    FAIL("`" << command << "` failed (status " << status
-             << "); is node on PATH and theta-js installed (scripts/bootstrap)? Output: "
-             << output);
-  }
-  return output;
-}
-
 TEST_CASE("theta-js reads accounts and sends a signed SendTx through the theta RPC",
           "[node][thetarpc][thetajs]") {
   if (!std::filesystem::exists(TestsDir() / "node_modules/@thetalabs/theta-js/package.json")) {
@@ -47,10 +30,10 @@ TEST_CASE("theta-js reads accounts and sends a signed SendTx through the theta R
   const Address recipient = *Address::FromHex("0x00000000000000000000000000000000000000c3");
   std::atomic<bool> committed{false};
   std::thread committer = CommitWhenPending(served.chain(), committed);
-  const std::string output =
-      Run("node '" + (TestsDir() / "node/js/theta_rpc_thetajs_client.mjs").string() + "' '" +
-          served.url() + "' privatenet " + ToHex(alice.key.bytes()) + " " +
-          ToHex(recipient.view()) + " 2>&1");
+  const std::string output = theta::testing::RunCommand(
+      "node '" + (TestsDir() / "node/js/theta_rpc_thetajs_client.mjs").string() + "' '" +
+      served.url() + "' privatenet " + ToHex(alice.key.bytes()) + " " + ToHex(recipient.view()) +
+      " 2>&1");
   committer.join();
   const Json out = Json::parse(output, nullptr, /*allow_exceptions=*/false);
   INFO(output);

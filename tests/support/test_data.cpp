@@ -1,10 +1,12 @@
 #include "support/test_data.hpp"
 
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <catch2/catch.hpp>
 
 namespace theta::testing {
 
@@ -15,7 +17,9 @@ std::filesystem::path SharedDataDir() {
   return THETA_SHARED_DATA_DIR;
 }
 
-std::filesystem::path RepoTestDataDir() { return THETA_REPO_TEST_DATA_DIR; }
+std::filesystem::path RepoTestDataDir() {
+  return THETA_REPO_TEST_DATA_DIR;
+}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -30,6 +34,19 @@ nlohmann::json LoadJson(const std::filesystem::path& path) {
   nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) FAIL("test data file " << path.string() << " is not valid JSON");
   return parsed;
+}
+
+std::string RunCommand(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) FAIL("cannot start `" << command << "`");
+  std::string output;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0;)
+    output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    FAIL("`" << command << "` failed (status " << status << "): " << output);
+  return output;
 }
 
 }  // namespace theta::testing

@@ -10,9 +10,8 @@
 #include "theta/core/status.hpp"
 
 namespace theta::node {
-namespace {
-
-// Stake in whole THETA (the consensus library counts stake in uint64).
+// Whole coins, at least 1 and at most 2^40: the consensus library counts stake in uint64 and
+// caps totals at 2^62.
 uint64_t StakeUnits(const uint256& wei) {
   const uint256 units = wei / uint256(1'000'000'000'000'000'000ULL);
   const auto& limbs = units.limbs();
@@ -20,8 +19,6 @@ uint64_t StakeUnits(const uint256& wei) {
     return uint64_t{1} << 40;
   return std::max<uint64_t>(limbs[0], 1);
 }
-
-}  // namespace
 
 absl::Status NodeImpl::StartConsensus() {
   const std::string path = (config_.data_dir / "consensus.wal").string();

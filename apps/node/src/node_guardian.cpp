@@ -14,11 +14,6 @@ namespace {
 
 constexpr size_t kMaxNeighbours = 10;
 
-uint64_t GuardianStake(const uint256& wei) {
-  const uint256 units = wei / uint256(1'000'000'000'000'000'000ULL);
-  return std::clamp<uint64_t>(units.limbs()[0], 1, uint64_t{1} << 40);
-}
-
 }  // namespace
 
 absl::Status NodeImpl::SetUpGuardians() {
@@ -35,7 +30,7 @@ absl::Status NodeImpl::SetUpGuardians() {
     if (!key.ok())
       return absl::FailedPreconditionError(absl::StrCat(
           "guardian ", ToHex(members[i].address.view()), " has an invalid BLS key in the state"));
-    infos.push_back({*key, GuardianStake(members[i].stake)});
+    infos.push_back({*key, StakeUnits(members[i].stake)});
     if (keys_.account && members[i].address == address_) guardian_index_ = static_cast<uint32_t>(i);
   }
   THETA_ASSIGN_OR_RETURN(consensus::GuardianSet set,

@@ -40,6 +40,9 @@ struct NodeKeys {
 };
 absl::StatusOr<NodeKeys> LoadNodeKeys(const NodeConfig& config, const Logger& log);
 
+// A stake in wei as the consensus library counts it (node_consensus.cpp).
+uint64_t StakeUnits(const uint256& wei);
+
 // An RLP envelope [from, to, sequence, message] of the consensus and guardian channels.
 struct Envelope {
   uint32_t from = 0;
