@@ -72,6 +72,27 @@ TEST_CASE("reaping follows sequences per sender and fee priority across senders"
   CHECK(pool.Reap(2)->size() == 2);
 }
 
+TEST_CASE("reaping leaves out the txs of proposed blocks and continues after them",
+          "[ledger][mempool]") {
+  Mempool pool(MempoolOptions{"privatenet"});
+  for (uint64_t sequence = 1; sequence <= 3; ++sequence)
+    REQUIRE(pool.Add(Send(1, sequence)).ok());
+  REQUIRE(pool.Add(Send(2, 1)).ok());
+  auto store = NewMemoryStore();
+  LedgerState empty(*store);
+  // A proposed, not yet executed block holds sender 1's first tx and sender 2's only one.
+  const std::set<Hash32> in_flight = {TxHash(Send(1, 1)), TxHash(Send(2, 1))};
+  auto next = pool.Reap(10, &empty, &in_flight);
+  REQUIRE(next.ok());
+  REQUIRE(next->size() == 2);
+  CHECK((*next)[0] == Send(1, 2));
+  CHECK((*next)[1] == Send(1, 3));
+  const std::set<Hash32> everything = {TxHash(Send(1, 1)), TxHash(Send(1, 2)), TxHash(Send(1, 3)),
+                                       TxHash(Send(2, 1))};
+  CHECK(pool.Reap(10, &empty, &everything)->empty());
+  CHECK(pool.size() == 4);  // nothing leaves the pool before it is executed
+}
+
 TEST_CASE("a pending sequence is replaced only by a higher fee", "[ledger][mempool]") {
   Mempool pool(MempoolOptions{"privatenet"});
   REQUIRE(pool.Add(Send(1, 1, kFee * uint256(2))).ok());

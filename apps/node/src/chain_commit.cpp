@@ -36,7 +36,7 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
     input.timestamp = static_cast<int64_t>(block.header.timestamp_ms / 1000);
     input.skip_refused = true;
     if (payload.ok()) input.txs = std::move(payload->txs);
-    input.signatures_verified = SignaturesVerified(input.txs);
+    input.verified = SignaturesVerified(input.txs);
     // The record goes first: after a crash between the two writes, Recover applies it.
     THETA_RETURN_IF_ERROR(
         store_->Put(internal::RecordKey(height), internal::EncodeRecord(block, &qc)));

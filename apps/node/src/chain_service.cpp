@@ -119,14 +119,21 @@ size_t ChainService::PendingCount() const {
   return mempool_->size();
 }
 
-Bytes ChainService::BuildPayload() {
+Bytes ChainService::BuildPayload(const std::vector<ByteView>& uncommitted) {
+  std::set<Hash32> in_flight;
+  for (ByteView bytes : uncommitted) {
+    absl::StatusOr<Payload> ancestor = DecodePayload(bytes, options_.max_block_txs);
+    if (!ancestor.ok()) continue;  // executed as an empty block (see Commit)
+    for (const Bytes& tx : ancestor->txs)
+      in_flight.insert(ledger::TxHash(tx));
+  }
   std::shared_lock lock(mu_);
   Payload payload;
   payload.committed_height = chain_->Height();
   payload.committed_root = chain_->StateRoot();
   absl::StatusOr<ledger::LedgerState> state = chain_->StateAt(chain_->Height());
   absl::StatusOr<std::vector<Bytes>> txs =
-      mempool_->Reap(options_.max_block_txs, state.ok() ? &*state : nullptr);
+      mempool_->Reap(options_.max_block_txs, state.ok() ? &*state : nullptr, &in_flight);
   if (txs.ok()) {
     size_t bytes = 0;
     for (Bytes& tx : *txs) {
@@ -187,13 +194,14 @@ void ChainService::NoteVerified(const Hash32& hash) {
   }
 }
 
-bool ChainService::SignaturesVerified(const std::vector<Bytes>& txs) const {
+std::vector<bool> ChainService::SignaturesVerified(const std::vector<Bytes>& txs) const {
+  std::vector<bool> verified(txs.size());
   std::lock_guard<std::mutex> lock(verified_mu_);
-  for (const Bytes& tx : txs) {
-    const Hash32 hash = ledger::TxHash(tx);
-    if (!mempool_->Contains(hash) && !verified_.contains(hash)) return false;
+  for (size_t i = 0; i < txs.size(); ++i) {
+    const Hash32 hash = ledger::TxHash(txs[i]);
+    verified[i] = mempool_->Contains(hash) || verified_.contains(hash);
   }
-  return true;
+  return verified;
 }
 
 }  // namespace theta::node

@@ -95,8 +95,11 @@ void NodeImpl::SetTimer(uint64_t delay_ms, uint64_t token) {
 Bytes NodeImpl::Propose(uint64_t height, const Hash32& parent) {
   waiting_idle_ = false;
   (void)height;
-  (void)parent;
-  return chain_->BuildPayload();
+  // Called from inside consensus_'s proposal step: reading its block tree is safe on this thread.
+  std::vector<ByteView> uncommitted;
+  for (const consensus::Block* block : consensus_->UncommittedChain(parent))
+    uncommitted.push_back(block->payload);
+  return chain_->BuildPayload(uncommitted);
 }
 
 absl::Status NodeImpl::Validate(const consensus::Block& block) {

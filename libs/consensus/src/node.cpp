@@ -309,6 +309,18 @@ void Node::PruneCommitted() {
   }
 }
 
+std::vector<const Block*> Node::UncommittedChain(const Hash32& hash) const {
+  std::vector<const Block*> chain;
+  Hash32 at = hash;
+  while (at != committed_hash_) {
+    auto it = blocks_.find(at);
+    if (it == blocks_.end() || it->second.header.height <= committed_height_) break;
+    chain.push_back(&it->second);
+    at = it->second.header.parent;
+  }
+  return chain;
+}
+
 void Node::AdoptCommitted(const Block& block) {
   if (!started_ || !status_.ok() || block.header.height <= committed_height_) return;
   blocks_.emplace(block.hash, block);

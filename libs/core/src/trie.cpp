@@ -7,6 +7,7 @@
 #include "internal/trie_node.hpp"
 #include "theta/core/hash.hpp"
 #include "theta/core/status.hpp"
+#include "theta/core/trie_node_cache.hpp"
 
 namespace theta {
 
@@ -47,6 +48,10 @@ absl::StatusOr<Bytes> internal::TrieState::ReadNode(const Hash32& hash) const {
     return absl::InternalError(
         absl::StrCat("trie: node ", hash.ToHex(), " is not in memory and the trie has no store"));
   }
+  if (options.node_cache != nullptr) {
+    std::optional<Bytes> cached = options.node_cache->Get(hash);
+    if (cached) return *std::move(cached);
+  }
   absl::StatusOr<Bytes> rlp = store->Get(NodeKey(hash));
   if (absl::IsNotFound(rlp.status())) {
     return absl::DataLossError(
@@ -60,6 +65,7 @@ absl::StatusOr<Bytes> internal::TrieState::ReadNode(const Hash32& hash) const {
           absl::StrCat("trie: node stored under ", hash.ToHex(), " hashes to ", actual.ToHex()));
     }
   }
+  if (options.node_cache != nullptr) options.node_cache->Put(hash, *rlp);
   return rlp;
 }
 
@@ -311,6 +317,7 @@ void CommitNode(const internal::TrieState& impl, TrieNode& node, bool is_root, W
     const Bytes rlp = internal::EncodeNode(node);
     const Hash32 hash = hashed ? node.ref.hash() : Keccak256(rlp);
     batch.Put(impl.NodeKey(hash), rlp);
+    if (impl.options.node_cache != nullptr) impl.options.node_cache->Put(hash, rlp);
   }
   node.dirty = false;
 }

@@ -194,7 +194,7 @@ absl::StatusOr<Hash32> Chain::StateRootAt(uint64_t height) const {
 
 absl::StatusOr<LedgerState> Chain::StateAt(uint64_t height) const {
   THETA_ASSIGN_OR_RETURN(Hash32 root, StateRootAt(height));
-  return LedgerState::Open(*store_, root);
+  return LedgerState::Open(*store_, root, node_cache_.get());
 }
 
 absl::StatusOr<std::vector<StakedMember>> Chain::ValidatorSetAt(uint64_t height) const {
@@ -250,6 +250,8 @@ absl::Status Chain::ApplyTxs(LedgerState& state, const BlockInput& block,
   context.reward_votes = block.reward_votes;
   context.all_forks = !options_.mainnet_fork_heights;
   for (size_t i = 0; i < block.txs.size(); ++i) {
+    if (!block.verified.empty())
+      context.signatures_verified = i < block.verified.size() && block.verified[i];
     absl::StatusOr<DecodedTx> tx = DecodeRawTx(block.txs[i], chain_id_, RulesHeight(context));
     absl::Status status = tx.status();
     if (tx.ok() && i > 0 && std::holds_alternative<CoinbaseTx>(tx->tx))
@@ -280,7 +282,7 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   if (block.height != height_ + 1)
     return absl::InvalidArgumentError(
         absl::StrCat("chain: block ", block.height, " does not follow the head ", height_));
-  THETA_ASSIGN_OR_RETURN(LedgerState state, LedgerState::Open(*store_, root_));
+  THETA_ASSIGN_OR_RETURN(LedgerState state, LedgerState::Open(*store_, root_, node_cache_.get()));
   THETA_RETURN_IF_ERROR(ReturnMaturedStakes(state, block.height).status());
   BlockResult result;
   THETA_RETURN_IF_ERROR(ApplyTxs(state, block, result));

@@ -195,8 +195,12 @@ uint64_t Mempool::LastPendingSequence(const Address& sender, uint64_t next) cons
   return last;
 }
 
-absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* state) const {
+absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* state,
+                                                 const std::set<Hash32>* in_flight) const {
   std::lock_guard lock(mu_);
+  auto flying = [in_flight](const Entry& entry) {
+    return in_flight != nullptr && in_flight->contains(entry.hash);
+  };
   // Heads of each group: (priority, earlier arrival first, group). Payments are groups of one.
   // Equal priorities go first come, first served: ordering them by address would let the same
   // senders win every block while others starve.
@@ -215,13 +219,14 @@ absl::StatusOr<std::vector<Bytes>> Mempool::Reap(size_t max, const LedgerState* 
     }
     for (const auto& [sequence, entry] : txs) {
       if (sequence != expected) break;  // a gap: later ones cannot apply yet
-      g.push_back(&entry);
+      if (!flying(entry)) g.push_back(&entry);
       ++expected;
     }
-    groups.push_back(std::move(g));
+    if (!g.empty()) groups.push_back(std::move(g));
   }
-  for (const auto& [hash, entry] : payments_)
-    groups.push_back({&entry});
+  for (const auto& [hash, entry] : payments_) {
+    if (!flying(entry)) groups.push_back({&entry});
+  }
   std::priority_queue<Head> heap;
   std::vector<size_t> next(groups.size(), 0);
   for (size_t g = 0; g < groups.size(); ++g)

@@ -145,9 +145,12 @@ Bytes CodeKey(const Hash32& code_hash) {
 
 LedgerState::LedgerState(const KvStore& store) : store_(&store), trie_(store) {}
 
-absl::StatusOr<LedgerState> LedgerState::Open(const KvStore& store, const Hash32& root) {
-  THETA_ASSIGN_OR_RETURN(Trie trie, Trie::Open(store, root));
-  return LedgerState(store, std::move(trie));
+absl::StatusOr<LedgerState> LedgerState::Open(const KvStore& store, const Hash32& root,
+                                              TrieNodeCache* node_cache) {
+  TrieOptions options;
+  options.node_cache = node_cache;
+  THETA_ASSIGN_OR_RETURN(Trie trie, Trie::Open(store, root, std::move(options)));
+  return LedgerState(store, std::move(trie), node_cache);
 }
 
 absl::Status LedgerState::DeleteAccount(const Address& address) {
@@ -196,7 +199,9 @@ absl::StatusOr<Trie*> LedgerState::StorageTrie(const Account& account) const {
   const Hash32 root = account.root == Hash32{} ? kEmptyTrieRoot : account.root;
   auto it = storage_tries_.find(account.address);
   if (it != storage_tries_.end() && it->second.RootHash() == root) return &it->second;
-  THETA_ASSIGN_OR_RETURN(Trie trie, Trie::Open(*store_, root));
+  TrieOptions options;
+  options.node_cache = node_cache_;
+  THETA_ASSIGN_OR_RETURN(Trie trie, Trie::Open(*store_, root, std::move(options)));
   it = storage_tries_.insert_or_assign(account.address, std::move(trie)).first;
   return &it->second;
 }

@@ -114,8 +114,10 @@ class ChainService {
   ledger::Mempool& mempool() { return *mempool_; }
 
   // --- consensus ---------------------------------------------------------------------------------
-  // The payload of a new proposal on top of what is committed now.
-  Bytes BuildPayload();
+  // The payload of a new proposal on top of what is committed now and of `uncommitted`: the
+  // payloads of the proposal's ancestors above the committed block, whose txs are left out (the
+  // mempool still holds them until they are executed).
+  Bytes BuildPayload(const std::vector<ByteView>& uncommitted = {});
   // Checks a proposal's payload (decodes, sizes, every tx's signature; a committed root that
   // disagrees with this node's). Signatures are checked once: valid txs enter the mempool's cache.
   absl::Status ValidatePayload(ByteView payload);
@@ -157,7 +159,7 @@ class ChainService {
   absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;  // shared lock held
   absl::Status FillRecord(uint64_t height, BlockRecord& record) const;
   void NoteVerified(const Hash32& hash);
-  bool SignaturesVerified(const std::vector<Bytes>& txs) const;
+  std::vector<bool> SignaturesVerified(const std::vector<Bytes>& txs) const;
 
   KvStore* store_ = nullptr;
   ChainServiceOptions options_;

@@ -78,6 +78,10 @@ class Node {
   // The application has a payload worth proposing (transactions arrived): a leader still waiting
   // out Application::ProposalDelayMs proposes now. No effect otherwise.
   void ProposeNow();
+  // The blocks from `hash` back to the committed block (excluded), newest first: what a proposal
+  // extending `hash` builds on but nobody has executed yet, so the application can leave their
+  // transactions out. Empty when `hash` is the committed block; ends early at a block not held.
+  std::vector<const Block*> UncommittedChain(const Hash32& hash) const;
 
   // OK while healthy; the sticky Storage error once persisting failed (the node then stays silent).
   const absl::Status& status() const { return status_; }

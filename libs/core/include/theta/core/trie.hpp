@@ -38,6 +38,8 @@
 
 namespace theta {
 
+class TrieNodeCache;  // trie_node_cache.hpp
+
 namespace internal {
 struct TrieState;
 }  // namespace internal
@@ -52,6 +54,10 @@ struct TrieOptions {
   // Check that each node read from the store hashes to the key it was read under; a mismatch is
   // DataLoss (default true; costs one keccak256 per node loaded).
   bool verify_node_hashes = true;
+  // Not owned; may be shared by every trie over the same store (trie_node_cache.hpp). Reads look
+  // there before the store, and Commit puts the nodes it writes into it: the caller must then
+  // write the batch (a node cached but never written would be found in the cache only).
+  TrieNodeCache* node_cache = nullptr;
 };
 
 class Trie {

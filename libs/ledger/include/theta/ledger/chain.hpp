@@ -29,6 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "theta/core/kv_store.hpp"
+#include "theta/core/trie_node_cache.hpp"
 #include "theta/ledger/executor.hpp"
 #include "theta/ledger/stake.hpp"
 
@@ -67,6 +68,9 @@ struct BlockInput {
   // Every Theta signature was checked on admission (the mempool's cache): skip re-checking.
   // Ethereum txs are recovered regardless (their sender comes from the signature).
   bool signatures_verified = false;
+  // Per tx, when not empty: txs[i]'s signatures were checked (overrides signatures_verified;
+  // indexes past its end count as unchecked). One unknown tx then costs one check, not the block's.
+  std::vector<bool> verified;
   // Leave refused transactions out instead of refusing the block (a node executing what consensus
   // ordered: every node skips the same ones, since the state is the same). A transaction is
   // refused when the ledger rejects it (any error but DataLoss, Internal, Unavailable or Unknown,
@@ -112,6 +116,10 @@ struct ChainOptions {
   // Gate features by Theta's mainnet fork heights (a chain replaying mainnet's rules); by default
   // a new chain runs every fork from block 1 (ExecutionContext::all_forks).
   bool mainnet_fork_heights = false;
+  // Bytes of trie nodes kept in memory for every state this chain opens (0: none). Nodes are
+  // content-addressed, so the cache is never stale; it saves a store read (and a Keccak) for each
+  // node on a hot path, such as the top of the account trie that every transaction walks.
+  size_t trie_cache_bytes = 64 << 20;
 };
 
 class Chain {
@@ -146,7 +154,10 @@ class Chain {
 
  private:
   Chain(KvStore& store, std::string chain_id, ChainOptions options)
-      : store_(&store), chain_id_(std::move(chain_id)), options_(options) {}
+      : store_(&store),
+        chain_id_(std::move(chain_id)),
+        options_(options),
+        node_cache_(std::make_unique<TrieNodeCache>(options.trie_cache_bytes)) {}
   absl::Status ApplyTxs(LedgerState& state, const BlockInput& block, BlockResult& result) const;
 
   KvStore* store_;
@@ -154,6 +165,7 @@ class Chain {
   ChainOptions options_;
   uint64_t height_ = 0;
   Hash32 root_;
+  std::unique_ptr<TrieNodeCache> node_cache_;  // thread-safe: readers of StateAt share it
 };
 
 // The RLP receipt stored under "c/rc/"; strict decoder for it (DataLoss is the caller's mapping).

@@ -57,7 +57,10 @@ class Mempool {
   // the block may be applied with BlockInput::signatures_verified. With `state` (the head's), a
   // sender's txs are offered only when the first is its next sequence, so that a block is not
   // refused for a tx that cannot apply yet. DataLoss from the state as it comes.
-  absl::StatusOr<std::vector<Bytes>> Reap(size_t max, const LedgerState* state = nullptr) const;
+  // `in_flight` (optional): hashes of txs in proposed blocks that are not executed yet. They are
+  // not offered again, and count as applied: a sender's next sequence moves past them.
+  absl::StatusOr<std::vector<Bytes>> Reap(size_t max, const LedgerState* state = nullptr,
+                                          const std::set<Hash32>* in_flight = nullptr) const;
   // Drops the txs the state has passed: sequence ≤ the sender's sequence in `state`; and the
   // ServicePayments listed in `included` (block tx hashes).
   absl::Status Update(const LedgerState& state, const std::vector<Hash32>& included);

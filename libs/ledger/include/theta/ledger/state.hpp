@@ -84,8 +84,10 @@ class LedgerState {
  public:
   // The empty state over `store` (which must outlive this object).
   explicit LedgerState(const KvStore& store);
-  // The state with root `root` in `store`; errors as Trie::Open.
-  static absl::StatusOr<LedgerState> Open(const KvStore& store, const Hash32& root);
+  // The state with root `root` in `store`; errors as Trie::Open. The state trie and every storage
+  // trie read through `node_cache` when given (not owned; see TrieOptions::node_cache).
+  static absl::StatusOr<LedgerState> Open(const KvStore& store, const Hash32& root,
+                                          TrieNodeCache* node_cache = nullptr);
 
   // The account, or nullopt when there is none. DataLoss for a corrupt trie or account.
   absl::StatusOr<std::optional<Account>> GetAccount(const Address& address) const;
@@ -120,12 +122,14 @@ class LedgerState {
   Hash32 Commit(WriteBatch& batch);
 
  private:
-  LedgerState(const KvStore& store, Trie trie) : store_(&store), trie_(std::move(trie)) {}
+  LedgerState(const KvStore& store, Trie trie, TrieNodeCache* node_cache)
+      : store_(&store), trie_(std::move(trie)), node_cache_(node_cache) {}
   // The storage trie of `account`, opened at its root (cached per address).
   absl::StatusOr<Trie*> StorageTrie(const Account& account) const;
 
   const KvStore* store_;
   Trie trie_;
+  TrieNodeCache* node_cache_ = nullptr;
   mutable std::map<Address, Trie> storage_tries_;
 };
 
