@@ -29,6 +29,12 @@ namespace theta::ledger {
 inline constexpr uint64_t kHeightEnableSmartContract = 8'411'427;
 inline constexpr uint64_t kHeightJune2021FeeAdjustment = 10'709'540;
 inline constexpr uint64_t kHeightTxWrapperExtension = 12'749'952;
+// THETA as a second EVM value and precompile 0xCB transferTheta
+// (HeightSupportThetaTokenInSmartContract).
+inline constexpr uint64_t kHeightSupportThetaInContracts = 13'123'789;
+// Precompiles 0xCC–0xCF (staking from contracts) and the intrinsic-gas check
+// (HeightSupportWrappedTheta).
+inline constexpr uint64_t kHeightSupportWrappedTheta = 17'285'755;
 
 // At most this many inputs + outputs in one SendTx (ledger/types/const.go
 // MaxAccountsAffectedPerTx).
