@@ -84,7 +84,7 @@ struct ExecutionContext {
   // Every fork of Theta's mainnet schedule applies from block 1 (a new chain such as a devnet);
   // otherwise the mainnet heights of common/heights.go gate each feature.
   bool all_forks = false;
-  // The access list of an EIP-1559 Ethereum tx (warmed at the start, EIP-2930 intrinsic gas);
+  // The access list of a typed Ethereum tx (warmed at the start, EIP-2930 intrinsic gas);
   // set by ApplyDecodedTx. Not owned.
   const std::vector<EthAccessTuple>* access_list = nullptr;
 };
@@ -118,7 +118,7 @@ struct DecodedTx {
   Tx tx;
   Hash32 hash;                 // keccak256(raw): Theta's tx hash, or Ethereum's for an eth tx
   bool from_ethereum = false;  // the tx is a translated Ethereum tx whose signature recovered
-  std::vector<EthAccessTuple> access_list;  // an EIP-1559 tx's
+  std::vector<EthAccessTuple> access_list;  // an EIP-2930 or EIP-1559 tx's
 };
 
 // Decodes `raw`; an Ethereum tx is signature-recovered and translated here (from height
