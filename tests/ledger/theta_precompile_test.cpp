@@ -349,6 +349,45 @@ TEST_CASE("a contract spends its own THETA, and static and delegate calls may no
   CHECK(Bytes(out.begin() + 32, out.end()) == Word(30 * kWei));
 }
 
+TEST_CASE("a stake made in a frame that then reverts is undone", "[ledger][contract][precompile]") {
+  Fixture f;
+  // Runtime: CALL 0xCC with the calldata, then REVERT with the call's success flag.
+  const Bytes init = *ParseHex(
+      "0x601b80600b6000396000f3"
+      "366000600037600060003660006000"
+      "60cc5af1"
+      "600052"
+      "60206000fd");
+  const TxReceipt deployed = f.Run(f.Make(Address{}, init, Coins::Theta(2'000 * kWei)));
+  REQUIRE(deployed.status == evm::StatusCode::kSuccess);
+  const Address contract = deployed.contract_address;
+  Bytes input = Summary(f.guardian, 7);
+  Append(input, Word(1'000 * kWei));
+  const TxReceipt r = f.Run(f.Make(contract, input));
+  CHECK(r.status == evm::StatusCode::kRevert);
+  CHECK(r.evm_return == Word(1));  // the stake itself succeeded
+  CHECK(GetGuardianPool(f.state)->sorted.empty());
+  CHECK(f.Get(contract).balance.theta_wei == 2'000 * kWei);
+
+  // In one tx: a stake that stays, then a nested frame's stake to the same guardian that is
+  // undone. Runtime: CALL 0xCC with calldata[20:], then CALL the address calldata[0:20] with it.
+  const Bytes init2 = *ParseHex(
+      "0x602c80600b6000396000f3"
+      "366014900380601460003760006000826000600060cc5af150"
+      "60003560601c600060008360006000855af100");
+  const TxReceipt deployed2 = f.Run(f.Make(Address{}, init2, Coins::Theta(2'000 * kWei)));
+  REQUIRE(deployed2.status == evm::StatusCode::kSuccess);
+  const Address both = deployed2.contract_address;
+  Bytes data(contract.bytes.begin(), contract.bytes.end());
+  Append(data, input);
+  CHECK(f.Run(f.Make(both, data)).status == evm::StatusCode::kSuccess);
+  const BlsCandidatePool pool = *GetGuardianPool(f.state);
+  REQUIRE(pool.sorted.size() == 1);
+  CHECK(pool.sorted[0].stake_holder.stakes == std::vector<Stake>{Stake{both, 1'000 * kWei}});
+  CHECK(f.Get(both).balance.theta_wei == 1'000 * kWei);
+  CHECK(f.Get(contract).balance.theta_wei == 2'000 * kWei);
+}
+
 TEST_CASE("THETA is a second value of calls and creations from 13,123,789",
           "[ledger][contract][precompile]") {
   Fixture f;

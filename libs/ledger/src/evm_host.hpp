@@ -142,8 +142,9 @@ class LedgerHost final : public evm::Host {
   absl::Status CheckNewHolder(ByteView summary) const;
   // The guardian (or EEN) pool as this transaction sees it; Pool loads it once.
   absl::StatusOr<BlsCandidatePool*> Pool(bool guardian);
-  // Journals the pool's current value before a change.
-  void SavePool(bool guardian);
+  // Journals `holder`'s entry in the pool (or its absence) before a change to it; a precompile
+  // changes one entry, so the journal stays small whatever the pool's size.
+  void SavePool(bool guardian, const Address& holder);
   void RestorePool(bool guardian);
   void RevertTo(size_t mark);
   evm::ExecutionResult CallFrame(const evm::Message& msg);
@@ -161,8 +162,13 @@ class LedgerHost final : public evm::Host {
   const uint64_t block_height_;
   const BlsPopVerifier* const bls_verifier_;
   uint256 theta_value_;
-  CachedPool pools_[2];                   // [0] guardians, [1] elite edge nodes
-  std::vector<CachedPool> pool_journal_;  // the values kPool entries restore
+  struct PoolUndo {
+    bool was_changed = false;
+    Address holder;
+    std::optional<BlsStakeHolder> previous;  // nullopt: the holder was added
+  };
+  CachedPool pools_[2];                 // [0] guardians, [1] elite edge nodes
+  std::vector<PoolUndo> pool_journal_;  // what kPool entries restore
   evm::TxContext tx_;
   evm::AnalysisCache& cache_;
   absl::Status error_;

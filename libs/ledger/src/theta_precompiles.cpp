@@ -17,6 +17,8 @@
 // extra bytes; we refuse any other length (a precompile failure), and we refuse the four staking
 // precompiles and transferTheta under STATICCALL (Go lets them write) and DELEGATECALL (Go would
 // spend the delegating frame's caller's THETA). A failure consumes all gas and undoes the frame.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "evm_host.hpp"
 #include "exec_util.hpp"
@@ -187,7 +189,7 @@ absl::Status LedgerHost::StakeToGuardian(const Address& sender, ByteView input) 
   if (!known) THETA_RETURN_IF_ERROR(CheckNewHolder(summary));
   if (amount < MinGuardianStake(rules_height_))
     return absl::InvalidArgumentError("precompile: guardian stake below the minimum");
-  SavePool(true);
+  SavePool(true, holder);
   BlsStakeHolder& entry =
       known ? *FindHolder(*pool, holder) : InsertBlsHolder(*pool, holder, summary.subspan(20, 48));
   THETA_RETURN_IF_ERROR(AddStake(entry.stake_holder, sender, amount));
@@ -215,7 +217,7 @@ absl::Status LedgerHost::StakeToEliteEdgeNode(const Address& sender, ByteView in
     if (current + amount > MaxEliteEdgeNodeStake())
       return absl::InvalidArgumentError("precompile: elite edge node stake would pass the cap");
   }
-  SavePool(false);
+  SavePool(false, holder);
   BlsStakeHolder& entry = existing != nullptr
                               ? *FindHolder(*pool, holder)
                               : InsertBlsHolder(*pool, holder, summary.subspan(20, 48));
@@ -231,7 +233,7 @@ absl::Status LedgerHost::Unstake(const Address& sender, ByteView input, bool gua
   THETA_ASSIGN_OR_RETURN(BlsCandidatePool * pool, Pool(guardian));
   if (pool->Find(holder) == nullptr)
     return absl::FailedPreconditionError("precompile: no such stake holder");
-  SavePool(guardian);
+  SavePool(guardian, holder);
   return MarkWithdrawn(FindHolder(*pool, holder)->stake_holder, sender, block_height_ - 1);
 }
 
@@ -246,14 +248,29 @@ absl::StatusOr<BlsCandidatePool*> LedgerHost::Pool(bool guardian) {
   return &*cached.pool;
 }
 
-void LedgerHost::SavePool(bool guardian) {
-  pool_journal_.push_back(pools_[guardian ? 0 : 1]);
+void LedgerHost::SavePool(bool guardian, const Address& holder) {
+  CachedPool& cached = pools_[guardian ? 0 : 1];  // loaded: the caller went through Pool()
+  const BlsStakeHolder* entry = cached.pool->Find(holder);
+  pool_journal_.push_back(
+      PoolUndo{cached.changed, holder,
+               entry ? std::optional<BlsStakeHolder>(*entry) : std::optional<BlsStakeHolder>()});
   journal_.push_back(Undo{Kind::kPool, {}, {}, {}, guardian});
-  pools_[guardian ? 0 : 1].changed = true;
+  cached.changed = true;
 }
 
 void LedgerHost::RestorePool(bool guardian) {
-  pools_[guardian ? 0 : 1] = std::move(pool_journal_.back());
+  PoolUndo& undo = pool_journal_.back();
+  CachedPool& cached = pools_[guardian ? 0 : 1];
+  std::vector<BlsStakeHolder>& sorted = cached.pool->sorted;
+  auto it = std::find_if(sorted.begin(), sorted.end(), [&](const BlsStakeHolder& e) {
+    return e.stake_holder.holder == undo.holder;
+  });
+  if (undo.previous.has_value()) {
+    *it = std::move(*undo.previous);
+  } else {
+    sorted.erase(it);
+  }
+  cached.changed = undo.was_changed;
   pool_journal_.pop_back();
 }
 
