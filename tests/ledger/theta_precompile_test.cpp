@@ -185,6 +185,14 @@ TEST_CASE("transferTheta moves the caller's THETA and refuses what it cannot do"
   CHECK(f.Get(f.bob).balance == Coins::Theta(40 * kWei));
   CHECK(f.Alice() == Coins{before.theta_wei - 40 * kWei, before.tfuel_wei - f.GasFee(r)});
 
+  SECTION("zero THETA creates no account") {
+    Address nobody;
+    nobody.bytes.fill(0x0e);
+    Bytes zero(nobody.bytes.begin(), nobody.bytes.end());
+    Append(zero, Word(0));
+    CHECK(f.Call(0xcb, zero).status == evm::StatusCode::kSuccess);
+    CHECK(!f.state.GetAccount(nobody)->has_value());
+  }
   SECTION("more THETA than the caller holds") {
     Bytes too_much(f.bob.bytes.begin(), f.bob.bytes.end());
     Append(too_much, Word(100'000 * kWei));

@@ -163,6 +163,7 @@ absl::Status LedgerHost::TransferTheta(const Address& sender, ByteView input) {
   Entry& from = Load(sender);
   if (from.account.balance.theta_wei < amount)
     return absl::FailedPreconditionError("precompile: insufficient THETA balance");
+  if (amount.IsZero()) return absl::OkStatus();  // Go's Add/SubThetaBalance skip 0: no account
   SetTheta(from, from.account.balance.theta_wei - amount);
   Entry& to = Load(recipient);
   MakeExist(to);
