@@ -129,8 +129,10 @@ TEST_CASE("blocks apply in one write, all or nothing, and are found again after 
     CHECK((*chain)->ApplyBlock(BlockInput{3, BlockHash(3), 0, {}}).status().code() ==
           absl::StatusCode::kInvalidArgument);
 
-    // Block 2: an Ethereum tx beside a Theta one.
+    // Block 2: an Ethereum tx (EIP-2930, with an access list) beside a Theta one.
     EthTx eth;
+    eth.type = EthTx::Type::kAccessList;
+    eth.access_list = {EthAccessTuple{bob, {}}};
     eth.chain_id = 366;
     eth.nonce = 2;  // alice's sequence is 2 after two sends: the next is 3 = nonce + 1
     eth.gas_price = uint256(4'000'000'000'000ULL);
@@ -144,7 +146,8 @@ TEST_CASE("blocks apply in one write, all or nothing, and are found again after 
         (*chain)->ApplyBlock(BlockInput{2, BlockHash(2), 1006, {eth_raw, Send(4, bob, kWei)}});
     INFO(r2.status().message());
     REQUIRE(r2.ok());
-    CHECK(r2->receipts[0].receipt.gas_used == 21'000);
+    CHECK(r2->receipts[0].receipt.gas_used == 21'000 + 2'400);
+    CHECK(r2->receipts[0].tx_hash == eth_hash);
 
     // Block 3: a CoinbaseTx that is not first is refused; empty block fine.
     Tx coinbase = CoinbaseTx{TxInput{AddressOf(Key(3)), {}, 0, {}}, {}, 2};

@@ -1,6 +1,8 @@
 // Conservation: a long randomized run of mixed transactions (Send, ReserveFund, ServicePayment
-// with over-spends, ReleaseFund, SplitRule, SmartContract deploys, calls and reverts, validator and
-// elite edge node deposits and withdrawals, checkpoint CoinbaseTxs, equivocation slashes), with the
+// with over-spends, ReleaseFund, SplitRule, SmartContract deploys, calls and reverts, some carrying
+// THETA, top-level calls of Theta's precompiles 0xCB–0xCF (THETA transfers, guardian and EEN
+// stakes), validator and elite edge node deposits and withdrawals, checkpoint CoinbaseTxs,
+// equivocation slashes), with the
 // state committed and reopened along the way and matured stakes returned as blocks pass, keeps the
 // total THETA constant (balances, reserved funds, stakes) and the total TFUEL (balances, reserved
 // deposits and collateral, contract balances, EEN stakes) equal to genesis + rewards − burned fees.
@@ -51,6 +53,7 @@ struct Run {
   uint64_t payment_sequence = 0;
   std::map<std::string, int> applied;
   int slashes = 0;
+  evm::StatusCode last_status = evm::StatusCode::kSuccess;  // of the last applied contract tx
 
   PopVerifier verifier;
   std::vector<std::pair<Bytes, Bytes>> bls;  // per key: BLS public key, PoP
@@ -105,6 +108,7 @@ struct Run {
       return;
     }
     ++applied[kind];
+    last_status = receipt.status;
     if (std::holds_alternative<SmartContractTx>(tx)) {
       burned += kGasPrice * uint256(receipt.gas_used);
       if (receipt.contract_address != Address{}) {
@@ -183,9 +187,60 @@ struct Run {
       to = contracts[Pick(contracts.size())];
       data = Bytes(Pick(3) == 0 ? 1 : 32, static_cast<uint8_t>(Pick(256)));
     }
-    Apply(SmartContractTx{TxInput{Addr(from), Coins::TFuel(Amount(3)), Next(from), {}},
-                          TxOutput{to, {}}, 200'000, kGasPrice, data},
+    const Coins value{Pick(4) == 0 ? Amount(3) : uint256(0), Amount(3)};
+    Apply(SmartContractTx{TxInput{Addr(from), value, Next(from), {}}, TxOutput{to, {}}, 200'000,
+                          kGasPrice, data},
           "contract", 0, &Key(from));
+  }
+  // A top-level call of one of Theta's precompiles 0xCB–0xCF, sometimes one that fails.
+  void Precompile() {
+    const size_t from = Pick(8), holder = Pick(8);
+    auto append = [](Bytes& out, ByteView part) {
+      out.insert(out.end(), part.begin(), part.end());
+    };
+    const Address holder_address = Addr(holder);
+    Bytes summary(holder_address.bytes.begin(), holder_address.bytes.end());
+    append(summary, bls[holder].first);
+    append(summary, bls[holder].second);
+    append(summary, SignMessage(bls[holder].second, Key(holder)));
+    Bytes holder_word(12, 0);
+    append(holder_word, holder_address.view());
+    Address to;
+    Bytes data;
+    switch (Pick(5)) {
+      case 0: {
+        to.bytes[19] = 0xcb;
+        const Address recipient = Addr(Pick(addresses.size()));
+        data.assign(recipient.bytes.begin(), recipient.bytes.end());
+        append(data, Amount(Pick(10) == 0 ? 5'000'000 : 500).ToBigEndian().view());
+        break;
+      }
+      case 1:
+        to.bytes[19] = 0xcc;
+        data = summary;
+        append(data, (uint256(990 + Pick(2'000)) * kTFuel).ToBigEndian().view());
+        break;
+      case 2:
+        to.bytes[19] = 0xcd;
+        data = holder_word;
+        break;
+      case 3:
+        to.bytes[19] = 0xce;
+        data = summary;
+        append(data, Hash32{}.view());
+        append(data, (uint256(9'990 + Pick(3'000)) * kTFuel).ToBigEndian().view());
+        break;
+      default:
+        to.bytes[19] = 0xcf;
+        data = holder_word;
+        break;
+    }
+    const int before = applied["precompile"];
+    Apply(SmartContractTx{TxInput{Addr(from), {}, Next(from), {}}, TxOutput{to, {}}, 100'000,
+                          kGasPrice, data},
+          "precompile", 0, &Key(from));
+    if (applied["precompile"] > before && last_status == evm::StatusCode::kSuccess)
+      ++applied["precompile ok"];
   }
 
   void Deposit() {
@@ -266,11 +321,16 @@ struct Run {
   void CheckTotals() {
     uint256 theta, tfuel;
     auto vcp = GetValidatorPool(*state);
+    auto gcp = GetGuardianPool(*state);
     auto eens = GetEliteEdgeNodePool(*state);
     REQUIRE(vcp.ok());
+    REQUIRE(gcp.ok());
     REQUIRE(eens.ok());
     for (const StakeHolder& h : vcp->sorted_candidates)
       for (const Stake& stake : h.stakes)
+        theta += stake.amount;
+    for (const BlsStakeHolder& g : gcp->sorted)
+      for (const Stake& stake : g.stake_holder.stakes)
         theta += stake.amount;
     for (const BlsStakeHolder& e : eens->sorted)
       for (const Stake& stake : e.stake_holder.stakes)
@@ -307,7 +367,7 @@ TEST_CASE("a long random mix of transactions conserves theta and burns only fees
     run.context.block_height = kStartHeight + kStep * static_cast<uint64_t>(i);
     run.ReturnStakes();              // what the block executor does before a block's transactions
     if (i % 5 == 0) run.Coinbase();  // every 5th step is a checkpoint height
-    switch (run.Pick(9)) {
+    switch (run.Pick(10)) {
       case 0:
         run.Send();
         break;
@@ -332,6 +392,9 @@ TEST_CASE("a long random mix of transactions conserves theta and burns only fees
       case 7:
         if (run.Pick(20) == 0) run.Slash();
         break;
+      case 8:
+        run.Precompile();
+        break;
       default:
         run.Contract();
         break;
@@ -341,7 +404,7 @@ TEST_CASE("a long random mix of transactions conserves theta and burns only fees
   }
   // The run exercised every kind, including the rare paths.
   for (const char* kind : {"send", "reserve", "pay", "release", "split", "contract", "deposit",
-                           "withdraw", "coinbase", "return"}) {
+                           "withdraw", "coinbase", "return", "precompile ok"}) {
     INFO(kind);
     CAPTURE(run.applied[kind]);
     CHECK(run.applied[kind] > 10);

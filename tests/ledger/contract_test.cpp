@@ -365,12 +365,12 @@ TEST_CASE("a smart contract tx is rejected for each broken rule", "[ledger][cont
     std::get<SmartContractTx>(tx).gas_limit += 1;
     c.Reject(tx, absl::StatusCode::kInvalidArgument, "was made by");
   }
-  SECTION("theta value") {
+  SECTION("theta value above the THETA balance") {
     Tx tx = c.Make(Address{}, {});
-    std::get<SmartContractTx>(tx).from.coins.theta_wei = 1;
+    std::get<SmartContractTx>(tx).from.coins.theta_wei = kTFuel + uint256(1);
     std::get<SmartContractTx>(tx).from.signature.clear();
     REQUIRE(SignTx(tx, kChain, c.alice).ok());
-    c.Reject(tx, absl::StatusCode::kUnimplemented, "THETA as a smart contract value");
+    c.Reject(tx, absl::StatusCode::kFailedPrecondition, "insufficient");
   }
   SECTION("before smart contracts") {
     c.context.block_height = kHeightEnableSmartContract - 1;

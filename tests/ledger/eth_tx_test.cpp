@@ -1,6 +1,7 @@
-// Ethereum raw transactions: differential against ethers (random legacy EIP-155 and EIP-1559 txs
-// signed there, decoded and recovered here, re-signed here to the same bytes), the strict
-// decoder's rejections, and execution as SmartContractTxs on ledger state.
+// Ethereum raw transactions: differential against ethers (random legacy EIP-155, EIP-2930 and
+// EIP-1559 txs signed there, decoded and recovered here, re-signed here to the same bytes; random
+// EIP-2930 txs signed here and parsed by ethers), the strict decoder's rejections, and execution
+// as SmartContractTxs on ledger state.
 #include "theta/ledger/eth_tx.hpp"
 
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "support/test_data.hpp"
 #include "theta/core/hash.hpp"
@@ -27,12 +29,11 @@ std::filesystem::path TestsDir() {
   return testing::RepoTestDataDir().parent_path();
 }
 
-Json AskEthers(uint32_t seed, int count, uint64_t chain_id) {
+// Runs tests/ledger/js/<script> with `args` and parses the JSON it prints.
+Json RunEthers(const std::string& script, const std::string& args) {
   if (!std::filesystem::exists(TestsDir() / "node_modules/ethers/package.json"))
     FAIL("ethers is not installed in tests/node_modules: run scripts/bootstrap (npm ci in tests/)");
-  const std::string command =
-      "node '" + (TestsDir() / "ledger/js/ethers_eth_tx_oracle.mjs").string() + "' " +
-      std::to_string(seed) + " " + std::to_string(count) + " " + std::to_string(chain_id);
+  const std::string command = "node '" + (TestsDir() / "ledger/js" / script).string() + "' " + args;
   FILE* pipe = ::popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
   std::string output;
@@ -47,6 +48,11 @@ Json AskEthers(uint32_t seed, int count, uint64_t chain_id) {
   return answer;
 }
 
+Json AskEthers(uint32_t seed, int count, uint64_t chain_id) {
+  return RunEthers("ethers_eth_tx_oracle.mjs", std::to_string(seed) + " " + std::to_string(count) +
+                                                   " " + std::to_string(chain_id));
+}
+
 Bytes HexBytes(const Json& j) {
   auto bytes = ParseHex(j.get<std::string>());
   REQUIRE(bytes.ok());
@@ -58,12 +64,16 @@ uint256 Dec(const Json& j) {
   return *v;
 }
 
-TEST_CASE("ethers-signed legacy and EIP-1559 transactions decode, recover and re-sign identically",
-          "[ledger][eth]") {
+TEST_CASE(
+    "ethers-signed legacy, EIP-2930 and EIP-1559 transactions decode, recover and re-sign "
+    "identically",
+    "[ledger][eth]") {
   const uint256 chain_id = EvmChainId("privatenet", kHeight);  // 366
-  const Json txs = AskEthers(7, 60, 366);
-  REQUIRE(txs.size() == 60);
+  const Json txs = AskEthers(7, 90, 366);
+  REQUIRE(txs.size() == 90);
+  int per_type[3] = {0, 0, 0};
   for (const Json& j : txs) {
+    ++per_type[j["type"].get<int>()];
     INFO(j.dump());
     const Bytes raw = HexBytes(j["raw"]);
     auto tx = DecodeEthTx(raw);
@@ -103,7 +113,72 @@ TEST_CASE("ethers-signed legacy and EIP-1559 transactions decode, recover and re
     CHECK(contract.from.sequence == tx->nonce + 1);
     CHECK(contract.from.coins == Coins::TFuel(tx->value));
     CHECK(contract.gas_price ==
-          (tx->type == EthTx::Type::kLegacy ? tx->gas_price : tx->max_fee_per_gas));
+          (tx->type == EthTx::Type::kDynamicFee ? tx->max_fee_per_gas : tx->gas_price));
+    CHECK(decoded->hash == Keccak256(raw));
+    CHECK(decoded->access_list == tx->access_list);
+  }
+  CHECK(per_type[0] > 10);
+  CHECK(per_type[1] > 10);
+  CHECK(per_type[2] > 10);
+}
+
+TEST_CASE("EIP-2930 transactions signed here are parsed by ethers to the same fields",
+          "[ledger][eth]") {
+  std::mt19937_64 random(2930);
+  auto bytes = [&](size_t n) {
+    Bytes out(n);
+    for (uint8_t& b : out)
+      b = static_cast<uint8_t>(random());
+    return out;
+  };
+  std::vector<EthTx> txs;
+  std::string args;
+  for (int i = 0; i < 20; ++i) {
+    EthTx tx;
+    tx.type = EthTx::Type::kAccessList;
+    tx.chain_id = i % 2 == 0 ? 366 : 361;
+    tx.nonce = random() % 1'000'000;
+    tx.gas_price = uint256(random() % 10'000'000'000'000ULL);
+    tx.gas_limit = 21'000 + random() % 20'000'000;
+    if (i % 4 != 0) tx.to = *Address::FromBytes(bytes(20));
+    tx.value = uint256(random());
+    tx.data = bytes(random() % 100);
+    for (size_t t = random() % 3; t > 0; --t) {
+      EthAccessTuple tuple{*Address::FromBytes(bytes(20)), {}};
+      for (size_t k = random() % 3; k > 0; --k)
+        tuple.storage_keys.push_back(*Hash32::FromBytes(bytes(32)));
+      tx.access_list.push_back(std::move(tuple));
+    }
+    Bytes key_bytes = bytes(32);
+    key_bytes[0] = 0x01;  // below the group order
+    SignEthTx(tx, *PrivateKey::FromBytes(key_bytes));
+    args += " " + ToHex(EncodeEthTx(tx));
+    txs.push_back(std::move(tx));
+  }
+  const Json parsed = RunEthers("ethers_parse_tx.mjs", args);
+  REQUIRE(parsed.size() == txs.size());
+  for (size_t i = 0; i < txs.size(); ++i) {
+    const EthTx& tx = txs[i];
+    const Json& j = parsed[i];
+    INFO(j.dump());
+    CHECK(j["type"].get<int>() == 1);
+    CHECK(j["from"].get<std::string>() == ToHex(EthSender(tx)->view()));
+    CHECK(j["hash"].get<std::string>() == ToHex(Keccak256(EncodeEthTx(tx)).view()));
+    CHECK(Dec(j["chainId"]) == tx.chain_id);
+    CHECK(std::stoull(j["nonce"].get<std::string>()) == tx.nonce);
+    CHECK(std::stoull(j["gasLimit"].get<std::string>()) == tx.gas_limit);
+    CHECK(Dec(j["gasPrice"]) == tx.gas_price);
+    CHECK(j["to"].get<std::string>() == (tx.to ? ToHex(tx.to->view()) : ""));
+    CHECK(Dec(j["value"]) == tx.value);
+    CHECK(HexBytes(j["data"]) == tx.data);
+    REQUIRE(j["accessList"].size() == tx.access_list.size());
+    for (size_t t = 0; t < tx.access_list.size(); ++t) {
+      CHECK(j["accessList"][t]["address"] == ToHex(tx.access_list[t].address.view()));
+      REQUIRE(j["accessList"][t]["storageKeys"].size() == tx.access_list[t].storage_keys.size());
+      for (size_t k = 0; k < tx.access_list[t].storage_keys.size(); ++k)
+        CHECK(j["accessList"][t]["storageKeys"][k] ==
+              ToHex(tx.access_list[t].storage_keys[k].view()));
+    }
   }
 }
 
@@ -129,8 +204,10 @@ TEST_CASE("the Ethereum decoder refuses what it cannot trust", "[ledger][eth]") 
   trailing.push_back(0);
   CHECK(!DecodeEthTx(trailing).ok());
   CHECK(!DecodeEthTx(Bytes{}).ok());
-  CHECK_THAT(std::string(DecodeEthTx(Bytes{0x01, 0xc0}).status().message()),
+  CHECK_THAT(std::string(DecodeEthTx(Bytes{0x03, 0xc0}).status().message()),
              Catch::Contains("not supported"));
+  CHECK_THAT(std::string(DecodeEthTx(Bytes{0x01, 0xc0}).status().message()),
+             Catch::Contains("EIP-2930"));
   // Unprotected (v = 27): refused.
   EthTx tx = Legacy(key, 0, to, 366);
   RlpWriter w;
@@ -231,8 +308,38 @@ TEST_CASE("Ethereum transactions execute as smart-contract transactions", "[ledg
   REQUIRE(with_list.ok());
   REQUIRE(ApplyDecodedTx(state, *with_list, context, &receipt).ok());
   CHECK(receipt.gas_used == 21'000 + 2'400 + 1'900);
+  // The same as an EIP-2930 tx: gasPrice is the price, the list warms and costs the same.
+  EthTx typed1;
+  typed1.type = EthTx::Type::kAccessList;
+  typed1.chain_id = 366;
+  typed1.nonce = 3;
+  typed1.gas_price = uint256(4'000'000'000'000ULL);
+  typed1.gas_limit = 30'000;
+  typed1.to = to;
+  typed1.value = kWei;
+  typed1.access_list = {EthAccessTuple{to, {Hash32{}, Hash32{}}}, EthAccessTuple{sender, {}}};
+  SignEthTx(typed1, key);
+  const Bytes raw1 = EncodeEthTx(typed1);
+  CHECK(raw1[0] == 0x01);
+  auto decoded1 = DecodeRawTx(raw1, "privatenet", kHeight);
+  REQUIRE(decoded1.ok());
+  CHECK(decoded1->hash == Keccak256(raw1));
+  CHECK(std::get<SmartContractTx>(decoded1->tx).gas_price == typed1.gas_price);
+  REQUIRE(ApplyDecodedTx(state, *decoded1, context, &receipt).ok());
+  CHECK(receipt.status == evm::StatusCode::kSuccess);
+  CHECK(receipt.gas_used == 21'000 + 2 * 2'400 + 2 * 1'900);
+  got = state.GetAccount(to);
+  CHECK((*got)->balance == Coins::TFuel(2 * kWei));
+  // Its gas limit must cover the list's intrinsic gas.
+  typed1.nonce = 4;
+  typed1.gas_limit = 21'000 + 2 * 2'400 + 2 * 1'900 - 1;
+  SignEthTx(typed1, key);
+  auto short1 = DecodeRawTx(EncodeEthTx(typed1), "privatenet", kHeight);
+  REQUIRE(short1.ok());
+  CHECK_THAT(std::string(ApplyDecodedTx(state, *short1, context).message()),
+             Catch::Contains("intrinsic gas"));
   // A gas price below Theta's minimum is refused like any SmartContractTx.
-  EthTx cheap = Legacy(key, 3, to, 366);
+  EthTx cheap = Legacy(key, 4, to, 366);
   cheap.gas_price = 1;
   SignEthTx(cheap, key);
   auto low = DecodeRawTx(EncodeEthTx(cheap), "privatenet", kHeight);

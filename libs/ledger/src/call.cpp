@@ -33,7 +33,7 @@ absl::StatusOr<TxReceipt> Run(LedgerState& state, const CallMessage& message, ui
   const bool create = !message.to.has_value();
   const Address to = message.to.value_or(Address{});
   internal::LedgerHost host(state, internal::kLedgerRevision, MakeTxContext(message, gas, context),
-                            CallAnalysisCache());
+                            CallAnalysisCache(), context);
   if (!message.value.IsZero() && host.Balance(message.from) < message.value)
     return absl::FailedPreconditionError(
         absl::StrCat("insufficient funds for transfer: ", internal::Hex(message.from), " has ",

@@ -10,6 +10,7 @@
 namespace theta::ledger {
 namespace {
 
+constexpr uint8_t kAccessListType = 0x01;
 constexpr uint8_t kDynamicFeeType = 0x02;
 
 void WriteTo(RlpWriter& w, const std::optional<Address>& to) {
@@ -40,6 +41,13 @@ void WriteLegacyBody(RlpWriter& w, const EthTx& tx) {
   w.AddBytes(tx.data);
 }
 
+// EIP-2930: chainId, then the legacy body, then the access list.
+void WriteAccessListBody(RlpWriter& w, const EthTx& tx) {
+  WriteUint256(w, tx.chain_id);
+  WriteLegacyBody(w, tx);
+  WriteAccessList(w, tx.access_list);
+}
+
 void WriteDynamicBody(RlpWriter& w, const EthTx& tx) {
   WriteUint256(w, tx.chain_id);
   w.AddUint(tx.nonce);
@@ -50,6 +58,13 @@ void WriteDynamicBody(RlpWriter& w, const EthTx& tx) {
   WriteUint256(w, tx.value);
   w.AddBytes(tx.data);
   WriteAccessList(w, tx.access_list);
+}
+
+void WriteTypedBody(RlpWriter& w, const EthTx& tx) {
+  if (tx.type == EthTx::Type::kAccessList)
+    WriteAccessListBody(w, tx);
+  else
+    WriteDynamicBody(w, tx);
 }
 
 void WriteSignature(RlpWriter& w, const Signature& sig) {
@@ -120,6 +135,24 @@ absl::StatusOr<EthTx> DecodeLegacy(const RlpItem& item) {
   return tx;
 }
 
+absl::StatusOr<EthTx> DecodeAccessListTx(const RlpItem& item) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, "ethereum EIP-2930 tx"));
+  EthTx tx;
+  tx.type = EthTx::Type::kAccessList;
+  THETA_ASSIGN_OR_RETURN(tx.chain_id, r.BigUint("chainId"));
+  THETA_ASSIGN_OR_RETURN(tx.nonce, r.Uint("nonce"));
+  THETA_ASSIGN_OR_RETURN(tx.gas_price, r.BigUint("gasPrice"));
+  THETA_ASSIGN_OR_RETURN(tx.gas_limit, r.Uint("gasLimit"));
+  THETA_ASSIGN_OR_RETURN(tx.to, ReadTo(r));
+  THETA_ASSIGN_OR_RETURN(tx.value, r.BigUint("value"));
+  THETA_ASSIGN_OR_RETURN(tx.data, r.ByteString("data"));
+  THETA_ASSIGN_OR_RETURN(tx.access_list, ReadAccessList(r));
+  THETA_ASSIGN_OR_RETURN(uint64_t y_parity, r.Uint("yParity", 1));
+  THETA_ASSIGN_OR_RETURN(tx.signature, ReadSignature(r, y_parity));
+  THETA_RETURN_IF_ERROR(r.End());
+  return tx;
+}
+
 absl::StatusOr<EthTx> DecodeDynamic(const RlpItem& item) {
   THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, "ethereum EIP-1559 tx"));
   EthTx tx;
@@ -150,13 +183,15 @@ absl::StatusOr<EthTx> DecodeEthTx(ByteView raw) {
         absl::StrCat("ethereum tx: ", raw.size(), " bytes, at most ", kMaxTxBytes));
   if (raw.empty()) return absl::InvalidArgumentError("ethereum tx: empty");
   const bool typed = raw[0] < 0xc0;
-  if (typed && raw[0] != kDynamicFeeType)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ethereum tx: type ", raw[0], " is not supported (legacy and EIP-1559 type 2 are)"));
+  if (typed && raw[0] != kAccessListType && raw[0] != kDynamicFeeType)
+    return absl::InvalidArgumentError(
+        absl::StrCat("ethereum tx: type ", raw[0],
+                     " is not supported (legacy, EIP-2930 type 1 and EIP-1559 type 2 are)"));
   absl::StatusOr<RlpItem> item = DecodeRlp(typed ? raw.subspan(1) : raw);
   if (!item.ok()) return FieldError("ethereum tx", item.status());
   if (!item->is_list) return absl::InvalidArgumentError("ethereum tx: not an RLP list");
-  return typed ? DecodeDynamic(*item) : DecodeLegacy(*item);
+  if (!typed) return DecodeLegacy(*item);
+  return raw[0] == kAccessListType ? DecodeAccessListTx(*item) : DecodeDynamic(*item);
 }
 
 Bytes EncodeEthTx(const EthTx& tx) {
@@ -166,13 +201,13 @@ Bytes EncodeEthTx(const EthTx& tx) {
     WriteLegacyBody(w, tx);
     WriteUint256(w, tx.chain_id * uint256(2) + uint256(35 + tx.signature.v()));
   } else {
-    WriteDynamicBody(w, tx);
+    WriteTypedBody(w, tx);
     w.AddUint(tx.signature.v());
   }
   WriteSignature(w, tx.signature);
   w.EndList();
   Bytes out = std::move(w).Finish();
-  if (tx.type == EthTx::Type::kDynamicFee) out.insert(out.begin(), kDynamicFeeType);
+  if (tx.type != EthTx::Type::kLegacy) out.insert(out.begin(), static_cast<uint8_t>(tx.type));
   return out;
 }
 
@@ -184,11 +219,12 @@ Hash32 EthSigningHash(const EthTx& tx) {
     WriteUint256(w, tx.chain_id);
     w.AddUint(0).AddUint(0);
   } else {
-    WriteDynamicBody(w, tx);
+    WriteTypedBody(w, tx);
   }
   w.EndList();
   Bytes payload = std::move(w).Finish();
-  if (tx.type == EthTx::Type::kDynamicFee) payload.insert(payload.begin(), kDynamicFeeType);
+  if (tx.type != EthTx::Type::kLegacy)
+    payload.insert(payload.begin(), static_cast<uint8_t>(tx.type));
   return Keccak256(payload);
 }
 
@@ -216,7 +252,7 @@ absl::StatusOr<SmartContractTx> EthToSmartContractTx(const EthTx& tx, const Addr
   out.from = TxInput{sender, Coins::TFuel(tx.value), tx.nonce + 1, {}};
   out.to = TxOutput{tx.to.value_or(Address{}), {}};
   out.gas_limit = tx.gas_limit;
-  out.gas_price = tx.type == EthTx::Type::kLegacy ? tx.gas_price : tx.max_fee_per_gas;
+  out.gas_price = tx.type == EthTx::Type::kDynamicFee ? tx.max_fee_per_gas : tx.gas_price;
   out.data = tx.data;
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "theta/core/hash.hpp"
+#include "theta/core/status.hpp"
 #include "theta/evm/interpreter.hpp"
 #include "theta/evm/precompiles.hpp"
 
@@ -16,8 +17,14 @@ using evm::ExecutionResult;
 using evm::StatusCode;
 
 LedgerHost::LedgerHost(LedgerState& ledger, evm::Revision rev, evm::TxContext tx,
-                       evm::AnalysisCache& cache)
-    : ledger_(ledger), rev_(rev), tx_(std::move(tx)), cache_(cache) {}
+                       evm::AnalysisCache& cache, const ExecutionContext& context)
+    : ledger_(ledger),
+      rev_(rev),
+      rules_height_(RulesHeight(context)),
+      block_height_(context.block_height),
+      bls_verifier_(context.bls_verifier),
+      tx_(std::move(tx)),
+      cache_(cache) {}
 
 void LedgerHost::Seed(const Account& account) {
   Entry& e = entries_[account.address];
@@ -75,6 +82,20 @@ void LedgerHost::SetBalance(Entry& entry, const uint256& value) {
   entry.account.balance.tfuel_wei = value;
 }
 
+void LedgerHost::SetTheta(Entry& entry, const uint256& value) {
+  journal_.push_back(
+      Undo{Kind::kTheta, entry.account.address, {}, entry.account.balance.theta_wei});
+  entry.account.balance.theta_wei = value;
+}
+
+bool LedgerHost::MoveThetaValue(const evm::Message& msg, Entry& from, Entry& to) {
+  if (msg.depth != 0 || theta_value_.IsZero()) return true;
+  if (from.account.balance.theta_wei < theta_value_) return false;
+  SetTheta(from, from.account.balance.theta_wei - theta_value_);
+  SetTheta(to, to.account.balance.theta_wei + theta_value_);
+  return true;
+}
+
 void LedgerHost::RevertTo(size_t mark) {
   while (journal_.size() > mark) {
     const Undo& u = journal_.back();
@@ -84,6 +105,12 @@ void LedgerHost::RevertTo(size_t mark) {
         break;
       case Kind::kBalance:
         entries_.at(u.address).account.balance.tfuel_wei = u.previous;
+        break;
+      case Kind::kTheta:
+        entries_.at(u.address).account.balance.theta_wei = u.previous;
+        break;
+      case Kind::kPool:
+        RestorePool(u.flag);
         break;
       case Kind::kNonce:
         entries_.at(u.address).account.sequence = u.previous.limb(0);
@@ -198,10 +225,11 @@ void LedgerHost::WarmForTx(const Address& sender, const Address* recipient) {
   if (rev_ < evm::Revision::kBerlin) return;
   AccessAccount(sender);
   if (recipient != nullptr) AccessAccount(*recipient);
-  for (uint8_t i = 1; i <= 0x0a; ++i) {
+  for (uint8_t i = 1; i <= 0xcf; i = i == 0x0a ? 0xc9 : i + 1) {  // Ethereum's, then Theta's
     Address precompile;
     precompile.bytes[19] = i;
-    if (evm::IsPrecompile(precompile, rev_)) AccessAccount(precompile);
+    if (evm::IsPrecompile(precompile, rev_) || IsThetaPrecompile(precompile))
+      AccessAccount(precompile);
   }
   if (rev_ >= evm::Revision::kShanghai) AccessAccount(tx_.coinbase);  // EIP-3651
 }
@@ -255,18 +283,27 @@ ExecutionResult LedgerHost::Finished(ExecutionResult r, size_t mark) {
 
 ExecutionResult LedgerHost::CallFrame(const evm::Message& msg) {
   const size_t mark = journal_.size();
-  const bool precompile = evm::IsPrecompile(msg.code_address, rev_);
+  const bool theta_precompile = IsThetaPrecompile(msg.code_address);
+  const bool precompile = theta_precompile || evm::IsPrecompile(msg.code_address, rev_);
   if (msg.kind == evm::CallKind::kCall || msg.kind == evm::CallKind::kCallCode) {
     Entry& to = Load(msg.recipient);
-    if (msg.kind == evm::CallKind::kCall && !to.exists && msg.value.IsZero() && !precompile)
-      return ExecutionResult{StatusCode::kSuccess, msg.gas, 0, {}, {}};  // EIP-161
+    // EIP-161: a value-less call to nothing does nothing. THETA is value here (Go skips a
+    // THETA-only transfer to a missing account; we deliver it, see docs/ledger.md).
+    const bool no_theta = msg.depth != 0 || theta_value_.IsZero();
+    if (msg.kind == evm::CallKind::kCall && !to.exists && msg.value.IsZero() && no_theta &&
+        !precompile)
+      return ExecutionResult{StatusCode::kSuccess, msg.gas, 0, {}, {}};
     Entry& from = Load(msg.sender);
     SetBalance(from, from.account.balance.tfuel_wei - msg.value);
     MakeExist(to);
     SetBalance(to, to.account.balance.tfuel_wei + msg.value);
+    if (!MoveThetaValue(msg, from, to))
+      return Finished(ExecutionResult{StatusCode::kInternalError, 0, 0, {}, {}}, mark);
   }
   ExecutionResult result;
-  if (precompile) {
+  if (theta_precompile) {
+    result = RunThetaPrecompile(msg);
+  } else if (precompile) {
     result = evm::RunPrecompile(msg.code_address, rev_, msg.input, msg.gas);
   } else {
     const Entry& code = Load(msg.code_address);
@@ -310,6 +347,8 @@ ExecutionResult LedgerHost::CreateFrame(const evm::Message& msg) {
   created.account.sequence = 1;  // EIP-161
   SetBalance(sender, sender.account.balance.tfuel_wei - msg.value);
   SetBalance(created, created.account.balance.tfuel_wei + msg.value);
+  if (!MoveThetaValue(msg, sender, created))
+    return Finished(ExecutionResult{StatusCode::kInternalError, 0, 0, {}, address}, mark);
 
   evm::Message frame = msg;
   frame.recipient = address;
@@ -353,6 +392,16 @@ absl::Status LedgerHost::Finish() {
   for (auto& [address, e] : entries_) {
     if (!e.exists) continue;  // never created, or a value-less touch (EIP-161)
     if (e.destructed) {
+      // SELFDESTRUCT moves TFUEL only (Go opSuicide); THETA stays in the emptied account, as Go
+      // keeps a suicided account with its THETA, so none is destroyed.
+      if (!e.account.balance.theta_wei.IsZero()) {
+        Account kept;
+        kept.address = address;
+        kept.balance.theta_wei = e.account.balance.theta_wei;
+        kept.last_updated_block_height = e.account.last_updated_block_height;
+        if (absl::Status s = ledger_.SetAccount(kept); !s.ok()) return s;
+        continue;
+      }
       if (absl::Status s = ledger_.DeleteAccount(address); !s.ok()) return s;
       continue;
     }
@@ -369,6 +418,10 @@ absl::Status LedgerHost::Finish() {
     }
     if (absl::Status s = ledger_.SetAccount(account); !s.ok()) return s;
   }
+  if (pools_[0].changed && pools_[0].pool.has_value())
+    THETA_RETURN_IF_ERROR(SetGuardianPool(ledger_, *pools_[0].pool));
+  if (pools_[1].changed && pools_[1].pool.has_value())
+    THETA_RETURN_IF_ERROR(SetEliteEdgeNodePool(ledger_, *pools_[1].pool));
   return absl::OkStatus();
 }
 

@@ -85,9 +85,6 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   THETA_RETURN_IF_ERROR(LoadInput(state, tx.from.address, parent_height, accounts));
   const Account& from = accounts.at(tx.from.address);
   THETA_RETURN_IF_ERROR(CheckInput(from, tx.from, whole, context));
-  if (!tx.from.coins.theta_wei.IsZero())
-    return absl::UnimplementedError(
-        "ledger: THETA as a smart contract value (height 13,123,789) is not supported yet");
   // Theta's intrinsic gas, plus EIP-2930's 2,400 per access-list address and 1,900 per key for an
   // Ethereum tx that carries a list (the list is small: bounded by the 8 MiB tx).
   uint64_t intrinsic = IntrinsicGas(tx.data, create);
@@ -110,8 +107,11 @@ absl::Status ApplySmartContract(LedgerState& state, const SmartContractTx& tx, c
   tx_context.timestamp = context.timestamp;
   tx_context.gas_limit = static_cast<int64_t>(tx.gas_limit);
   tx_context.chain_id = EvmChainId(context.chain_id, RulesHeight(context));
-  LedgerHost host(state, kLedgerRevision, std::move(tx_context), Cache());
+  LedgerHost host(state, kLedgerRevision, std::move(tx_context), Cache(), context);
   host.Seed(from);
+  // THETA rides along from 13,123,789; before, Go checks the balance covers it but moves none.
+  if (RulesHeight(context) >= kHeightSupportThetaInContracts)
+    host.SetThetaValue(tx.from.coins.theta_wei);
   host.WarmForTx(tx.from.address, create ? nullptr : &tx.to.address);
   if (context.access_list != nullptr) {
     for (const EthAccessTuple& t : *context.access_list)

@@ -73,16 +73,31 @@ absl::Status CheckBlsSummary(const DepositStakeV2Tx& tx, const ExecutionContext&
   if (tx.holder_sig.empty())
     return absl::InvalidArgumentError(
         "ledger: the first deposit must provide the holder signature");
-  if (!VerifySignature(tx.bls_pop, tx.holder_sig, tx.holder.address).ok())
+  return CheckBlsKey(tx.holder.address, tx.bls_pubkey, tx.bls_pop, tx.holder_sig,
+                     context.bls_verifier);
+}
+
+}  // namespace
+
+absl::Status CheckBlsKey(const Address& holder, ByteView pubkey, ByteView pop, ByteView holder_sig,
+                         const BlsPopVerifier* verifier) {
+  if (!VerifySignature(pop, holder_sig, holder).ok())
     return absl::InvalidArgumentError(
-        absl::StrCat("ledger: the BLS key info is not signed by ", Hex(tx.holder.address)));
-  if (context.bls_verifier == nullptr)
+        absl::StrCat("ledger: the BLS key info is not signed by ", Hex(holder)));
+  if (verifier == nullptr)
     return absl::FailedPreconditionError(
         "ledger: no BLS proof-of-possession verifier configured; cannot admit a new guardian or "
         "elite edge node");
-  if (!context.bls_verifier->VerifyPop(tx.bls_pubkey, tx.bls_pop))
+  if (!verifier->VerifyPop(pubkey, pop))
     return absl::InvalidArgumentError("ledger: the BLS proof of possession is invalid");
   return absl::OkStatus();
+}
+
+BlsStakeHolder& InsertBlsHolder(BlsCandidatePool& pool, const Address& holder, ByteView pubkey) {
+  auto at = std::lower_bound(
+      pool.sorted.begin(), pool.sorted.end(), holder,
+      [](const BlsStakeHolder& e, const Address& a) { return e.stake_holder.holder < a; });
+  return *pool.sorted.insert(at, BlsStakeHolder{{holder, {}}, Bytes(pubkey.begin(), pubkey.end())});
 }
 
 // StakeHolder.depositStake: tops up the source's stake, or adds one; refused while it is in its
@@ -115,6 +130,8 @@ absl::Status MarkWithdrawn(StakeHolder& holder, const Address& source, uint64_t 
       absl::StrCat("ledger: ", Hex(holder.holder), " holds no stake from ", Hex(source)));
 }
 
+namespace {
+
 StakeHolder* FindCandidate(ValidatorCandidatePool& pool, const Address& holder) {
   for (StakeHolder& candidate : pool.sorted_candidates) {
     if (candidate.holder == holder) return &candidate;
@@ -146,10 +163,7 @@ absl::Status DepositToBlsPool(LedgerState& state, const DepositStakeV2Tx& tx,
   BlsStakeHolder* entry = FindBls(pool, tx.holder.address);
   if (entry == nullptr) {
     THETA_RETURN_IF_ERROR(CheckBlsSummary(tx, context));
-    auto at = std::lower_bound(
-        pool.sorted.begin(), pool.sorted.end(), tx.holder.address,
-        [](const BlsStakeHolder& e, const Address& a) { return e.stake_holder.holder < a; });
-    entry = &*pool.sorted.insert(at, BlsStakeHolder{{tx.holder.address, {}}, tx.bls_pubkey});
+    entry = &InsertBlsHolder(pool, tx.holder.address, tx.bls_pubkey);
   }
   THETA_RETURN_IF_ERROR(AddStake(entry->stake_holder, tx.source.address,
                                  guardian ? tx.source.coins.theta_wei : tx.source.coins.tfuel_wei));

@@ -93,6 +93,19 @@ absl::Status ApplyStakeRewardDistribution(LedgerState& state, const StakeRewardD
 // outputs exactly the rewards due, credited.
 absl::Status ApplyCoinbase(LedgerState& state, const CoinbaseTx& tx, const Tx& whole,
                            const ExecutionContext& context);
+// Staking pieces shared by the stake transactions and the staking precompiles (exec_stake.cpp).
+// StakeHolder.depositStake: tops up the source's stake or adds one; FailedPrecondition while the
+// source's stake is being withdrawn.
+absl::Status AddStake(StakeHolder& holder, const Address& source, const uint256& amount);
+// StakeHolder.withdrawStake: marks the source's stake withdrawn, returning at height + 28,800.
+absl::Status MarkWithdrawn(StakeHolder& holder, const Address& source, uint64_t height);
+// checkBlsSummary: `holder_sig` is the holder's signature of the PoP bytes and the PoP proves
+// `pubkey` (FailedPrecondition without a verifier).
+absl::Status CheckBlsKey(const Address& holder, ByteView pubkey, ByteView pop, ByteView holder_sig,
+                         const BlsPopVerifier* verifier);
+// Adds a holder without stakes to a guardian or EEN pool, keeping address order.
+BlsStakeHolder& InsertBlsHolder(BlsCandidatePool& pool, const Address& holder, ByteView pubkey);
+
 // Re-sorts the validator pool: total stake descending, ties by holder address descending.
 void SortValidatorPool(ValidatorCandidatePool& pool);
 

@@ -1,5 +1,5 @@
 // The ethers side of tests/ledger/eth_tx_test.cpp (ethers pinned in tests/package-lock.json).
-// Signs `count` random legacy (EIP-155) and EIP-1559 transactions with random keys, drawn from a
+// Signs `count` random legacy (EIP-155), EIP-2930 and EIP-1559 transactions with random keys, drawn from a
 // seeded generator (argv[2] seed, argv[3] count, argv[4] chain ID), and prints a JSON list:
 //   {privateKey, from, raw, hash, type, nonce, gasLimit, gasPrice, maxFeePerGas,
 //    maxPriorityFeePerGas, to, value, data, accessList}
@@ -18,7 +18,7 @@ for (let i = 0; i < count; i++) {
   let key = hex(32);
   while (BigInt(key) === 0n || BigInt(key) >= ethers.N) key = hex(32);
   const wallet = new ethers.Wallet(key);
-  const type = below(2) === 0 ? 0 : 2;
+  const type = below(3);
   const create = below(4) === 0;
   const tx = {
     type,
@@ -29,11 +29,13 @@ for (let i = 0; i < count; i++) {
     value: amount(24),
     data: hex(below(3) === 0 ? 0 : below(200)),
   };
-  if (type === 0) {
+  if (type !== 2) {
     tx.gasPrice = amount(12);
   } else {
     tx.maxPriorityFeePerGas = amount(8);
     tx.maxFeePerGas = tx.maxPriorityFeePerGas + amount(10);
+  }
+  if (type !== 0) {
     tx.accessList = [];
     for (let j = below(3); j > 0; j--) {
       const keys = [];

@@ -18,8 +18,8 @@
 //   "c/rc/" ‖ tx hash   RLP receipt [status, evmError, return, contractAddress, gasUsed,
 //                        logs[[address, topics[], data]]]
 // Pruning: with pruning_depth d > 0, roots of heights below head − d are forgotten (StateAt gives
-// NotFound); the trie nodes they alone reference are not yet garbage-collected (todo, see
-// docs/ledger.md). Not thread-safe: the node serializes calls.
+// NotFound); CollectGarbage then deletes the trie nodes that only forgotten roots reach. Not
+// thread-safe: the node serializes calls.
 #pragma once
 
 #include <cstdint>
@@ -109,6 +109,14 @@ struct StoredBlock {
   std::vector<Bytes> txs;
 };
 
+// What one CollectGarbage pass found and did.
+struct GarbageStats {
+  uint64_t roots = 0;          // retained state roots (c/root/ entries) walked
+  uint64_t live_nodes = 0;     // trie nodes they reach, state and storage tries together
+  uint64_t deleted_nodes = 0;  // trie nodes deleted
+  uint64_t deleted_bytes = 0;  // their keys and values
+};
+
 struct ChainOptions {
   // Keep the roots of the last `pruning_depth` blocks (0: keep every root).
   uint64_t pruning_depth = 0;
@@ -151,6 +159,15 @@ class Chain {
   absl::StatusOr<StoredBlock> GetBlockByHash(const Hash32& hash) const;
   // The receipt of a transaction (by Theta or Ethereum hash); NotFound if unknown.
   absl::StatusOr<StoredReceipt> GetReceipt(const Hash32& tx_hash) const;
+
+  // Trie-node garbage collection, an exact mark-and-sweep (chain_gc.cpp): marks every node that a
+  // retained state root reaches (its state trie and the storage trie of each account in it), then
+  // deletes every other stored trie node (a 32-byte key whose value hashes to it; nothing else in
+  // the store is touched), `batch_ops` deletes per write. Memory: one hash per live node. Call it
+  // between blocks while no one reads a pruned state (their nodes go). Interrupted, it leaves a
+  // consistent store (only unreachable nodes are ever deleted) and can simply run again.
+  // DataLoss when a retained trie is missing a node; InvalidArgument for batch_ops = 0.
+  absl::StatusOr<GarbageStats> CollectGarbage(size_t batch_ops = 10'000);
 
  private:
   Chain(KvStore& store, std::string chain_id, ChainOptions options)

@@ -29,6 +29,12 @@ namespace theta::ledger {
 inline constexpr uint64_t kHeightEnableSmartContract = 8'411'427;
 inline constexpr uint64_t kHeightJune2021FeeAdjustment = 10'709'540;
 inline constexpr uint64_t kHeightTxWrapperExtension = 12'749'952;
+// THETA as a second EVM value and precompile 0xCB transferTheta
+// (HeightSupportThetaTokenInSmartContract).
+inline constexpr uint64_t kHeightSupportThetaInContracts = 13'123'789;
+// Precompiles 0xCC–0xCF (staking from contracts) and the intrinsic-gas check
+// (HeightSupportWrappedTheta).
+inline constexpr uint64_t kHeightSupportWrappedTheta = 17'285'755;
 
 // At most this many inputs + outputs in one SendTx (ledger/types/const.go
 // MaxAccountsAffectedPerTx).
@@ -78,7 +84,7 @@ struct ExecutionContext {
   // Every fork of Theta's mainnet schedule applies from block 1 (a new chain such as a devnet);
   // otherwise the mainnet heights of common/heights.go gate each feature.
   bool all_forks = false;
-  // The access list of an EIP-1559 Ethereum tx (warmed at the start, EIP-2930 intrinsic gas);
+  // The access list of a typed Ethereum tx (warmed at the start, EIP-2930 intrinsic gas);
   // set by ApplyDecodedTx. Not owned.
   const std::vector<EthAccessTuple>* access_list = nullptr;
 };
@@ -112,7 +118,7 @@ struct DecodedTx {
   Tx tx;
   Hash32 hash;                 // keccak256(raw): Theta's tx hash, or Ethereum's for an eth tx
   bool from_ethereum = false;  // the tx is a translated Ethereum tx whose signature recovered
-  std::vector<EthAccessTuple> access_list;  // an EIP-1559 tx's
+  std::vector<EthAccessTuple> access_list;  // an EIP-2930 or EIP-1559 tx's
 };
 
 // Decodes `raw`; an Ethereum tx is signature-recovered and translated here (from height
