@@ -62,7 +62,8 @@ def reserve(w, funder):
     """reserve-fund first, so that its freeze period runs out while the rest of the test runs."""
     theta, tfuel, seq = w.coins(funder)
     w.json("reserve-fund", f"--from={funder}", "--fund=10", "--collateral=11",
-           f"--duration={RESERVE_DURATION}", "--resource-id=video1", "--resource-id=video2", "--yes")
+           f"--duration={RESERVE_DURATION}", "--resource-id=video1", "--resource-id=video2",
+           "--yes")
     w.wait_sequence(funder, seq + 1)
     funds = w.account(funder)["reserved_funds"]
     check(len(funds) == 1, f"one reserved fund: {funds}")
@@ -102,8 +103,9 @@ def stakes(w, tmp, staker, guardian, een, beneficiary):
     # Validator: THETA from the staker to a running validator.
     w.json("stake", "deposit", "--purpose=validator", f"--holder={validator}",
            "--amount=2000000", f"--from={staker}", "--yes")
-    got, _ = w.devnet.wait_until(lambda: vcp(w, validator)[0].get(staker.lower()) and vcp(w, validator),
-                                 30, "the validator stake")
+    got, _ = w.devnet.wait_until(
+        lambda: vcp(w, validator)[0].get(staker.lower()) and vcp(w, validator), 30,
+        "the validator stake")
     check(int(got[staker.lower()]["amount"]) == 2_000_000 * WEI, f"validator stake: {got}")
 
     # Guardian: a fresh BLS key, the holder's summary, the deposit that registers it.
@@ -117,7 +119,8 @@ def stakes(w, tmp, staker, guardian, een, beneficiary):
     got, entry = w.devnet.wait_until(lambda: gcp(w, guardian)[1] and gcp(w, guardian), 30,
                                      "the new guardian")
     check(int(got[staker.lower()]["amount"]) == 1000 * WEI, f"guardian stake: {got}")
-    check(entry["Pubkey"].lower().removeprefix("0x") == bls["bls_pubkey"].lower().removeprefix("0x"),
+    pubkey = entry["Pubkey"].lower().removeprefix("0x")
+    check(pubkey == bls["bls_pubkey"].lower().removeprefix("0x"),
           f"the guardian's BLS key is new-bls-key's: {entry['Pubkey']}")
 
     # Elite edge node: TFUEL, staked by the holder itself; then its reward split.
@@ -162,8 +165,8 @@ def contract(w, deployer):
     check(not receipt["EvmErr"] and int(address, 16) != 0, f"the contract was created: {receipt}")
 
     def slot(n):
-        return int(w.rpc("theta.GetStorageAt", {"address": address,
-                                                "storage_position": f"{n:064x}"})["value"] or "0", 16)
+        answer = w.rpc("theta.GetStorageAt", {"address": address, "storage_position": f"{n:064x}"})
+        return int(answer["value"] or "0", 16)
     check(slot(0) == 42, "the constructor stored 42")
     check(slot(1) == int(deployer, 16), "the constructor stored the deployer")
 

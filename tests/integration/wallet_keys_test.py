@@ -34,7 +34,8 @@ def keys(w, tmp):
     other = Wallet(w.devnet, w.bin, keystore_dir=os.path.join(tmp, "other-keystore"))
     mnemonic_key1 = other.json("import", f"--mnemonic-file={words_file}", "--index=1",
                                "--light-kdf", node=False)["address"]
-    check(mnemonic_key1 == derived[1]["address"], "import --mnemonic-file --index 1 matches address")
+    check(mnemonic_key1 == derived[1]["address"],
+          "import --mnemonic-file --index 1 matches address")
 
     # export's keystore file moves the random key into the other wallet.
     exported, _ = w.run("export", random_key, node=False)
@@ -48,7 +49,12 @@ def keys(w, tmp):
     check(plain["address"] == random_key and len(plain["private_key"]) == 66,
           "export --private-key prints the hex key")
 
-    listed = {k["address"].lower() for k in w.json("list", node=False)["keys"]}
+    entries = w.json("list", node=False)["keys"]
+    for entry in entries:
+        mode = os.stat(entry["file"]).st_mode & 0o777
+        check(mode == 0o600, f"{entry['file']} has mode {oct(mode)}, not 0600")
+    check(os.stat(w.keystore_dir).st_mode & 0o777 == 0o700, "the keystore folder is 0700")
+    listed = {k["address"].lower() for k in entries}
     check(listed == {random_key.lower(), mnemonic_key.lower(), account0.lower()},
           f"list shows the three keys of the first wallet: {listed}")
     shown = w.json("address", random_key, node=False)
@@ -121,7 +127,8 @@ def errors(w, tmp, raw, random_key, mnemonic_key):
     for args in (("balance", random_key), ("send", f"--from={random_key}", f"--to={account1}",
                                            "--tfuel=1", "--yes"), ("broadcast", raw, "--yes")):
         _, err = w.run(*args, node=url, expect=1)
-        check(f"node unreachable at {url}" in err, f"{args[0]}: an unreachable node is named: {err}")
+        check(f"node unreachable at {url}" in err,
+              f"{args[0]}: an unreachable node is named: {err}")
     as_json, _ = w.run("balance", random_key, "--json", node=url, expect=1)
     check(json.loads(as_json)["error"]["code"] == "UNAVAILABLE", "--json errors are JSON")
 
@@ -135,6 +142,11 @@ def errors(w, tmp, raw, random_key, mnemonic_key):
                    "--sequence=1", "--yes", expect=1)
     check("sequence mismatch" in err and "--sequence 2" in err,
           f"a stale --sequence is refused with the fix: {err}")
+    _, err = w.run("send", f"--from={mnemonic_key}", f"--to={account1}", "--tfuel=1",
+                   "--chain-id=mainnet", "--yes", expect=1)
+    check(f"chain mismatch: the node at {w.node_url} runs {w.devnet.chain_id}, not mainnet" in err,
+          f"a wrong --chain-id is named: {err}")
+
     # A stale transaction signed offline: the node refuses it and the wallet says how to fix it.
     stale = os.path.join(tmp, "stale.hex")
     w.run("sign", "send", f"--from={mnemonic_key}", f"--to={account1}", "--tfuel=2",

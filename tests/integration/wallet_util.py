@@ -47,7 +47,7 @@ class Wallet:
         self.keystore_dir = keystore_dir or self.cmds.keystore_dir
         self.password_file = self.cmds.password_file
         self.node_url = node or self.cmds.node.rpc_url
-        # The node the effects are read from: another one than the wallet talks to, when there is one.
+        # The node the effects are read from: not the one the wallet talks to, when there are two.
         self.reader = devnet.nodes[1].name if len(devnet.nodes) > 1 else devnet.nodes[0].name
 
     def argv(self, *args, password_file=None, node=True):
