@@ -267,6 +267,12 @@ absl::Status WriteRaw(Context& ctx, const Bytes& raw, const Tx& tx) {
   return absl::OkStatus();
 }
 
+// A string member of a node's JSON answer, else "" (another type must not throw).
+std::string StringMember(const Json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 // Prints what the node answered. `sequence` is the signer's sequence in the tx (release-fund names
 // a reserve fund by it); a waited-for contract creation also shows the new contract's address,
 // read from the node's receipt.
@@ -286,14 +292,15 @@ absl::Status PrintBroadcast(Context& ctx, const NodeClient& node, const Json& an
   const auto* contract = std::get_if<ledger::SmartContractTx>(&tx);
   if (contract != nullptr && contract->to.address == Address{} && !ctx.args().Has("async")) {
     auto included = node.GetTransaction(hash);
-    if (included.ok() && included->contains("receipt") && (*included)["receipt"].is_object()) {
+    if (included.ok() && included->is_object() && included->contains("receipt") &&
+        (*included)["receipt"].is_object()) {
       const Json& receipt = (*included)["receipt"];
-      json["contract_address"] = receipt.value("ContractAddress", "");
-      json["evm_error"] = receipt.value("EvmErr", "");
-      absl::StrAppend(&text, "contract ", json["contract_address"].get<std::string>(), "\n");
-      if (!json["evm_error"].get<std::string>().empty()) {
-        absl::StrAppend(&text, "evm error ", json["evm_error"].get<std::string>(), "\n");
-      }
+      const std::string address = StringMember(receipt, "ContractAddress");
+      const std::string error = StringMember(receipt, "EvmErr");
+      json["contract_address"] = address;
+      json["evm_error"] = error;
+      absl::StrAppend(&text, "contract ", address, "\n");
+      if (!error.empty()) absl::StrAppend(&text, "evm error ", error, "\n");
     }
   }
   ctx.Emit(json, text);
