@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """docs/wallet.md's walkthrough ("On the devnet: every command"), run with bash exactly as written
-against a fresh devnet: the variables its first block sets by hand come from devnet.json here, every
-later block runs in order under `set -euo pipefail`, so a command that fails or an example that no
-longer matches the wallet fails the test. A few effects are then read through a node's RPC."""
+against a fresh devnet: the variables its first block sets by hand are the lines scripts/devnet
+prints for it (WalletCommands.shell_env), every later block runs in order under `set -euo
+pipefail`, so a command that fails or an example that no longer matches the wallet fails the test.
+A few effects are then read through a node's RPC."""
 
 import os
 import re
@@ -12,7 +13,7 @@ import sys
 import harness
 from harness import check, log
 from wallet_chain_test import fast_blocks
-from wallet_util import CONTRACTS_DIR, WEI, Wallet
+from wallet_util import WEI, Wallet
 
 DOC = os.path.join(harness._REPO, "docs", "wallet.md")
 SECTION = "## On the devnet: every command"
@@ -35,20 +36,23 @@ def body(devnet, args):
     w = Wallet(devnet, args.wallet_bin)  # writes $D/keys as scripts/devnet does
     setup, blocks = walkthrough()
     accounts = [a["address"] for a in devnet.accounts]
+    # The lines scripts/devnet prints for the walkthrough stand in for its first block.
+    printed = w.cmds.shell_env()
+    for name in ("THETA_WALLET_PASSWORD", "THETA_WALLET_NODE", "D", "A0", "A1", "A2", "A3", "V0",
+                 "T"):
+        check(re.search(rf"\b{name}=", setup), f"the walkthrough's first block sets {name}")
+        check(re.search(rf"\b{name}=", printed), f"scripts/devnet prints {name}")
     env = dict(os.environ,
                PATH=os.path.dirname(os.path.abspath(args.wallet_bin)) + os.pathsep +
                os.environ.get("PATH", ""),
-               HOME=os.path.join(devnet.data_dir, "home"),
-               THETA_WALLET_PASSWORD="devnet", THETA_WALLET_NODE=w.node_url,
-               D=devnet.data_dir, V0=devnet.info["nodes"][0]["address"], T=CONTRACTS_DIR,
-               **{f"A{i}": a for i, a in enumerate(accounts)})
-    for name in ("THETA_WALLET_PASSWORD", "THETA_WALLET_NODE", "D", "A0", "A1", "A2", "A3", "V0",
-                 "T"):
-        check(re.search(rf"\b{name}=", setup), f"the first block sets {name}")
+               HOME=os.path.join(devnet.data_dir, "home"))
+    for name in ("THETA_WALLET_PASSWORD", "THETA_WALLET_NODE"):
+        env.pop(name, None)
     work = os.path.join(devnet.data_dir, "walkthrough")
     os.makedirs(work)
     os.makedirs(env["HOME"])
-    script = "set -euo pipefail -x\n" + "\n".join(blocks) + 'echo "RESULT C=$C R=$R"\n'
+    script = ("set -euo pipefail -x\n" + printed + "\n" + "\n".join(blocks) +
+              'echo "RESULT C=$C R=$R"\n')
     log(f"running the {len(blocks)} blocks of {DOC} with bash")
     result = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True,
                             text=True, timeout=180, stdin=subprocess.DEVNULL)
