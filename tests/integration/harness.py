@@ -90,10 +90,11 @@ def start_client(devnet, args, script, *script_args, out_path):
                             env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def run_test(body, validators=4, guardians=2, edges=0, accounts=4, extra=None):
+def run_test(body, validators=4, guardians=2, edges=0, accounts=4, extra=None, configure=None):
     """Parses the arguments, starts a devnet, runs body(devnet, args), stops the devnet and checks
     that every process stopped cleanly. Exit status 0 on success, 1 on failure (with the tail of
-    every node's log)."""
+    every node's log). `configure(devnet)`, when given, runs between init-devnet and the start (to
+    edit the nodes' config.json)."""
     args = parse_args(extra)
     for module in ("ethers",):
         if not os.path.isdir(os.path.join(TESTS_DIR, "node_modules", module)):
@@ -108,6 +109,8 @@ def run_test(body, validators=4, guardians=2, edges=0, accounts=4, extra=None):
         ports = pick_free_ports(nodes)
         devnet.init(validators=validators, guardians=guardians, edges=edges, accounts=accounts,
                     ports=ports)
+        if configure:
+            configure(devnet)
         log(f"devnet in {data_dir}: {validators} validators, {guardians} guardians, ports "
             f"{ports.p2p}/{ports.rpc}/{ports.eth_rpc}")
         devnet.start()

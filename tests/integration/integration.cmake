@@ -40,6 +40,12 @@ theta_integration_test("kill -9 of validators at random moments: no committed bl
 if(TARGET theta_wallet)
   theta_integration_test("theta-wallet imports a devnet key, sends THETA and TFUEL, reads balances"
                          wallet_test.py ${_theta_it_bins})
+  theta_integration_test("theta-wallet new, import, list, export, address, multi-send, offline sign and broadcast, error paths"
+                         wallet_keys_test.py ${_theta_it_bins})
+  theta_integration_test("theta-wallet stakes for validator, guardian and EEN, reserves and releases a fund, sets a split rule, deploys and calls a contract"
+                         wallet_chain_test.py ${_theta_it_bins})
+  theta_integration_test("docs/wallet.md's devnet walkthrough of every theta-wallet command runs as written"
+                         wallet_docs_test.py ${_theta_it_bins})
 endif()
 if(TARGET theta_wallet AND TARGET theta_edge)
   theta_integration_test("scripts/devnet --once reaches a finalized checkpoint, and again on reuse"

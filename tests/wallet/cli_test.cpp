@@ -1,16 +1,16 @@
 // The real theta-wallet binary, run as a user would (new session, no terminal, password from a
-// file), for every offline command, and for the online ones against FakeChain (theta-net's
-// RpcServer). Devnet end-to-end tests with theta-node come with issue 7.
+// file), for every offline command and for a node that is not there. The online commands against a
+// running devnet of theta-node processes are tests/integration/wallet_*_test.py.
 #include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <regex>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "fake_chain.hpp"
 #include "theta/core/keystore.hpp"
 #include "theta/ledger/tx.hpp"
 #include "theta/wallet/amount.hpp"
@@ -54,6 +54,12 @@ const std::string kMnemonic =
 TEST_CASE("wallet cli help lists and documents every command", "[wallet][cli]") {
   RunResult overview = RunWallet({"--help"});
   REQUIRE(overview.exit_code == 0);
+  std::ifstream doc(THETA_WALLET_DOC);
+  REQUIRE(doc.good());
+  const std::string text(std::istreambuf_iterator<char>(doc), {});
+  const size_t section = text.find("## On the devnet: every command");
+  REQUIRE(section != std::string::npos);
+  const std::string walkthrough = text.substr(section, text.find("\n## ", section + 1) - section);
   const std::vector<std::string> commands = {"new",
                                              "import",
                                              "list",
@@ -81,8 +87,21 @@ TEST_CASE("wallet cli help lists and documents every command", "[wallet][cli]") 
     RunResult help = RunWallet(args);
     INFO(command);
     CHECK(help.exit_code == 0);
-    CHECK_THAT(help.out, Catch::Contains("example:\n  theta-wallet"));
+    // The example is a line of docs/wallet.md's devnet walkthrough, which the integration test
+    // wallet_docs_test.py runs against a devnet as written.
+    const size_t at = help.out.find("example:\n  ");
+    REQUIRE(at != std::string::npos);
+    const size_t begin = at + 11;
+    const std::string example = help.out.substr(begin, help.out.find('\n', begin) - begin);
+    CHECK_THAT(example, Catch::StartsWith("theta-wallet " + command));
+    CHECK_THAT(walkthrough, Catch::Contains(example));
   }
+  CHECK_THAT(overview.out,
+             Catch::Contains("theta-wallet sign send --from $A1 --to $A0 --tfuel 1 --chain-id "
+                             "privatenet --sequence $S --out tx.hex --yes"));
+  CHECK_THAT(walkthrough,
+             Catch::Contains("theta-wallet sign send --from $A1 --to $A0 --tfuel 1 "
+                             "--chain-id privatenet --sequence $S --out tx.hex --yes"));
   CHECK_THAT(RunWallet({"sign", "send", "--help"}).out, Catch::Contains("theta-wallet sign send"));
   CHECK(RunWallet({"frobnicate"}).exit_code == 2);
   CHECK(RunWallet({"sign", "list"}).exit_code == 2);
@@ -335,63 +354,17 @@ TEST_CASE("wallet cli offline errors name the bad input and exit non-zero", "[wa
   CHECK_THAT(unknown_key.err, Catch::Contains("no key for"));
 }
 
-TEST_CASE("wallet cli sends, queries and broadcasts through a node", "[wallet][cli]") {
-  testing::FakeChain chain;
+TEST_CASE("wallet cli shows the default fees", "[wallet][cli]") {
   Home home;
-  const std::string from = home.NewKey();
-  const Address sender = *ParseAddress(from);
-  const std::string to = "0x9F1233798E905E173560071255140b4A8aBd3Ec6";
-  chain.Fund(sender, {*ParseAmount("100"), *ParseAmount("10")});
-  const std::string node = chain.url();
-
-  const Json sent = home.RunJson({"send", "--node", node, "--to", to, "--theta", "1", "--yes"});
-  CHECK(chain.Sequence(sender) == 1);
-  CHECK(chain.Balance(*ParseAddress(to)).theta_wei == *ParseAmount("1"));
-  CHECK(home.RunJson({"tx", "status", sent["hash"].get<std::string>(), "--node", node})["status"] ==
-        "finalized");
-  const Json balance = home.RunJson({"balance", "--node", node});
-  CHECK(balance[0]["theta"] == "99");
-  CHECK(balance[0]["tfuel"] == "9.7");
-  CHECK(balance[0]["sequence"] == 1);
-
-  // Offline signing on a "cold" machine, then broadcast from an online one.
-  const std::string raw = (home.dir.path() / "tx.hex").string();
-  REQUIRE(home.Run({"sign", "send", "--to", to, "--tfuel", "1", "--chain-id", "privatenet",
-                    "--sequence", "2", "--yes", "--out", raw})
-              .exit_code == 0);
-  CHECK(home.RunJson({"broadcast", raw, "--node", node, "--yes"}).contains("hash"));
-  CHECK(chain.Sequence(sender) == 2);
-
-  RunResult stale =
-      home.Run({"send", "--node", node, "--to", to, "--theta", "1", "--sequence", "2", "--yes"});
-  CHECK(stale.exit_code == 1);
-  CHECK_THAT(stale.err, Catch::Contains("sequence mismatch"));
-  CHECK_THAT(stale.err, Catch::Contains("--sequence 3"));
-  RunResult replay = home.Run({"broadcast", raw, "--node", node, "--yes"});
-  CHECK(replay.exit_code == 1);
-  CHECK_THAT(replay.err, Catch::Contains("sequence mismatch"));
-
-  RunResult poor = home.Run({"send", "--node", node, "--to", to, "--theta", "1000", "--yes"});
-  CHECK(poor.exit_code == 1);
-  CHECK_THAT(poor.err, Catch::Contains("insufficient funds"));
-  CHECK_THAT(poor.err, Catch::Contains("has 99 THETA and 8.4 TFUEL"));
-  CHECK_THAT(poor.err, Catch::Contains("needs 1000 THETA and 0.3 TFUEL"));
-
   const Json fees = home.RunJson({"fees"});
   CHECK(fees["tx_fee_tfuel"] == "0.3");
+  CHECK(fees["send_fee_minimum_tfuel"] == "0.3");
   CHECK(fees["gas_price_wei"] == "4000000000000");
-
-  RunResult wrong_chain = home.Run(
-      {"send", "--node", node, "--to", to, "--theta", "1", "--chain-id", "mainnet", "--yes"});
-  CHECK_THAT(wrong_chain.err, Catch::Contains("chain mismatch"));
+  CHECK(fees["gas_limit_default"] == 3000000);
 }
 
 TEST_CASE("wallet cli reports an unreachable node with its url", "[wallet][cli]") {
-  std::string url;
-  {
-    testing::FakeChain chain;
-    url = chain.url();
-  }
+  const std::string url = testing::ClosedLocalUrl();
   Home home;
   home.NewKey();
   RunResult result = home.Run({"balance", "--node", url});

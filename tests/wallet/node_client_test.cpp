@@ -1,12 +1,13 @@
-// NodeClient against theta-net's RpcServer serving the theta.* methods (FakeChain), and the
-// errors a user sees when the node is down, the sequence is wrong or the funds are short.
+// The errors a user sees from NodeClient when the node is down, the sequence is wrong or the funds
+// are short. NodeClient against theta-node's real theta.* handlers is tests/node/
+// theta_rpc_wallet_test.cpp; every command against a running devnet is tests/integration/wallet_*.
 #include "theta/wallet/node_client.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "fake_chain.hpp"
 #include "theta/wallet/amount.hpp"
 #include "theta/wallet/tx_builder.hpp"
+#include "wallet_test_util.hpp"
 
 namespace theta::wallet {
 namespace {
@@ -19,52 +20,8 @@ NodeClient Client(const std::string& url) {
   return NodeClient(*std::move(rpc));
 }
 
-TEST_CASE("node client reads chain id and accounts, unknown accounts as empty", "[wallet][node]") {
-  testing::FakeChain chain("testchain");
-  const NodeClient node = Client(chain.url());
-  CHECK(*node.ChainId() == "testchain");
-  const Address rich = *ParseAddress("0x2e833968e5bb786ae419c4d13189fb081cc43bab");
-  chain.Fund(rich, Coins{*ParseAmount("5"), *ParseAmount("1.25")});
-  auto account = node.GetAccount(rich);
-  REQUIRE(account.ok());
-  CHECK(account->exists);
-  CHECK(account->balance.tfuel_wei == *ParseAmount("1.25"));
-  auto fresh = node.GetAccount(Address{});
-  REQUIRE(fresh.ok());
-  CHECK_FALSE(fresh->exists);
-  CHECK(fresh->sequence == 0);
-}
-
-TEST_CASE("node client broadcasts a signed send and sees it finalized", "[wallet][node]") {
-  testing::FakeChain chain;
-  const NodeClient node = Client(chain.url());
-  auto key = PrivateKey::Generate();
-  const Address from = AddressFromPublicKey(key->DerivePublicKey());
-  chain.Fund(from, Coins::TFuel(*ParseAmount("10")));
-  auto tx = BuildSend(from, 1, {{Address{}, Coins::TFuel(*ParseAmount("1"))}},
-                      MinimumFee(ledger::TxType::kSend, 2));
-  REQUIRE(ledger::SignTx(*tx, "privatenet", *key).ok());
-  auto answer = node.Broadcast(ledger::EncodeTx(*tx), false);
-  REQUIRE(answer.ok());
-  const std::string hash = (*answer)["hash"];
-  CHECK(hash == ledger::TxHash(ledger::EncodeTx(*tx)).ToHex());
-  CHECK((*node.GetTransaction(hash))["status"] == "finalized");
-  CHECK(chain.Sequence(from) == 1);
-
-  // The same transaction again: the node refuses the sequence, the client says how to fix it.
-  auto again = node.Broadcast(ledger::EncodeTx(*tx), true);
-  REQUIRE_FALSE(again.ok());
-  CHECK(absl::IsFailedPrecondition(again.status()));
-  CHECK_THAT(std::string(again.status().message()), Catch::Contains("sequence mismatch"));
-  CHECK_THAT(std::string(again.status().message()), Catch::Contains("fix"));
-}
-
 TEST_CASE("node client names the URL when the node is unreachable", "[wallet][node]") {
-  std::string url;
-  {
-    testing::FakeChain chain;
-    url = chain.url();
-  }  // the port is closed now
+  const std::string url = testing::ClosedLocalUrl();
   auto status = Client(url).ChainId().status();
   CHECK(absl::IsUnavailable(status));
   CHECK_THAT(std::string(status.message()), Catch::Contains("node unreachable at " + url));

@@ -1,6 +1,9 @@
 #include "wallet_test_util.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +33,20 @@ std::filesystem::path TempDir::Write(const std::string& name, const std::string&
   const auto file = path_ / name;
   std::ofstream(file, std::ios::trunc) << content;
   return file;
+}
+
+std::string ClosedLocalUrl() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof(address);
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
+                     ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+  ::close(fd);  // never listened: connecting is refused
+  REQUIRE(bound);
+  return "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/rpc";
 }
 
 namespace {

@@ -34,6 +34,10 @@ struct RunResult {
 // prompt can never hang a test; environment variables `env` ("NAME=value") are added.
 RunResult RunWallet(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+// "http://127.0.0.1:PORT/rpc" for a loopback port that was just free and is closed again: a node
+// that is not running.
+std::string ClosedLocalUrl();
+
 // Runs the ethers oracle on `request`; fails the test with the fix when node or ethers is missing.
 nlohmann::json AskEthers(const nlohmann::json& request);
 

@@ -4,6 +4,7 @@
 // them, signs and broadcasts.
 #include <fstream>
 #include <ostream>
+#include <variant>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -266,16 +267,43 @@ absl::Status WriteRaw(Context& ctx, const Bytes& raw, const Tx& tx) {
   return absl::OkStatus();
 }
 
-absl::Status PrintBroadcast(Context& ctx, const Json& answer, const Bytes& raw) {
+// A string member of a node's JSON answer, else "" (another type must not throw).
+std::string StringMember(const Json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Prints what the node answered. `sequence` is the signer's sequence in the tx (release-fund names
+// a reserve fund by it); a waited-for contract creation also shows the new contract's address,
+// read from the node's receipt.
+absl::Status PrintBroadcast(Context& ctx, const NodeClient& node, const Json& answer,
+                            const Bytes& raw, const Tx& tx) {
   const std::string hash =
       answer.is_object() && answer.contains("hash") && answer["hash"].is_string()
           ? answer["hash"].get<std::string>()
           : ledger::TxHash(raw).ToHex();
+  Json json{{"hash", hash}, {"node", answer}};
   std::string text = absl::StrCat("hash     ", hash, "\n");
   if (answer.is_object() && answer.contains("block") && answer["block"].is_object()) {
     absl::StrAppend(&text, "block    ", answer["block"].value("height", Json()).dump(), "\n");
   }
-  ctx.Emit(Json{{"hash", hash}, {"node", answer}}, text);
+  json["sequence"] = SequenceOf(tx);
+  absl::StrAppend(&text, "sequence ", SequenceOf(tx), "\n");
+  const auto* contract = std::get_if<ledger::SmartContractTx>(&tx);
+  if (contract != nullptr && contract->to.address == Address{} && !ctx.args().Has("async")) {
+    auto included = node.GetTransaction(hash);
+    if (included.ok() && included->is_object() && included->contains("receipt") &&
+        (*included)["receipt"].is_object()) {
+      const Json& receipt = (*included)["receipt"];
+      const std::string address = StringMember(receipt, "ContractAddress");
+      const std::string error = StringMember(receipt, "EvmErr");
+      json["contract_address"] = address;
+      json["evm_error"] = error;
+      absl::StrAppend(&text, "contract ", address, "\n");
+      if (!error.empty()) absl::StrAppend(&text, "evm error ", error, "\n");
+    }
+  }
+  ctx.Emit(json, text);
   return absl::OkStatus();
 }
 
@@ -319,7 +347,7 @@ absl::Status RunTx(Context& ctx, const TxFactory& factory) {
   THETA_RETURN_IF_ERROR(ledger::SignTx(tx, chain_id, key));
   const Bytes raw = ledger::EncodeTx(tx);
   THETA_ASSIGN_OR_RETURN(Json answer, node.Broadcast(raw, ctx.args().Has("async")));
-  return PrintBroadcast(ctx, answer, raw);
+  return PrintBroadcast(ctx, node, answer, raw, tx);
 }
 
 absl::Status RunBroadcast(Context& ctx) {
@@ -349,7 +377,7 @@ absl::Status RunBroadcast(Context& ctx) {
   what["node"] = node.url();
   THETA_RETURN_IF_ERROR(ctx.ConfirmOrYes(what, "Broadcast this signed transaction?"));
   THETA_ASSIGN_OR_RETURN(Json answer, node.Broadcast(*raw, ctx.args().Has("async")));
-  return PrintBroadcast(ctx, answer, *raw);
+  return PrintBroadcast(ctx, node, answer, *raw, *tx);
 }
 
 std::vector<OptionSpec> TxOptions(std::vector<OptionSpec> own, bool has_fee = true) {
@@ -387,43 +415,47 @@ std::vector<Command> TxCommands() {
                   "recipient; with several, AMOUNTS like 1.5theta,2tfuel", true},
                  {"theta", "AMOUNT", "THETA for a single --to (decimal, or an integer with wei)"},
                  {"tfuel", "AMOUNT", "TFUEL for a single --to"}},
-                "theta-wallet send --to 0x9F1233798E905E173560071255140b4A8aBd3Ec6 --tfuel 2.5",
-                MakeSend),
-      TxCommand(
-          "stake deposit", "stake THETA (validator, guardian) or TFUEL (een) with a holder",
-          {purpose,
-           {"holder", "ADDRESS", "the validator, guardian or EEN account"},
-           {"holder-summary", "HEX", "guardian/EEN summary (first deposit to a new holder)"},
-           {"amount", "AMOUNT", "stake in THETA (validator, guardian) or TFUEL (een)"}},
-          "theta-wallet stake deposit --purpose guardian --holder-summary 0x... --amount 1000",
-          MakeStakeDeposit),
+                "theta-wallet send --from $A0 --to $A1 --tfuel 10 --yes", MakeSend),
+      TxCommand("stake deposit", "stake THETA (validator, guardian) or TFUEL (een) with a holder",
+                {purpose,
+                 {"holder", "ADDRESS", "the validator, guardian or EEN account"},
+                 {"holder-summary", "HEX", "guardian/EEN summary (first deposit to a new holder)"},
+                 {"amount", "AMOUNT", "stake in THETA (validator, guardian) or TFUEL (een)"}},
+                "theta-wallet stake deposit --purpose guardian --holder-summary $G --amount 1000 "
+                "--from $A0 "
+                "--yes",
+                MakeStakeDeposit),
       TxCommand("stake withdraw", "withdraw a stake (returned after 28,800 blocks)",
                 {purpose, {"holder", "ADDRESS", "the holder staked with"}},
-                "theta-wallet stake withdraw --purpose validator --holder 0x...",
+                "theta-wallet stake withdraw --purpose validator --holder $V0 --from $A0 --yes",
                 MakeStakeWithdraw),
       TxCommand(
           "stake reward-split", "send a share of a holder's stake rewards to a beneficiary",
           {{"beneficiary", "ADDRESS", "who receives the share"},
            {"split-basis-points", "N", "share in basis points, 0..1000 (0 removes the rule)"}},
-          "theta-wallet stake reward-split --beneficiary 0x... --split-basis-points 500",
+          "theta-wallet stake reward-split --beneficiary $A1 --split-basis-points 500 --from $A3 "
+          "--yes",
           MakeStakeReward),
       TxCommand("reserve-fund", "lock TFUEL for off-chain micropayments",
                 {{"fund", "TFUEL", "deposit paid out through service payments"},
                  {"collateral", "TFUEL", "collateral, more than the fund"},
                  {"duration", "BLOCKS", "300..43200"},
                  {"resource-id", "ID", "resource the fund pays for", true}},
-                "theta-wallet reserve-fund --fund 10 --collateral 11 --duration 1000 --resource-id "
-                "video1",
+                "theta-wallet reserve-fund --from $A1 --fund 10 --collateral 11 --duration 300 "
+                "--resource-id video1 --yes",
                 MakeReserveFund),
       TxCommand("release-fund", "release an expired reserved fund",
                 {{"reserve-sequence", "N", "the sequence of the reserve-fund transaction"}},
-                "theta-wallet release-fund --reserve-sequence 7", MakeReleaseFund),
-      TxCommand("split-rule", "set how payments for a resource are split",
-                {{"resource-id", "ID", "the resource"},
-                 {"split", "ADDRESS:PERCENT", "one share", true},
-                 {"duration", "BLOCKS", "how long the rule lasts"}},
-                "theta-wallet split-rule --resource-id video1 --split 0x...:30 --duration 1000",
-                MakeSplitRule),
+                "theta-wallet release-fund --from $A1 --reserve-sequence $R --yes",
+                MakeReleaseFund),
+      TxCommand(
+          "split-rule", "set how payments for a resource are split",
+          {{"resource-id", "ID", "the resource"},
+           {"split", "ADDRESS:PERCENT", "one share", true},
+           {"duration", "BLOCKS", "how long the rule lasts"}},
+          "theta-wallet split-rule --from $A1 --resource-id video1 --split $A2:30 --split $A3:20 "
+          "--duration 1000 --yes",
+          MakeSplitRule),
       TxCommand(
           "contract deploy", "deploy a contract (bytecode plus ABI-encoded constructor args)",
           {{"bytecode", "HEX|FILE", "init code, as 0x hex or a file holding hex"},
@@ -432,7 +464,8 @@ std::vector<Command> TxCommands() {
            {"value", "TFUEL", "TFUEL sent to the constructor"},
            {"gas-limit", "N", "default 3,000,000 (max 20,000,000)"},
            {"gas-price", "WEI", "default 4000 Gwei"}},
-          "theta-wallet contract deploy --bytecode Token.bin --abi Token.abi --args '[1000]'",
+          "theta-wallet contract deploy --bytecode $T/Tally.bin --abi $T/Tally.abi.json --args "
+          "'[42]' --from $A0 --yes",
           [](Context& ctx, const Address& from, uint64_t seq) {
             return MakeContract(ctx, from, seq, true);
           },
@@ -447,8 +480,8 @@ std::vector<Command> TxCommands() {
            {"value", "TFUEL", "TFUEL sent with the call"},
            {"gas-limit", "N", "default 3,000,000"},
            {"gas-price", "WEI", "default 4000 Gwei"}},
-          "theta-wallet contract call --to 0x... --abi Token.abi --function transfer --args "
-          "'[\"0x...\", \"5\"]'",
+          "theta-wallet contract call --to $C --abi $T/Tally.abi.json --function add --args "
+          "'[8, \"hello\"]' --from $A0 --yes",
           [](Context& ctx, const Address& from, uint64_t seq) {
             return MakeContract(ctx, from, seq, false);
           },
@@ -458,7 +491,7 @@ std::vector<Command> TxCommands() {
                       "FILE|-",
                       "send a raw transaction signed with `sign` to the node",
                       {{"async", "", "return once the node accepts it"}},
-                      "theta-wallet broadcast tx.hex",
+                      "theta-wallet broadcast tx.hex --yes",
                       RunBroadcast});
   return commands;
 }

@@ -15,7 +15,8 @@ const std::vector<OptionSpec>& GlobalOptions() {
       {"password-file", "FILE",
        "read the wallet password from FILE (else $THETA_WALLET_PASSWORD, "
        "else a prompt without echo)"},
-      {"node", "URL", absl::StrCat("node RPC endpoint (default ", kDefaultNodeUrl, ")")},
+      {"node", "URL",
+       absl::StrCat("node RPC endpoint (default $", kNodeEnv, ", else ", kDefaultNodeUrl, ")")},
       {"json", "", "print JSON for scripts instead of tables"},
       {"yes", "", "do not ask for confirmation"},
       {"help", "", "show help"},
@@ -71,10 +72,14 @@ absl::StatusOr<NodeClient> Context::Node() const {
   if (offline_) {
     return absl::FailedPreconditionError("`sign` works offline and never contacts a node");
   }
+  std::string url = kDefaultNodeUrl;
+  if (auto flag = args_.Get("node")) {
+    url = *flag;
+  } else if (const char* env = std::getenv(kNodeEnv); env != nullptr && *env != '\0') {
+    url = env;
+  }
   net::RpcClientOptions options;
-  THETA_ASSIGN_OR_RETURN(
-      net::RpcClient rpc,
-      net::RpcClient::Create(args_.Get("node").value_or(kDefaultNodeUrl), options));
+  THETA_ASSIGN_OR_RETURN(net::RpcClient rpc, net::RpcClient::Create(url, options));
   return NodeClient(std::move(rpc));
 }
 

@@ -23,6 +23,7 @@ using Json = nlohmann::json;
 
 inline constexpr const char* kDefaultNodeUrl = "http://127.0.0.1:16888/rpc";
 inline constexpr const char* kPasswordEnv = "THETA_WALLET_PASSWORD";
+inline constexpr const char* kNodeEnv = "THETA_WALLET_NODE";
 
 class Context {
  public:
@@ -45,7 +46,8 @@ class Context {
   absl::StatusOr<PrivateKey> Unlock(const Address& address) const;
   // scrypt parameters for new files: geth's standard, or its light preset with --light-kdf.
   KeystoreEncryptOptions EncryptOptions() const;
-  // The node at --node (default kDefaultNodeUrl); FailedPrecondition under `sign`.
+  // The node at --node, else $THETA_WALLET_NODE, else kDefaultNodeUrl; FailedPrecondition under
+  // `sign`.
   absl::StatusOr<NodeClient> Node() const;
 
   // The address in option `name` (required), or InvalidArgument "--name: ...".

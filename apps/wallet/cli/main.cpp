@@ -12,6 +12,16 @@
 namespace theta::wallet::cli {
 namespace {
 
+// Every example (here, in each command's --help and in docs/wallet.md) runs on the devnet.
+constexpr const char* kDevnetNote =
+    "\nThe examples run as shown on the devnet of ./scripts/devnet (docs/devnet.md), with\n"
+    "  export THETA_WALLET_PASSWORD=devnet THETA_WALLET_NODE=http://127.0.0.1:16888/rpc\n"
+    "  D=~/.theta-devnet   A0..A3=its accounts   V0=validator0's address\n"
+    "and the variables earlier steps set; docs/wallet.md walks through every command in order.\n"
+    "Offline, for a cold machine:\n"
+    "  theta-wallet sign send --from $A1 --to $A0 --tfuel 1 --chain-id privatenet --sequence $S "
+    "--out tx.hex --yes\n";
+
 std::vector<Command> AllCommands() {
   std::vector<Command> all = KeyCommands();
   for (auto group : {TxCommands(), QueryCommands()})
@@ -38,7 +48,8 @@ std::string Overview(const std::vector<Command>& commands) {
       << "\nPasswords never go on the command line: --password-file, $THETA_WALLET_PASSWORD or "
          "the\n"
          "prompt. Amounts are tokens with up to 18 decimals (1.5) or wei "
-         "(1500000000000000000wei).\n";
+         "(1500000000000000000wei).\n"
+      << kDevnetNote;
   return out.str();
 }
 
@@ -54,7 +65,7 @@ std::string CommandHelp(const Command& c, bool under_sign) {
         << c.name << "` it only signs (needs --chain-id and --sequence).\n";
   }
   out << "\noptions:\n" << FormatOptions(c.options) << FormatOptions(GlobalOptions());
-  out << "\nexample:\n  " << c.example << "\n";
+  out << "\nexample:\n  " << c.example << "\n" << kDevnetNote;
   return out.str();
 }
 

@@ -117,6 +117,8 @@ def describe(devnet, edges, wallet, edge_note):
         lines += ["", "try the wallet (import account0's key once, send 10 TFUEL to account1, "
                       "read its balance):"]
         lines += ["  " + line for line in wallet.text().splitlines()]
+        lines += ["", "every wallet command, in docs/wallet.md's walkthrough, after these lines:"]
+        lines += ["  " + line for line in wallet.shell_env().splitlines()]
     lines += ["", f"logs: {devnet.logs_dir}/<name>.log"]
     return "\n".join(lines)
 

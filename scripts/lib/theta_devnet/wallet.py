@@ -55,6 +55,21 @@ class WalletCommands:
         return [self.wallet_bin, "balance", f"--node={self.node.rpc_url}", *extra,
                 self.devnet.accounts[index]["address"]]
 
+    def shell_env(self):
+        """The shell variables docs/wallet.md's walkthrough of every command starts with, filled in
+        for this devnet (the walkthrough's test runs it after exactly these lines)."""
+        repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))))
+        accounts = "; ".join(f"A{i}={a['address']}" for i, a in enumerate(self.devnet.accounts))
+        validator = self.devnet.info["nodes"][0]["address"] if self.devnet.info else ""
+        return "\n".join([
+            f"export THETA_WALLET_PASSWORD={PASSWORD} THETA_WALLET_NODE={self.node.rpc_url}",
+            f"D={shlex.quote(self.devnet.data_dir)}",
+            accounts,
+            f"V0={validator}",
+            f"T={shlex.quote(os.path.join(repo, 'tests', 'integration', 'contracts'))}",
+        ])
+
     def text(self):
         """The commands as a user would paste them."""
         if len(self.devnet.accounts) < 2:
