@@ -24,7 +24,7 @@ def _plots():
 
 USAGE = """\
 ./scripts/bench [SUITE...] [--quick] [--config FILE] [--out DIR] [--build-dir DIR] [--no-build]
-./scripts/bench report DIR          rewrite DIR's report.md, results.csv and plots from its results.json
+./scripts/bench report DIR [--into FILE]   rewrite DIR's reports, results.csv and plots from its results.json
 ./scripts/bench compare OLD NEW     per-case change; exit status 1 on a regression beyond the noise
 ./scripts/bench --list              the suites and what they measure
 """

@@ -233,10 +233,12 @@ def swarm_plot(records: list[dict], stem: Path) -> list[Path]:
     for ax, (prefix, title) in zip(axes, panels):
         recs = by_prefix[prefix]
         xs = range(len(recs))
-        ax.bar([x - 0.2 for x in xs], [r["median"] for r in recs], width=0.4, label="swarm",
+        base = [next((a for a in r["anchors"] if a["kind"] == "measured"), None) for r in recs]
+        shift = 0.2 if any(base) else 0.0
+        ax.bar([x - shift for x in xs], [r["median"] for r in recs], width=0.4, label="swarm",
                yerr=[[r["median"] - r["min"] for r in recs], [r["max"] - r["median"] for r in recs]],
                color=_COLORS["measured"])
-        base = [next((a for a in r["anchors"] if a["kind"] == "measured"), None) for r in recs]
+        ax.set_xlim(-0.7, len(recs) - 0.3)
         if any(base):
             ax.bar([x + 0.2 for x in xs], [a["value"] if a else 0 for a in base], width=0.4,
                    label="HTTP-only baseline", color=_COLORS["recorded"],
@@ -245,6 +247,7 @@ def swarm_plot(records: list[dict], stem: Path) -> list[Path]:
         ax.set_xticks(list(xs), [r["case"].split("/", 1)[1].replace("/", "\n") for r in recs], fontsize=7)
         ax.set_title(title, fontsize=10)
         ax.grid(True, axis="y", alpha=0.3)
-    axes[1].legend(fontsize=8)
-    fig.suptitle("swarm against its HTTP-only baseline (same seed)")
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", fontsize=8)
+    fig.suptitle("swarm against its HTTP-only baseline (same seed; bars: median over seeds, whiskers: min-max)")
     return _save(fig, stem)
