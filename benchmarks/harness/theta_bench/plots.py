@@ -185,6 +185,15 @@ def chain_plots(result: dict, workdir: Path, stem_prefix: Path) -> list[Path]:
     return pngs
 
 
+def _plain_log_labels(axis) -> None:
+    # "400" rather than "4 x 10^2" on a log axis that spans less than a decade.
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda v, _: f"{v:g}")
+    axis.set_major_formatter(plain)
+    axis.set_minor_formatter(plain)
+
+
 def chain_load_plot(result: dict, stem: Path) -> list[Path]:
     """Saturation: committed tx/s against offered tx/s of the open-loop phases (rate:R:S and half),
     with the offered = committed line and the bounded-backlog max phase for reference, and the
@@ -210,6 +219,7 @@ def chain_load_plot(result: dict, stem: Path) -> list[Path]:
         if pts:
             right.plot([x for x, _ in pts], [y for _, y in pts], style, label=q)
     right.set_yscale("log")
+    _plain_log_labels(right.yaxis)
     right.set_xlabel("offered tx/s")
     right.set_ylabel("submit-to-commit latency (ms)")
     right.set_title("chain: latency against offered load")
