@@ -6,11 +6,16 @@
 // Prints one JSON object: offload ratio (bytes viewers got from edges and peers / all bytes they
 // got), startup p50/p95, rebuffering events and ratio, origin egress. With --check it exits 1 when
 // the targets (--min_offload, zero rebuffers, --max_startup_p50_ms) are missed.
+//
+// --baseline runs the same viewers (same seed, same joins and departures) without edges or peers:
+// every viewer fetches every segment from the origin over the origin's shaped link, the
+// client-server delivery of an HTTP origin with no CDN. --churn makes a seeded fraction of viewers
+// leave mid-stream (their host stops), so the peers that were fetching from them must recover.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <future>
-#include <mutex>
 #include <random>
 #include <thread>
 
@@ -34,6 +39,10 @@ ABSL_FLAG(int, origin_latency_ms, 40, "one-way latency added by the origin");
 ABSL_FLAG(int, edge_latency_ms, 10, "latency added by edges");
 ABSL_FLAG(int, viewer_latency_ms, 20, "latency added by viewers");
 ABSL_FLAG(double, window_s, 3, "viewer prefetch window (seconds of media ahead of the playhead)");
+ABSL_FLAG(uint64_t, seed, 7, "seed of the neighbour picks and departures (same seed: same swarm)");
+ABSL_FLAG(bool, baseline, false,
+          "HTTP-only baseline: no edges, no peers, every viewer fetches from the origin");
+ABSL_FLAG(double, churn, 0, "fraction of viewers that leave mid-stream (after a seeded segment)");
 ABSL_FLAG(bool, check, false, "exit 1 when a target is missed");
 ABSL_FLAG(double, min_offload, 0.9, "--check: lowest acceptable offload");
 ABSL_FLAG(double, max_startup_p50_ms, 1000, "--check: highest acceptable startup p50");
@@ -85,8 +94,37 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
+// Who each viewer connects to and when it leaves, drawn up front from --seed so that a swarm run
+// and its baseline (and two runs of one seed) have the same viewers doing the same things.
+struct Plan {
+  std::vector<std::vector<int>> neighbours;  // earlier viewers each viewer connects to
+  std::vector<size_t> watch_segments;        // segments watched before leaving; 0: the whole stream
+};
+
+Plan MakePlan(int viewers, int segments) {
+  std::mt19937_64 rng(absl::GetFlag(FLAGS_seed));
+  std::bernoulli_distribution leaves(absl::GetFlag(FLAGS_churn));
+  std::uniform_int_distribution<int> leave_after(1, std::max(1, segments - 1));
+  Plan plan;
+  for (int v = 0; v < viewers; ++v) {
+    std::vector<int> picks;
+    for (int k = 0; k < absl::GetFlag(FLAGS_neighbours) && v > 0; ++k)
+      picks.push_back(std::uniform_int_distribution<int>(0, v - 1)(rng));
+    plan.neighbours.push_back(std::move(picks));
+    plan.watch_segments.push_back(leaves(rng) ? static_cast<size_t>(leave_after(rng)) : 0);
+  }
+  return plan;
+}
+
 int Run() {
-  const int viewers = absl::GetFlag(FLAGS_viewers), edges = absl::GetFlag(FLAGS_edges);
+  const bool baseline = absl::GetFlag(FLAGS_baseline);
+  const int viewers = absl::GetFlag(FLAGS_viewers);
+  const int edges = baseline ? 0 : absl::GetFlag(FLAGS_edges);
+  if (const double churn = absl::GetFlag(FLAGS_churn); !(churn >= 0 && churn <= 1)) {
+    std::fprintf(stderr, "swarm_sim: --churn must be a fraction in [0, 1], got %g\n", churn);
+    return 2;
+  }
+  const Plan plan = MakePlan(viewers, absl::GetFlag(FLAGS_segments));
   const fs::path root = fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
   const fs::path dir = root / absl::StrFormat("theta-swarm-sim-%d", ::getpid());
 
@@ -144,7 +182,6 @@ int Run() {
     Connect(*edge_nodes.back(), *origin);
   }
   std::vector<std::unique_ptr<SimNode>> viewer_nodes;
-  std::mt19937 pick(7);
   for (int v = 0; v < viewers; ++v) {
     SwarmOptions options{
         .request_burst = 200,
@@ -157,6 +194,7 @@ int Run() {
   }
 
   std::vector<WatchReport> reports(static_cast<size_t>(viewers));
+  std::atomic<int> left{0};
   std::vector<std::thread> players;
   const Clock::time_point begin = Clock::now();
   for (int v = 0; v < viewers; ++v) {
@@ -166,23 +204,22 @@ int Run() {
       SimNode& me = *viewer_nodes[v];
       Connect(me, *origin);
       if (edges > 0) Connect(me, *edge_nodes[v % edges]);
-      for (int k = 0; k < absl::GetFlag(FLAGS_neighbours) && v > 0; ++k) {
-        std::uniform_int_distribution<int> d(0, v - 1);
-        int other = 0;
-        {
-          static std::mutex mu;
-          std::lock_guard lock(mu);
-          other = d(pick);
-        }
+      for (int other : baseline ? std::vector<int>{} : plan.neighbours[v]) {
         std::promise<void> done;
         me.host->Connect({"127.0.0.1", viewer_nodes[other]->host->listen_port()},
                          [&](absl::StatusOr<net::NodeId>) { done.set_value(); });
         done.get_future().wait();
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Haves arrive
-      SegmentFetcher fetch = [&me, origin_id](
+      SegmentFetcher fetch = [&me, origin_id, baseline](
                                  const Manifest& m, const Rendition& rr, const SegmentEntry& s,
                                  Clock::time_point due) -> absl::StatusOr<FetchResult> {
+        if (baseline) {
+          absl::StatusOr<Bytes> direct =
+              me.swarm->FetchFrom(origin_id, m, rr, s, Clock::now() + std::chrono::seconds(10));
+          if (!direct.ok()) return direct.status();
+          return FetchResult{std::move(*direct), false};
+        }
         // Peers get until shortly before the playhead needs the segment; then the origin.
         const auto peer_deadline = std::max(Clock::now() + std::chrono::milliseconds(300),
                                             due - std::chrono::milliseconds(400));
@@ -196,12 +233,17 @@ int Run() {
         (void)me.swarm->AddSegment(m, rr, s, *bytes);
         return FetchResult{std::move(*bytes), false};
       };
-      absl::StatusOr<WatchReport> report =
-          Watch(manifest, fetch, {.window_s = absl::GetFlag(FLAGS_window_s)});
+      absl::StatusOr<WatchReport> report = Watch(
+          manifest, fetch,
+          {.max_segments = plan.watch_segments[v], .window_s = absl::GetFlag(FLAGS_window_s)});
       if (report.ok())
         reports[v] = *report;
       else
         std::fprintf(stderr, "viewer %d: %s\n", v, report.status().ToString().c_str());
+      if (plan.watch_segments[v] != 0) {  // churn: leave, dropping the peers fetching from us
+        me.host->Stop();
+        ++left;
+      }
     });
   }
   for (std::thread& t : players)
@@ -238,13 +280,16 @@ int Run() {
       "\"served_by_edges_bytes\": %llu, \"served_by_viewers_bytes\": %llu, "
       "\"origin_egress_bytes\": %llu, \"origin_egress_per_viewer_bytes\": %.0f, "
       "\"startup_p50_ms\": %.1f, \"startup_p95_ms\": %.1f, \"rebuffer_events\": %zu, "
-      "\"rebuffer_ratio\": %.5f, \"wall_s\": %.1f}\n",
+      "\"rebuffer_ratio\": %.5f, \"wall_s\": %.1f, \"seed\": %llu, \"baseline\": %s, "
+      "\"churn\": %.3f, \"left\": %d, \"failed\": %zu}\n",
       viewers, edges, played, absl::GetFlag(FLAGS_segments), absl::GetFlag(FLAGS_segment_kb),
       offload, static_cast<unsigned long long>(from_peers),
       static_cast<unsigned long long>(from_origin), static_cast<unsigned long long>(by_edges),
       static_cast<unsigned long long>(by_viewers), static_cast<unsigned long long>(origin_egress),
       static_cast<double>(origin_egress) / std::max(1, viewers), p50, Percentile(startups, 0.95),
-      rebuffers, media_s > 0 ? rebuffer_ms / 1000 / media_s : 0.0, wall_s);
+      rebuffers, media_s > 0 ? rebuffer_ms / 1000 / media_s : 0.0, wall_s,
+      static_cast<unsigned long long>(absl::GetFlag(FLAGS_seed)), baseline ? "true" : "false",
+      absl::GetFlag(FLAGS_churn), left.load(), static_cast<size_t>(viewers) - played);
 
   for (auto& n : viewer_nodes)
     n->host->Stop();

@@ -9,7 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import SCHEMA, build, chain, cmdanchor, compare, config as configmod, envinfo, gbench, report, results, sweep
+from . import SCHEMA, build, chain, cmdanchor, compare, config as configmod, envinfo, gbench, report, results, swarm, sweep
 from .anchors import RecordedFigures, shared_data_dir
 from .suites import DEFAULT_SUITES, SUITES, Suite, find
 
@@ -24,7 +24,7 @@ def _plots():
 
 USAGE = """\
 ./scripts/bench [SUITE...] [--quick] [--config FILE] [--out DIR] [--build-dir DIR] [--no-build]
-./scripts/bench report DIR          rewrite DIR's report.md, results.csv and plots from its results.json
+./scripts/bench report DIR [--into FILE]   rewrite DIR's reports, results.csv and plots from its results.json
 ./scripts/bench compare OLD NEW     per-case change; exit status 1 on a regression beyond the noise
 ./scripts/bench --list              the suites and what they measure
 """
@@ -127,6 +127,9 @@ def _prepare(run: Run, names: list[str], log: Path) -> list[tuple[Suite, dict, l
         if entry["status"] == "ok" and suite.kind == "chain":
             entry["binary"] = str(binary)
             cases = ["chain"]
+        elif entry["status"] == "ok" and suite.kind == "swarm":
+            entry["binary"] = str(binary)
+            cases = [swarm.tag(r) for r in swarm.settings(run.cfg, args.quick)["selected"]]
         elif entry["status"] == "ok":
             entry["binary"] = str(binary)
             try:
@@ -146,6 +149,9 @@ def _run_suites(run: Run, prepared, bar) -> None:
             continue
         if suite.kind == "chain":
             _run_chain(run, suite, entry, bar)
+            continue
+        if suite.kind == "swarm":
+            _run_swarm(run, suite, entry, bar)
             continue
         records = []
         commands: dict[str, list[dict]] = {}
@@ -197,6 +203,32 @@ def _run_chain(run: Run, suite: Suite, entry: dict, bar) -> None:
     entry["plot"] = stems[0].name if stems else ""
     entry["plots"] = [str(p.relative_to(run.out)) for p in extra]
     run.save()
+
+
+def _run_swarm(run: Run, suite: Suite, entry: dict, bar) -> None:
+    try:
+        records, outcomes = swarm.run(Path(entry["binary"]), run.out, run.cfg, run.args.quick, bar)
+    except swarm.SwarmError as e:
+        entry.update(status="failed", note=str(e))
+        bar.write(f"swarm: failed: {e}", file=sys.stderr)
+        run.save()
+        return
+    except KeyboardInterrupt:
+        entry.update(status="interrupted", note="interrupted; finished runs are in swarm/runs.json")
+        run.doc["run"]["interrupted"] = True
+        run.save()
+        raise
+    run.doc["results"].extend(records)
+    _plot_swarm(run.out, entry, records)
+    run.save()
+
+
+def _plot_swarm(out: Path, entry: dict, records: list[dict]) -> None:
+    plots = _plots()
+    stems = plots.suite_plot("swarm", records, out / "swarm")
+    entry["plot"] = stems[0].name if stems else ""
+    extra = plots.swarm_plot(records, out / "swarm-vs-baseline")
+    entry["plots"] = [p.name for p in extra]
 
 
 def _run_sweeps(run: Run, prepared, bar) -> None:
@@ -312,10 +344,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: ./scripts/bench report DIR", file=sys.stderr)
-        return 2
-    out = Path(argv[0])
+    p = argparse.ArgumentParser(prog="scripts/bench report",
+                                description="Rewrite a run's report.md, report.html, summary.md, results.csv "
+                                            "and plots from its results.json.")
+    p.add_argument("dir", type=Path, help="the run's output folder")
+    p.add_argument("--into", type=Path, metavar="FILE",
+                   help="also replace the summary block between the theta-bench:summary markers in FILE "
+                        "(e.g. docs/benchmarks.md)")
+    args = p.parse_args(argv)
+    out = args.dir
     try:
         doc = json.loads((out / "results.json").read_text())
     except (OSError, json.JSONDecodeError) as e:
@@ -326,10 +363,30 @@ def _report(argv: list[str]) -> int:
         print("bench report: results.json does not follow the schema:\n  " + "\n  ".join(errors), file=sys.stderr)
         return 2
     for s in doc["suites"]:
-        stems = _plots().suite_plot(s["name"], [r for r in doc["results"] if r["suite"] == s["name"]], out / s["name"])
-        s["plot"] = stems[0].name if stems else ""
+        _replot_suite(out, s, [r for r in doc["results"] if r["suite"] == s["name"]])
     for desc in doc["sweeps"]:
         _plot_sweep(out, desc)
     results.write_csv(out / "results.csv", doc)
+    results.write_json(out / "results.json", doc)  # the plot names may have changed
     print(report.write(doc, out))
+    if args.into:
+        try:
+            report.write_into(doc, args.into)
+        except (OSError, ValueError) as e:
+            print(f"bench report: {e}", file=sys.stderr)
+            return 2
+        print(args.into)
     return 0
+
+
+def _replot_suite(out: Path, s: dict, records: list[dict]) -> None:
+    """Redraws a suite's plots: the ratio bars, and the chain or swarm figures from their raw data."""
+    if s["name"] == "swarm" and records:
+        _plot_swarm(out, s, records)
+        return
+    stems = _plots().suite_plot(s["name"], records, out / s["name"])
+    s["plot"] = stems[0].name if stems else ""
+    loadgen = out / "chain" / "loadgen.json"
+    if s["name"] == "chain" and loadgen.is_file():
+        extra = _plots().chain_plots(json.loads(loadgen.read_text()), out / "chain", out / "chain")
+        s["plots"] = [str(p.relative_to(out)) for p in extra]

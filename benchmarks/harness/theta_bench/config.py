@@ -21,6 +21,7 @@ DEFAULTS = {
     "suite": {},  # per-suite overrides: include / exclude regexes
     "sweeps": [],
     "chain": {},  # the chain suite's devnet and phases (chain.DEFAULTS lists the keys)
+    "swarm": {},  # the swarm suite's simulator runs and seeds (swarm.DEFAULTS lists the keys)
 }
 
 _SUITE_KEYS = {"include", "exclude"}
@@ -111,6 +112,7 @@ def validate(config: dict, source: str) -> None:
                 _fail(source, f"suite.{name}.{key}", "is not a known field (include, exclude)", value)
             _regex(source, f"suite.{name}.{key}", value)
     _validate_chain(source, config["chain"])
+    _validate_swarm(source, config["swarm"])
     if not isinstance(config["sweeps"], list):
         _fail(source, "sweeps", "must be a list of tables", config["sweeps"])
     for i, sweep in enumerate(config["sweeps"]):
@@ -135,6 +137,12 @@ def _validate_chain(source: str, chain) -> None:
                 _fail(source, f"chain.{key}", "must be a string", value)
         else:
             _positive_number(source, f"chain.{key}", value)
+
+
+def _validate_swarm(source: str, table) -> None:
+    from .swarm import validate as validate_swarm
+
+    validate_swarm(source, table, lambda field, why, value: _fail(source, field, why, value))
 
 
 def _validate_sweep(source: str, where: str, sweep) -> None:

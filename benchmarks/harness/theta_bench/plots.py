@@ -118,6 +118,30 @@ def line_plot(
     return _save(fig, stem)
 
 
+def cdf_plot(series: dict[str, list[tuple[float, float, float, float]]], stem: Path, *, title: str,
+             xlabel: str) -> list[Path]:
+    """Empirical CDFs as step lines (x log scale), p50 and p99 marked; points as line_plot takes them.
+    A CDF that stays below 1.0 has values that never arrived (uncommitted transactions)."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, points in series.items():
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        (line,) = ax.step(xs, ys, where="post", label=name)
+        for q in (0.5, 0.99):
+            hit = next((x for x, y in zip(xs, ys) if y >= q), None)
+            if hit is not None:
+                ax.plot([hit], [q], "o", color=line.get_color())
+                ax.annotate(f"p{round(q * 100)} {hit:,.0f}", (hit, q), textcoords="offset points", xytext=(5, -10),
+                            fontsize=7, color=line.get_color())
+    ax.set_xscale("log")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("fraction of transactions")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    return _save(fig, stem)
+
+
 def chain_plots(result: dict, workdir: Path, stem_prefix: Path) -> list[Path]:
     """The chain suite's figures: latency CDF per phase, committed tx/s and latency over time, and
     committed against offered load when the run had rate phases. Returns the PNG paths."""
@@ -138,8 +162,8 @@ def chain_plots(result: dict, workdir: Path, stem_prefix: Path) -> list[Path]:
             cdf[name] = [(values[j], (j + 1) / total, (j + 1) / total, (j + 1) / total)
                          for j in range(0, len(values), step)]
     if cdf:
-        pngs.append(line_plot(cdf, Path(f"{stem_prefix}-latency-cdf"), title="chain: submit-to-commit latency CDF",
-                              xlabel="latency (ms)", ylabel="fraction of transactions", logx=True)[0])
+        pngs.append(cdf_plot(cdf, Path(f"{stem_prefix}-latency-cdf"), title="chain: submit-to-commit latency CDF",
+                             xlabel="latency (ms)")[0])
     tps: dict[str, list] = {}
     p50: dict[str, list] = {}
     offset = 0.0
@@ -155,10 +179,85 @@ def chain_plots(result: dict, workdir: Path, stem_prefix: Path) -> list[Path]:
         pngs.append(line_plot({k: v for k, v in p50.items() if v}, Path(f"{stem_prefix}-latency-over-time"),
                               title="chain: latency over time (p50, band to p99)",
                               xlabel="seconds (phases back to back)", ylabel="latency (ms)", logy=True)[0])
-    rates = [p for p in result["phases"] if p["kind"] in ("rate", "half")]
-    if len(rates) >= 2:
-        pts = [(p["offered_tps"], p["committed_tps"], p["committed_tps"], p["committed_tps"]) for p in rates]
-        pngs.append(line_plot({"committed": pts}, Path(f"{stem_prefix}-throughput-vs-offered"),
-                              title="chain: committed against offered load", xlabel="offered tx/s",
-                              ylabel="committed tx/s")[0])
+    load = chain_load_plot(result, Path(f"{stem_prefix}-throughput-vs-offered"))
+    if load:
+        pngs.append(load[0])
     return pngs
+
+
+def _plain_log_labels(axis) -> None:
+    # "400" rather than "4 x 10^2" on a log axis that spans less than a decade.
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda v, _: f"{v:g}")
+    axis.set_major_formatter(plain)
+    axis.set_minor_formatter(plain)
+
+
+def chain_load_plot(result: dict, stem: Path) -> list[Path]:
+    """Saturation: committed tx/s against offered tx/s of the open-loop phases (rate:R:S and half),
+    with the offered = committed line and the bounded-backlog max phase for reference, and the
+    latency p50/p99 of the same phases beside it. Needs two open-loop phases; [] otherwise."""
+    rates = sorted((p for p in result["phases"] if p["kind"] in ("rate", "half") and p.get("offered_tps")),
+                   key=lambda p: p["offered_tps"])
+    if len(rates) < 2:
+        return []
+    offered = [p["offered_tps"] for p in rates]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    left.plot(offered, [p["committed_tps"] for p in rates], marker="o", label="committed")
+    left.plot([0, max(offered)], [0, max(offered)], linestyle=":", color="gray", label="committed = offered")
+    for p in result["phases"]:
+        if p["kind"] == "max":
+            left.axhline(p["committed_tps"], linestyle="--", color="#d62728",
+                         label=f"max phase (bounded backlog): {p['committed_tps']:,.0f} tx/s")
+    left.set_xlabel("offered tx/s")
+    left.set_ylabel("committed tx/s")
+    left.set_title("chain: committed against offered load")
+    left.legend(fontsize=8)
+    for q, style in (("p50", "o-"), ("p99", "s--")):
+        pts = [(x, p["latency_ms"].get(q)) for x, p in zip(offered, rates) if p["latency_ms"].get(q) is not None]
+        if pts:
+            right.plot([x for x, _ in pts], [y for _, y in pts], style, label=q)
+    right.set_yscale("log")
+    _plain_log_labels(right.yaxis)
+    right.set_xlabel("offered tx/s")
+    right.set_ylabel("submit-to-commit latency (ms)")
+    right.set_title("chain: latency against offered load")
+    right.legend(fontsize=8)
+    for ax in (left, right):
+        ax.grid(True, alpha=0.3)
+    return _save(fig, stem)
+
+
+def swarm_plot(records: list[dict], stem: Path) -> list[Path]:
+    """The swarm suite beside its baseline: one panel per compared figure, a pair of bars per run
+    (swarm and HTTP-only baseline of the same seed, min-max as error bars), and the offload."""
+    panels = [("offload", "offload (%)"), ("origin_egress", "origin egress (MB)"),
+              ("startup_p50", "startup p50 (ms)"), ("startup_p95", "startup p95 (ms)"),
+              ("rebuffer_ratio", "rebuffer ratio (%)")]
+    by_prefix = {prefix: [r for r in records if r["case"].split("/")[0] == prefix and r["status"] == "ok"]
+                 for prefix, _ in panels}
+    if not any(by_prefix.values()):
+        return []
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4.2))
+    for ax, (prefix, title) in zip(axes, panels):
+        recs = by_prefix[prefix]
+        xs = range(len(recs))
+        base = [next((a for a in r["anchors"] if a["kind"] == "measured"), None) for r in recs]
+        shift = 0.2 if any(base) else 0.0
+        ax.bar([x - shift for x in xs], [r["median"] for r in recs], width=0.4, label="swarm",
+               yerr=[[r["median"] - r["min"] for r in recs], [r["max"] - r["median"] for r in recs]],
+               color=_COLORS["measured"])
+        ax.set_xlim(-0.7, len(recs) - 0.3)
+        if any(base):
+            ax.bar([x + 0.2 for x in xs], [a["value"] if a else 0 for a in base], width=0.4,
+                   label="HTTP-only baseline", color=_COLORS["recorded"],
+                   yerr=[[a["value"] - a["low"] if a else 0 for a in base],
+                         [a["high"] - a["value"] if a else 0 for a in base]])
+        ax.set_xticks(list(xs), [r["case"].split("/", 1)[1].replace("/", "\n") for r in recs], fontsize=7)
+        ax.set_title(title, fontsize=10)
+        ax.grid(True, axis="y", alpha=0.3)
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", fontsize=8)
+    fig.suptitle("swarm against its HTTP-only baseline (same seed; bars: median over seeds, whiskers: min-max)")
+    return _save(fig, stem)

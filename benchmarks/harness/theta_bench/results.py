@@ -4,14 +4,16 @@ results.json (schema "theta-bench/1"):
   schema      "theta-bench/1"
   run         {id, started, finished, command, quick, interrupted, config_file, config}
   env         see envinfo.collect (also written alone as env.json)
-  suites      [{name, status: ok|not_built|planned|build_failed|failed|interrupted, note, binary, cases}]
+  suites      [{name, status: ok|not_built|planned|build_failed|failed|interrupted, note, binary, cases,
+                plot, plots: [further plot files, e.g. the chain and swarm figures]}]
   results     [{suite, case, parameters, role: ours|anchor, status: ok|failed, error, metric, unit,
                 better: lower|higher, repeats: [...], min, median, max, iterations, counters, label,
                 anchors: [{label, kind: measured|recorded, case|source+row, value, low, high, unit,
                            ratio, ratio_better, note}]}]
-  sweeps      [{name, parameter, metric, unit, better, points: [{value, seed, median, min, max, repeats}]}]
+  sweeps      [{name, kind, title, parameter, metric, unit, better, status, note, plot,
+                points: [{value, seed, median, min, max, repeats, metrics}]}]
 A time metric is in nanoseconds per operation. ratio = ours / anchor; ratio_better says which way is
-better (for a time, lower; for a rate such as GFLOP/s, higher).
+better (for a time, lower; for a rate such as GFLOP/s, higher). docs/harness.md documents it.
 """
 
 import csv

@@ -13,7 +13,7 @@ def format_value(value: float | None, unit: str) -> str:
             if value >= scale:
                 return f"{value / scale:.3g} {name}"
         return f"{value:.3g} ns"
-    if value >= 1e4:
+    if abs(value) >= 1e3:  # 1,830 tx/s rather than 1.83e+03
         return f"{value:,.0f} {unit}"
     return f"{value:.3g} {unit}"
 
