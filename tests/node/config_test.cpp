@@ -32,6 +32,7 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
     "rpc": {"listen": "0.0.0.0:1"}, "eth_rpc": {"listen": "127.0.0.1:2"},
     "consensus": {"base_timeout_ms": 2000, "idle_block_ms": 1000, "min_block_ms": 50,
                   "max_block_txs": 10, "checkpoint_interval": 3},
+    "state": {"pruning_depth": 100, "gc_interval": 50},
     "log_level": "debug"})",
                                 "/d");
   REQUIRE(config.ok());
@@ -44,6 +45,8 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
   CHECK(config->network_id == 7);
   CHECK(config->rpc_listen == Endpoint{"0.0.0.0", 1});
   CHECK(config->consensus.checkpoint_interval == 3);
+  CHECK(config->state.pruning_depth == 100);
+  CHECK(config->state.gc_interval == 50);
   CHECK(config->log_level == "debug");
 }
 
@@ -69,6 +72,10 @@ TEST_CASE("mistakes in a config are errors that name the key", "[node][config]")
              Catch::Contains("consensus.max_block_txs"));
   CHECK_THAT(error(R"({"role": "full", "genesis": "g", "consensus": {"idle_block_ms": 5000}})"),
              Catch::Contains("idle_block_ms"));
+  CHECK_THAT(error(R"({"role": "full", "genesis": "g", "state": {"gc_interval": 0}})"),
+             Catch::Contains("state.gc_interval"));
+  CHECK_THAT(error(R"({"role": "full", "genesis": "g", "state": {"prune": 1}})"),
+             Catch::Contains("prune"));
   CHECK_THAT(error(R"({"role": "validator", "genesis": "g"})"), Catch::Contains("key_file"));
   CHECK_THAT(error(R"({"role": "guardian", "genesis": "g", "key_file": "k"})"),
              Catch::Contains("bls_key_file"));

@@ -112,6 +112,42 @@ TEST_CASE("eth rpc sends legacy and EIP-1559 transfers and reads them back", "[n
   CHECK(f.Result("eth_getTransactionCount", {Hex(f.account(0).address), "earliest"}) == "0x0");
 }
 
+TEST_CASE("eth rpc sends an EIP-2930 transaction and shows it as type 1", "[node][eth_rpc]") {
+  EthRpcFixture f;
+  const Address to = f.account(2).address;
+  ledger::EthTx tx;
+  tx.type = ledger::EthTx::Type::kAccessList;
+  tx.chain_id = uint256(f.chain().eth_chain_id());
+  tx.gas_price = kGasPrice;
+  tx.gas_limit = 21'000 + 2'400 + 1'900;  // EIP-2930: one address, one storage key
+  tx.to = to;
+  tx.value = kEther;
+  Hash32 slot;
+  slot.bytes[31] = 7;
+  tx.access_list = {ledger::EthAccessTuple{to, {slot}}};
+  ledger::SignEthTx(tx, f.account(0).key);
+  const std::string hash = f.Send(ledger::EncodeEthTx(tx));
+  const BlockRecord block = f.test_chain.CommitPending();
+  REQUIRE(block.txs.size() == 1);
+
+  Json shown = f.Result("eth_getTransactionByHash", {hash});
+  CHECK(shown["type"] == "0x1");
+  CHECK(shown["gasPrice"] == "0x3a352944000");
+  CHECK_FALSE(shown.contains("maxFeePerGas"));
+  REQUIRE(shown["accessList"].size() == 1);
+  CHECK(shown["accessList"][0]["address"] == Hex(to));
+  CHECK(shown["accessList"][0]["storageKeys"] == Json::array({ToHex(slot.view())}));
+  CHECK(shown["yParity"] == shown["v"]);
+  CHECK((shown["v"] == "0x0" || shown["v"] == "0x1"));
+  CHECK(shown["from"] == Hex(f.account(0).address));
+  Json receipt = f.Result("eth_getTransactionReceipt", {hash});
+  CHECK(receipt["type"] == "0x1");
+  CHECK(receipt["status"] == "0x1");
+  CHECK(receipt["gasUsed"] == "0x62d4");  // 25,300 = 21,000 + 2,400 + 1,900
+  Json full = f.Result("eth_getBlockByNumber", {"0x1", true});
+  CHECK(full["transactions"][0] == shown);
+}
+
 TEST_CASE("eth rpc shows blocks as ethers reads them", "[node][eth_rpc]") {
   EthRpcFixture f;
   const Address to = f.account(3).address;

@@ -27,6 +27,8 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit) {
   return done();
 }
 
+constexpr size_t kPruningNode = 2;
+
 class Cluster {
  public:
   explicit Cluster(size_t validators, size_t guardians) {
@@ -52,6 +54,8 @@ class Cluster {
       config->consensus.idle_block_ms = 100;
       config->consensus.min_block_ms = 20;
       config->consensus.checkpoint_interval = 5;
+      // One validator prunes its state hard, so garbage collection runs under real commits.
+      if (configs_.size() == kPruningNode) config->state = StateConfig{4, 5};
       configs_.push_back(*config);
     }
     nodes_.resize(configs_.size());
@@ -162,6 +166,20 @@ TEST_CASE("validators and guardians commit, agree, finalize and recover", "[node
       [&] { return cluster.node(3).Status().height >= cluster.node(0).Status().height - 1; },
       std::chrono::seconds(60)));
   CHECK(cluster.node(3).health().ok());
+
+  // The pruning validator kept up and agrees; old states are gone there, recent ones readable.
+  ThetaNode& pruner = cluster.node(kPruningNode);
+  CHECK(pruner.health().ok());
+  const uint64_t head = pruner.Status().height;
+  REQUIRE(head >= 10);
+  auto noop = [](const ledger::LedgerState&) { return absl::OkStatus(); };
+  CHECK(absl::IsNotFound(pruner.chain().WithState(1, noop)));
+  CHECK(pruner.chain().WithState(head - 1, noop).ok());
+  auto mine = pruner.chain().BlockAt(head - 1);
+  auto theirs = cluster.node(0).chain().BlockAt(head - 1);
+  REQUIRE(mine.ok());
+  REQUIRE(theirs.ok());
+  CHECK(mine->state_root == theirs->state_root);
 }
 
 }  // namespace

@@ -59,6 +59,11 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
   return absl::OkStatus();
 }
 
+absl::StatusOr<ledger::GarbageStats> ChainService::CollectGarbage() {
+  std::unique_lock lock(mu_);
+  return chain_->CollectGarbage();
+}
+
 // The ledger's half of a record: applied txs, timestamp, state root, proposer address.
 absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record) const {
   THETA_ASSIGN_OR_RETURN(ledger::StoredBlock stored, chain_->GetBlock(height));

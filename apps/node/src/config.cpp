@@ -122,6 +122,13 @@ absl::Status ReadConsensus(const Json& c, ConsensusConfig& out) {
   return absl::OkStatus();
 }
 
+absl::Status ReadState(const Json& s, StateConfig& out) {
+  THETA_RETURN_IF_ERROR(CheckKeys(s, "state", {"pruning_depth", "gc_interval"}));
+  THETA_RETURN_IF_ERROR(ReadUint(s, "pruning_depth", "state.", 0, UINT64_MAX, out.pruning_depth));
+  THETA_RETURN_IF_ERROR(ReadUint(s, "gc_interval", "state.", 1, 100000000, out.gc_interval));
+  return absl::OkStatus();
+}
+
 absl::Status ReadRole(const Json& root, NodeConfig& config) {
   if (!root.contains("role")) return Bad("role", "missing (validator, guardian or full)");
   const std::string role = root["role"].is_string() ? root["role"].get<std::string>() : "";
@@ -180,8 +187,8 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view json,
   THETA_RETURN_IF_ERROR(
       CheckKeys(root, "",
                 {"role", "chain_id", "data_dir", "genesis", "key_file", "keystore", "password_file",
-                 "bls_key_file", "node_key_file", "p2p", "rpc", "eth_rpc", "consensus", "log_level",
-                 "log_file", "log_json"}));
+                 "bls_key_file", "node_key_file", "p2p", "rpc", "eth_rpc", "consensus", "state",
+                 "log_level", "log_file", "log_json"}));
   NodeConfig config;
   THETA_RETURN_IF_ERROR(ReadRole(root, config));
   config.data_dir = base_dir;
@@ -209,6 +216,7 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view json,
   }
   if (root.contains("consensus"))
     THETA_RETURN_IF_ERROR(ReadConsensus(root["consensus"], config.consensus));
+  if (root.contains("state")) THETA_RETURN_IF_ERROR(ReadState(root["state"], config.state));
   THETA_RETURN_IF_ERROR(ReadString(root, "log_level", "", config.log_level));
   THETA_RETURN_IF_ERROR(ReadPath(root, "log_file", base_dir, config.log_file));
   if (root.contains("log_json")) {

@@ -65,14 +65,14 @@ void AddSignature(const TxView& tx, Json& out) {
   out["r"] = Quantity(tx.r);
   out["s"] = Quantity(tx.s);
   out["v"] = Quantity(tx.v);
-  if (tx.type == 2) out["yParity"] = Quantity(tx.v);
+  if (tx.type != 0) out["yParity"] = Quantity(tx.v);
 }
 
 // The Ethereum type of a raw tx without recovering its sender: a Theta tx (whose first byte may
-// well be 0x02, RLP of SendTx's type) is 0.
+// well be 0x01 or 0x02, the RLP of its type id) is 0.
 uint8_t RawTxType(const Bytes& raw) {
-  if (raw.empty() || raw[0] != 0x02) return 0;
-  return ledger::DecodeTx(raw).ok() ? 0 : 2;
+  if (raw.empty() || (raw[0] != 0x01 && raw[0] != 0x02)) return 0;
+  return ledger::DecodeTx(raw).ok() ? 0 : raw[0];
 }
 
 }  // namespace
@@ -125,6 +125,8 @@ Json TxJson(const TxView& tx, const BlockRecord& block, uint32_t index) {
   if (tx.type == 2) {
     out["maxFeePerGas"] = Quantity(tx.max_fee);
     out["maxPriorityFeePerGas"] = Quantity(tx.max_priority_fee);
+  }
+  if (tx.type != 0) {
     Json list = Json::array();
     for (const ledger::EthAccessTuple& t : tx.access_list) {
       Json keys = Json::array();

@@ -94,6 +94,11 @@ absl::StatusOr<TxView> ViewTx(ByteView raw) {
     view.gas_price = eth.max_fee_per_gas;  // what the ledger charges per gas (eth_tx.hpp)
     view.access_list = eth.access_list;
     view.v = uint256(eth.signature.v());
+  } else if (eth.type == ledger::EthTx::Type::kAccessList) {
+    view.type = 1;
+    view.gas_price = eth.gas_price;
+    view.access_list = eth.access_list;
+    view.v = uint256(eth.signature.v());  // typed txs carry yParity
   } else {
     view.gas_price = eth.gas_price;
     view.v = eth.chain_id * uint256(2) + uint256(35u + eth.signature.v());  // EIP-155

@@ -75,6 +75,7 @@ absl::Status NodeImpl::OpenChain() {
   store_ = *std::move(store);
   ChainServiceOptions options;
   options.chain.bls_verifier = &kPopVerifier;
+  options.chain.pruning_depth = config_.state.pruning_depth;
   options.max_block_txs = config_.consensus.max_block_txs;
   options.mempool.workers = 2;
   THETA_ASSIGN_OR_RETURN(chain_, ChainService::Open(*store_, genesis_, options));

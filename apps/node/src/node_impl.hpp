@@ -95,6 +95,7 @@ class NodeImpl final : public consensus::Application,
   absl::Status SetUpNetwork();
   absl::Status SetUpRpc();
   void Fail(const absl::Status& status);
+  void MaybeCollectGarbage(uint64_t height);
   void RunThread(boost::asio::io_context& io, const char* name);
   // node_consensus.cpp
   absl::Status StartConsensus();

@@ -175,6 +175,7 @@ absl::Status NodeImpl::ApplySyncedBlocks(const net::NodeId& peer, ByteView answe
       Fail(committed);
       return committed;
     }
+    MaybeCollectGarbage(records[i].block.header.height);
   }
   (void)chain_->AddCommitProof(proof);
   if (consensus_) consensus_->AdoptCommitted(records.back().block);

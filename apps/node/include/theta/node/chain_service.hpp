@@ -113,6 +113,10 @@ class ChainService {
   size_t PendingCount() const;
   ledger::Mempool& mempool() { return *mempool_; }
 
+  // Deletes the trie nodes only pruned state roots reached (ledger::Chain::CollectGarbage), under
+  // the write lock: no reader holds a pruned state meanwhile.
+  absl::StatusOr<ledger::GarbageStats> CollectGarbage();
+
   // --- consensus ---------------------------------------------------------------------------------
   // The payload of a new proposal on top of what is committed now and of `uncommitted`: the
   // payloads of the proposal's ancestors above the committed block, whose txs are left out (the

@@ -34,6 +34,12 @@ struct ConsensusConfig {
   uint64_t guardian_round_ms = 300;
 };
 
+// How much history the state keeps (docs/node.md, "State pruning").
+struct StateConfig {
+  uint64_t pruning_depth = 0;  // keep the state of the last N blocks; 0 keeps all (an archive node)
+  uint64_t gc_interval = 1000;  // with pruning: delete unreachable trie nodes every N blocks
+};
+
 struct NodeConfig {
   Role role = Role::kFull;
   std::string chain_id;            // when set, must match the genesis
@@ -52,6 +58,7 @@ struct NodeConfig {
   Endpoint eth_rpc_listen{"127.0.0.1", 18888};
   bool rpc_enabled = true;
   ConsensusConfig consensus;
+  StateConfig state;
   std::string log_level = "info";
   std::filesystem::path log_file;  // empty: stderr only
   bool log_json = false;
