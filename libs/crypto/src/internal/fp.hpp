@@ -100,6 +100,46 @@ THETA_CRYPTO_INLINE constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_
   return static_cast<uint64_t>(t >> 64) & 1;
 }
 
+// A three-limb accumulator for product scanning (Comba): each column of a multi-limb product sums
+// at most 2N 128-bit products, which fits in 192 bits. Written with the carry intrinsics so that
+// GCC emits add/adc/adc per product instead of spilling unsigned __int128 temporaries.
+struct Accumulator {
+  uint64_t c0 = 0, c1 = 0, c2 = 0;
+
+  // += a·b
+  THETA_CRYPTO_INLINE constexpr void MulAdd(uint64_t a, uint64_t b) {
+    const u128 p = static_cast<u128>(a) * b;
+    uint64_t k = AddCarry(c0, static_cast<uint64_t>(p), 0, &c0);
+    k = AddCarry(c1, static_cast<uint64_t>(p >> 64), k, &c1);
+    AddCarry(c2, 0, k, &c2);
+  }
+  // += 2·a·b (one multiplication added twice: the off-diagonal products of a square)
+  THETA_CRYPTO_INLINE constexpr void MulAddTwice(uint64_t a, uint64_t b) {
+    const u128 p = static_cast<u128>(a) * b;
+    const uint64_t lo = static_cast<uint64_t>(p), hi = static_cast<uint64_t>(p >> 64);
+    uint64_t k = AddCarry(c0, lo, 0, &c0);
+    k = AddCarry(c1, hi, k, &c1);
+    AddCarry(c2, 0, k, &c2);
+    k = AddCarry(c0, lo, 0, &c0);
+    k = AddCarry(c1, hi, k, &c1);
+    AddCarry(c2, 0, k, &c2);
+  }
+  // += a (one limb)
+  THETA_CRYPTO_INLINE constexpr void Add(uint64_t a) {
+    uint64_t k = AddCarry(c0, a, 0, &c0);
+    k = AddCarry(c1, 0, k, &c1);
+    AddCarry(c2, 0, k, &c2);
+  }
+  // Returns the low limb and shifts the accumulator down by one limb.
+  THETA_CRYPTO_INLINE constexpr uint64_t Shift() {
+    const uint64_t low = c0;
+    c0 = c1;
+    c1 = c2;
+    c2 = 0;
+    return low;
+  }
+};
+
 // a && b without a branch (both are already computed; && might compile to a jump).
 constexpr bool And(bool a, bool b) {
   return (static_cast<unsigned>(a) & static_cast<unsigned>(b)) != 0;
@@ -191,14 +231,51 @@ constexpr bool Bit(const Limbs<N>& a, size_t i) {
 
 }  // namespace limbs
 
-// base^e for any field type with Square() and operator*, by left-to-right square-and-multiply over
-// a public exponent (the branches depend on e only).
+// base^e for any field type with Square() and operator*, for a public exponent e: left-to-right
+// sliding windows of up to five bits over the odd powers base, base³, …, base³¹ (for a 381-bit
+// exponent about 75 multiplications instead of about 190 for square-and-multiply). The sequence
+// of operations and table indices depends on e only, so it is constant time in base.
 template <class F, size_t M>
 constexpr F PowPublic(const F& base, const Limbs<M>& e) {
+  constexpr size_t kWindow = 5;
+  const size_t bits = limbs::BitLength(e);
+  if (bits <= 64) {  // small exponents: the table would cost more than it saves
+    F result = F::One();
+    for (size_t i = bits; i-- > 0;) {
+      result = result.Square();
+      if (limbs::Bit(e, i)) result = result * base;
+    }
+    return result;
+  }
+  std::array<F, size_t{1} << (kWindow - 1)> odd;  // odd[k] = base^(2k + 1)
+  odd[0] = base;
+  const F square = base.Square();
+  for (size_t k = 1; k < odd.size(); ++k)
+    odd[k] = odd[k - 1] * square;
   F result = F::One();
-  for (size_t i = limbs::BitLength(e); i-- > 0;) {
-    result = result.Square();
-    if (limbs::Bit(e, i)) result = result * base;
+  bool started = false;
+  for (size_t i = bits; i > 0;) {
+    if (!limbs::Bit(e, i - 1)) {
+      result = result.Square();
+      --i;
+      continue;
+    }
+    // The window e[j .. i−1]: at most kWindow bits, ending in a one.
+    size_t j = i > kWindow ? i - kWindow : 0;
+    while (!limbs::Bit(e, j))
+      ++j;
+    size_t value = 0;
+    for (size_t b = i; b-- > j;)
+      value = (value << 1) | (limbs::Bit(e, b) ? 1 : 0);
+    if (started) {
+      for (size_t b = j; b < i; ++b)
+        result = result.Square();
+      result = result * odd[value >> 1];
+    } else {
+      result = odd[value >> 1];
+      started = true;
+    }
+    i = j;
   }
   return result;
 }
@@ -326,7 +403,7 @@ class Fp {
   constexpr Fp& operator-=(const Fp& b) { return *this = *this - b; }
   constexpr Fp& operator*=(const Fp& b) { return *this = *this * b; }
 
-  constexpr Fp Square() const { return *this * *this; }
+  constexpr Fp Square() const { return FromMontgomery(MontSquare(v_)); }
   THETA_CRYPTO_INLINE constexpr Fp Double() const { return *this + *this; }
 
   // a/2: a or a + p, whichever is even, shifted right (Montgomery form is linear, so this halves
@@ -423,36 +500,47 @@ class Fp {
       carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
     return s;
   }
-  // The full 2N-limb product (schoolbook).
+  // The full 2N-limb product by product scanning (column by column), fully unrolled so that every
+  // limb lives in a register.
   static constexpr Wide MulWide(const Raw& a, const Raw& b) {
     Wide t{};
-    for (size_t i = 0; i < kLimbs; ++i) {
-      uint64_t carry = 0;
-      for (size_t j = 0; j < kLimbs; ++j) {
-        const u128 x = static_cast<u128>(a[i]) * b[j] + t[i + j] + carry;
-        t[i + j] = static_cast<uint64_t>(x);
-        carry = static_cast<uint64_t>(x >> 64);
-      }
-      t[i + kLimbs] = carry;
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k + 1 < 2 * kLimbs; ++k) {
+      const size_t first = k < kLimbs ? 0 : k - kLimbs + 1;
+      const size_t end = k < kLimbs ? k + 1 : kLimbs;
+#pragma GCC unroll 16
+      for (size_t i = first; i < end; ++i)
+        acc.MulAdd(a[i], b[k - i]);
+      t[k] = acc.Shift();
     }
+    t[2 * kLimbs - 1] = acc.c0;
     return t;
   }
-  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC).
-  static constexpr Fp Redc(Wide t) {
-    uint64_t carry_hi = 0;  // carry into t[i + N + 1]
-    for (size_t i = 0; i < kLimbs; ++i) {
-      const uint64_t m = t[i] * kInv;
-      uint64_t carry = 0;
-      for (size_t j = 0; j < kLimbs; ++j) {
-        const u128 x = static_cast<u128>(m) * kModulus[j] + t[i + j] + carry;
-        t[i + j] = static_cast<uint64_t>(x);
-        carry = static_cast<uint64_t>(x >> 64);
-      }
-      carry_hi = AddCarry(t[i + kLimbs], carry, carry_hi, &t[i + kLimbs]);
+  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC), by product scanning: column k adds t_k and the
+  // products m_i·p_(k−i); in the low N columns m_k is chosen to clear the column. The result is
+  // (t + m·p)/R < 2p, so one conditional subtraction finishes it.
+  static constexpr Fp Redc(const Wide& t) {
+    Raw m{}, r{};
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k < kLimbs; ++k) {
+      acc.Add(t[k]);
+#pragma GCC unroll 16
+      for (size_t i = 0; i < k; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      m[k] = acc.c0 * kInv;
+      acc.MulAdd(m[k], kModulus[0]);
+      acc.Shift();  // zero by the choice of m_k
     }
-    Raw r{};
-    for (size_t i = 0; i < kLimbs; ++i)
-      r[i] = t[i + kLimbs];
+#pragma GCC unroll 16
+    for (size_t k = kLimbs; k < 2 * kLimbs; ++k) {
+      acc.Add(t[k]);
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      r[k - kLimbs] = acc.Shift();
+    }
     return FromMontgomery(ReduceOnce(r));
   }
   // a − b for wide values below p·R, adding p·R back when it would go negative.
@@ -483,27 +571,70 @@ class Fp {
     return r;
   }
 
-  // a·b·R⁻¹ mod p: CIOS with the spare-bit shortcut (no extra carry word; see the EdMSM paper,
-  // Botrel and El Housni 2022, §"no-carry" optimization), then one conditional subtraction.
+  // a·b·R⁻¹ mod p by product scanning with the reduction interleaved (Koç, Acar, Kaliski,
+  // "Analyzing and comparing Montgomery multiplication algorithms", 1996: FIPS): column k sums
+  // a_i·b_(k−i) and m_i·p_(k−i); in the low N columns m_k is chosen to clear the column. Fully
+  // unrolled; the three-limb accumulator keeps the carries in one add/adc chain per product. The
+  // result (a·b + m·p)/R < 2p needs one conditional subtraction.
   static constexpr Raw MontMul(const Raw& a, const Raw& b) {
-    Raw t{};
-    for (size_t i = 0; i < kLimbs; ++i) {
-      u128 acc = static_cast<u128>(a[0]) * b[i] + t[0];
-      t[0] = static_cast<uint64_t>(acc);
-      uint64_t carry_a = static_cast<uint64_t>(acc >> 64);
-      const uint64_t m = t[0] * kInv;
-      u128 red = static_cast<u128>(m) * kModulus[0] + t[0];
-      uint64_t carry_m = static_cast<uint64_t>(red >> 64);
-      for (size_t j = 1; j < kLimbs; ++j) {
-        acc = static_cast<u128>(a[j]) * b[i] + t[j] + carry_a;
-        carry_a = static_cast<uint64_t>(acc >> 64);
-        red = static_cast<u128>(m) * kModulus[j] + static_cast<uint64_t>(acc) + carry_m;
-        t[j - 1] = static_cast<uint64_t>(red);
-        carry_m = static_cast<uint64_t>(red >> 64);
+    Raw m{}, r{};
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k < kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = 0; i < k; ++i) {
+        acc.MulAdd(a[i], b[k - i]);
+        acc.MulAdd(m[i], kModulus[k - i]);
       }
-      t[kLimbs - 1] = carry_m + carry_a;
+      acc.MulAdd(a[k], b[0]);
+      m[k] = acc.c0 * kInv;
+      acc.MulAdd(m[k], kModulus[0]);
+      acc.Shift();  // zero by the choice of m_k
     }
-    return ReduceOnce(t);
+#pragma GCC unroll 16
+    for (size_t k = kLimbs; k + 1 < 2 * kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i) {
+        acc.MulAdd(a[i], b[k - i]);
+        acc.MulAdd(m[i], kModulus[k - i]);
+      }
+      r[k - kLimbs] = acc.Shift();
+    }
+    r[kLimbs - 1] = acc.c0;
+    return ReduceOnce(r);
+  }
+
+  // a²·R⁻¹ mod p: MontMul with the symmetric products a_i·a_j = a_j·a_i multiplied once and added
+  // twice (N(N + 1)/2 + N² multiplications instead of 2N²).
+  static constexpr Raw MontSquare(const Raw& a) {
+    Raw m{}, r{};
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k < kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = 0; i < (k + 1) / 2; ++i)
+        acc.MulAddTwice(a[i], a[k - i]);
+      if (k % 2 == 0) acc.MulAdd(a[k / 2], a[k / 2]);
+#pragma GCC unroll 16
+      for (size_t i = 0; i < k; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      m[k] = acc.c0 * kInv;
+      acc.MulAdd(m[k], kModulus[0]);
+      acc.Shift();  // zero by the choice of m_k
+    }
+#pragma GCC unroll 16
+    for (size_t k = kLimbs; k + 1 < 2 * kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < (k + 1) / 2; ++i)
+        acc.MulAddTwice(a[i], a[k - i]);
+      if (k % 2 == 0) acc.MulAdd(a[k / 2], a[k / 2]);
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      r[k - kLimbs] = acc.Shift();
+    }
+    r[kLimbs - 1] = acc.c0;
+    return ReduceOnce(r);
   }
 
   Raw v_{};
