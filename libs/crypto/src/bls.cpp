@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "internal/bls12381_codec.hpp"
+#include "internal/bls12381_ct_mul.hpp"
 #include "internal/bls12381_hash.hpp"
 #include "internal/bls12381_pairing.hpp"
 #include "internal/ct_scalar_mul.hpp"
@@ -111,7 +112,7 @@ Bls12381G2Affine HashMessage(ByteView message, std::string_view dst) {
 
 Signature CoreSign(const SecretKey& sk, ByteView message, std::string_view dst) {
   return Access::MakeSignature(
-      internal::ScalarMulConstantTime(HashMessage(message, dst), Access::Scalar(sk)));
+      internal::Bls12381G2ScalarMulConstantTime(HashMessage(message, dst), Access::Scalar(sk)));
 }
 
 // e(pk_1, Q_1)·…·e(pk_n, Q_n)·e(−G1, sig) = 1.
