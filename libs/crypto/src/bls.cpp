@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "internal/batch_affine.hpp"
 #include "internal/bls12381_codec.hpp"
 #include "internal/bls12381_ct_mul.hpp"
 #include "internal/bls12381_hash.hpp"
@@ -244,10 +245,12 @@ bool Verify(const PublicKey& pk, ByteView message, const Signature& signature) {
 
 absl::StatusOr<Signature> Aggregate(std::span<const Signature> signatures) {
   if (signatures.empty()) return absl::InvalidArgumentError("bls: Aggregate of no signatures");
-  Bls12381G2 sum = Bls12381G2::Infinity();
+  std::vector<Bls12381G2Affine> points;
+  points.reserve(signatures.size());
   for (const Signature& s : signatures)
-    sum = sum.AddAffine(Access::Point(s));
-  return Access::MakeSignature(sum.ToAffine());
+    points.push_back(Access::Point(s));
+  return Access::MakeSignature(
+      internal::SumAffine<internal::Bls12381G2Curve>(std::move(points)).ToAffine());
 }
 
 bool AggregateVerify(std::span<const PublicKey> pks, std::span<const ByteView> messages,
@@ -263,10 +266,12 @@ bool AggregateVerify(std::span<const PublicKey> pks, std::span<const ByteView> m
 bool FastAggregateVerify(std::span<const PublicKey> pks, ByteView message,
                          const Signature& signature) {
   if (pks.empty()) return false;
-  Bls12381G1 sum = Bls12381G1::Infinity();
+  std::vector<Bls12381G1Affine> points;
+  points.reserve(pks.size());
   for (const PublicKey& pk : pks)
-    sum = sum.AddAffine(Access::Point(pk));
-  const Bls12381G1Affine agg = sum.ToAffine();
+    points.push_back(Access::Point(pk));
+  const Bls12381G1Affine agg =
+      internal::SumAffine<internal::Bls12381G1Curve>(std::move(points)).ToAffine();
   if (agg.infinity) return false;  // keys cancelling out verify nothing
   std::vector<internal::Bls12381PairInput> pairs = {{agg, HashMessage(message, kSignatureDst)}};
   return PairingCheck(pairs, signature);
@@ -343,16 +348,17 @@ bool VerifyWeighted(std::span<const PublicKey> keys, ByteView message,
 
 bool VerifyBitmap(std::span<const PublicKey> keys, std::span<const uint8_t> bitmap,
                   ByteView message, const Signature& signature) {
-  Bls12381G1 key = Bls12381G1::Infinity();
+  std::vector<Bls12381G1Affine> points;
   for (size_t byte = 0; byte < bitmap.size(); ++byte) {
     for (size_t bit = 0; bit < 8; ++bit) {
       if (((bitmap[byte] >> bit) & 1) == 0) continue;
       const size_t i = 8 * byte + bit;
       if (i >= keys.size()) return false;
-      key = key.AddAffine(Access::Point(keys[i]));
+      points.push_back(Access::Point(keys[i]));
     }
   }
-  return VerifyAggregateKey(key, message, signature);
+  return VerifyAggregateKey(internal::SumAffine<internal::Bls12381G1Curve>(std::move(points)),
+                            message, signature);
 }
 
 }  // namespace theta::crypto::bls
