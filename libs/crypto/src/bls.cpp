@@ -245,12 +245,9 @@ bool Verify(const PublicKey& pk, ByteView message, const Signature& signature) {
 
 absl::StatusOr<Signature> Aggregate(std::span<const Signature> signatures) {
   if (signatures.empty()) return absl::InvalidArgumentError("bls: Aggregate of no signatures");
-  std::vector<Bls12381G2Affine> points;
-  points.reserve(signatures.size());
-  for (const Signature& s : signatures)
-    points.push_back(Access::Point(s));
-  return Access::MakeSignature(
-      internal::SumAffine<internal::Bls12381G2Curve>(std::move(points)).ToAffine());
+  const Bls12381G2 sum = internal::SumAffine<internal::Bls12381G2Curve>(
+      [&](size_t i) { return Access::Point(signatures[i]); }, signatures.size());
+  return Access::MakeSignature(sum.ToAffine());
 }
 
 bool AggregateVerify(std::span<const PublicKey> pks, std::span<const ByteView> messages,
@@ -266,12 +263,9 @@ bool AggregateVerify(std::span<const PublicKey> pks, std::span<const ByteView> m
 bool FastAggregateVerify(std::span<const PublicKey> pks, ByteView message,
                          const Signature& signature) {
   if (pks.empty()) return false;
-  std::vector<Bls12381G1Affine> points;
-  points.reserve(pks.size());
-  for (const PublicKey& pk : pks)
-    points.push_back(Access::Point(pk));
-  const Bls12381G1Affine agg =
-      internal::SumAffine<internal::Bls12381G1Curve>(std::move(points)).ToAffine();
+  const Bls12381G1Affine agg = internal::SumAffine<internal::Bls12381G1Curve>(
+                                   [&](size_t i) { return Access::Point(pks[i]); }, pks.size())
+                                   .ToAffine();
   if (agg.infinity) return false;  // keys cancelling out verify nothing
   std::vector<internal::Bls12381PairInput> pairs = {{agg, HashMessage(message, kSignatureDst)}};
   return PairingCheck(pairs, signature);
@@ -348,17 +342,18 @@ bool VerifyWeighted(std::span<const PublicKey> keys, ByteView message,
 
 bool VerifyBitmap(std::span<const PublicKey> keys, std::span<const uint8_t> bitmap,
                   ByteView message, const Signature& signature) {
-  std::vector<Bls12381G1Affine> points;
+  std::vector<uint32_t> signers;  // indices of the set bits
   for (size_t byte = 0; byte < bitmap.size(); ++byte) {
     for (size_t bit = 0; bit < 8; ++bit) {
       if (((bitmap[byte] >> bit) & 1) == 0) continue;
       const size_t i = 8 * byte + bit;
       if (i >= keys.size()) return false;
-      points.push_back(Access::Point(keys[i]));
+      signers.push_back(static_cast<uint32_t>(i));
     }
   }
-  return VerifyAggregateKey(internal::SumAffine<internal::Bls12381G1Curve>(std::move(points)),
-                            message, signature);
+  const Bls12381G1 key = internal::SumAffine<internal::Bls12381G1Curve>(
+      [&](size_t k) { return Access::Point(keys[signers[k]]); }, signers.size());
+  return VerifyAggregateKey(key, message, signature);
 }
 
 }  // namespace theta::crypto::bls

@@ -1,7 +1,7 @@
 // Sums of many affine points by batched affine addition, generic over the curve.
 //
-// The points come in groups (contiguous ranges, e.g. Pippenger's buckets) and each group is summed
-// as a tree: every round pairs up the points of each group and adds each pair in affine
+// The points come in groups (consecutive runs, e.g. Pippenger's buckets) and each group is summed
+// in chunks, each as a tree: every round pairs up the chunk's points and adds each pair in affine
 // coordinates, λ = (y2 − y1)/(x2 − x1), x3 = λ² − x1 − x2, y3 = λ(x1 − x3) − y1, with all the
 // round's denominators inverted at once by Montgomery's trick (one inversion and three
 // multiplications per pair). That is about six multiplications per addition against eleven for a
@@ -12,6 +12,7 @@
 // Variable time: public data only (public keys, signatures).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -22,38 +23,33 @@ namespace theta::crypto::internal {
 
 // Below this many pairs in a round, one inversion costs more than the multiplications it saves.
 inline constexpr size_t kBatchAffineMinPairs = 32;
+// Points summed per chunk: the scratch buffers stay small (tens of KiB), so they come from the
+// heap's free lists instead of fresh pages. With 10,000 keys, fresh megabyte buffers cost more in
+// page faults than the batching saved.
+inline constexpr size_t kBatchAffineChunk = 512;
 
-// Returns one sum per group: group g holds the next sizes[g] points of `points` (which is
-// consumed as scratch space). Points at infinity are allowed.
+// Adds to *sum the tree sum of the chunk's points (consumed as scratch space), with `denominators`
+// and `prefix` as scratch too.
 template <class Curve>
-std::vector<JacobianPoint<Curve>> SumAffineGroups(std::vector<AffinePoint<Curve>> points,
-                                                  std::vector<size_t> sizes) {
+void SumAffineChunk(std::vector<AffinePoint<Curve>>& points,
+                    std::vector<typename Curve::Field>& denominators,
+                    std::vector<typename Curve::Field>& prefix, JacobianPoint<Curve>* sum) {
   using F = typename Curve::Field;
   using Affine = AffinePoint<Curve>;
-  using Point = JacobianPoint<Curve>;
-  std::vector<Point> sums(sizes.size(), Point::Infinity());
-  std::vector<F> denominators, prefix;
-  for (;;) {
-    size_t pairs = 0;
-    for (size_t size : sizes)
-      pairs += size / 2;
-    if (pairs < kBatchAffineMinPairs) break;
+  size_t size = points.size();
+  while (size / 2 >= kBatchAffineMinPairs) {
+    const size_t pairs = size / 2;
     // Denominators of every pair; exceptional pairs are settled in Jacobian form and get 1.
     denominators.assign(pairs, F::One());
-    std::vector<bool> exceptional(pairs, false);
-    size_t start = 0, pair = 0;
-    for (size_t g = 0; g < sizes.size(); ++g) {
-      for (size_t i = 0; i + 1 < sizes[g]; i += 2, ++pair) {
-        const Affine& p = points[start + i];
-        const Affine& q = points[start + i + 1];
-        if (p.infinity || q.infinity || p.x == q.x) {
-          sums[g] = sums[g].AddAffine(p).AddAffine(q);
-          exceptional[pair] = true;
-        } else {
-          denominators[pair] = q.x - p.x;
-        }
+    for (size_t i = 0; i < pairs; ++i) {
+      const Affine& p = points[2 * i];
+      const Affine& q = points[2 * i + 1];
+      if (p.infinity || q.infinity || p.x == q.x) {
+        *sum = sum->AddAffine(p).AddAffine(q);
+        points[2 * i].infinity = points[2 * i + 1].infinity = true;  // settled
+      } else {
+        denominators[i] = q.x - p.x;
       }
-      start += sizes[g];
     }
     // Montgomery's trick: prefix products, one inversion, then walk back.
     prefix.resize(pairs);
@@ -68,44 +64,51 @@ std::vector<JacobianPoint<Curve>> SumAffineGroups(std::vector<AffinePoint<Curve>
       inverse = inverse * denominators[i];
       denominators[i] = d_inv;
     }
-    // The sums, written compactly over the front of `points` (each write lands at or before the
-    // pair it comes from), then each group's odd point out.
-    size_t read = 0, write = 0;
-    pair = 0;
-    for (size_t g = 0; g < sizes.size(); ++g) {
-      const size_t size = sizes[g];
-      size_t kept = 0;
-      for (size_t i = 0; i + 1 < size; i += 2, ++pair) {
-        if (exceptional[pair]) continue;
-        const Affine p = points[read + i];
-        const Affine q = points[read + i + 1];
-        const F lambda = (q.y - p.y) * denominators[pair];
-        const F x = lambda.Square() - p.x - q.x;
-        points[write++] = Affine::Of(x, lambda * (p.x - x) - p.y);
-        ++kept;
-      }
-      if (size % 2 == 1) {
-        points[write++] = points[read + size - 1];
-        ++kept;
-      }
-      read += size;
-      sizes[g] = kept;
+    // Sums written over the front (slot i ≤ 2i, read before written), then the odd point out.
+    size_t kept = 0;
+    for (size_t i = 0; i < pairs; ++i) {
+      const Affine p = points[2 * i];
+      const Affine q = points[2 * i + 1];
+      if (p.infinity) continue;  // settled above
+      const F lambda = (q.y - p.y) * denominators[i];
+      const F x = lambda.Square() - p.x - q.x;
+      points[kept++] = Affine::Of(x, lambda * (p.x - x) - p.y);
     }
+    if (size % 2 == 1) points[kept++] = points[size - 1];
+    size = kept;
   }
-  size_t start = 0;
+  for (size_t i = 0; i < size; ++i)
+    *sum = sum->AddAffine(points[i]);
+}
+
+// One sum per group: group g holds the next sizes[g] points of the sequence get(0), get(1), ….
+// Each group is summed in chunks of at most kBatchAffineChunk points. Points at infinity are
+// allowed.
+template <class Curve, class Get>
+std::vector<JacobianPoint<Curve>> SumAffineGroups(const Get& get, std::span<const size_t> sizes) {
+  std::vector<JacobianPoint<Curve>> sums(sizes.size(), JacobianPoint<Curve>::Infinity());
+  std::vector<AffinePoint<Curve>> chunk;
+  std::vector<typename Curve::Field> denominators, prefix;
+  chunk.reserve(kBatchAffineChunk);
+  size_t next = 0;
   for (size_t g = 0; g < sizes.size(); ++g) {
-    for (size_t i = 0; i < sizes[g]; ++i)
-      sums[g] = sums[g].AddAffine(points[start + i]);
-    start += sizes[g];
+    for (size_t done = 0; done < sizes[g];) {
+      const size_t take = std::min(kBatchAffineChunk, sizes[g] - done);
+      chunk.clear();
+      for (size_t i = 0; i < take; ++i)
+        chunk.push_back(get(next++));
+      SumAffineChunk<Curve>(chunk, denominators, prefix, &sums[g]);
+      done += take;
+    }
   }
   return sums;
 }
 
-// Σ points, by SumAffineGroups with one group.
-template <class Curve>
-JacobianPoint<Curve> SumAffine(std::vector<AffinePoint<Curve>> points) {
-  const size_t n = points.size();
-  return SumAffineGroups<Curve>(std::move(points), {n})[0];
+// Σ get(i) for i < n.
+template <class Curve, class Get>
+JacobianPoint<Curve> SumAffine(const Get& get, size_t n) {
+  const size_t sizes[1] = {n};
+  return SumAffineGroups<Curve>(get, std::span<const size_t>(sizes))[0];
 }
 
 }  // namespace theta::crypto::internal

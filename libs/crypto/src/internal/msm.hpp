@@ -36,11 +36,11 @@ JacobianPoint<Curve> MultiScalarMul(std::span<const AffinePoint<Curve>> points,
   const uint64_t mask = buckets - 1;
   Point acc = Point::Infinity();
   std::vector<size_t> sizes(buckets), offsets(buckets);
-  std::vector<AffinePoint<Curve>> sorted;
+  std::vector<uint32_t> order;  // point indices sorted by digit (a small buffer: 4 bytes a point)
   for (int w = windows - 1; w >= 0; --w) {
     for (int i = 0; i < c; ++i)
       acc = acc.Double();
-    // Counting sort of the points by digit (bucket 0 is dropped).
+    // Counting sort of the point indices by digit (bucket 0 is dropped).
     std::fill(sizes.begin(), sizes.end(), 0);
     for (size_t i = 0; i < n; ++i)
       ++sizes[(scalars[i] >> (w * c)) & mask];
@@ -50,14 +50,14 @@ JacobianPoint<Curve> MultiScalarMul(std::span<const AffinePoint<Curve>> points,
       offsets[j] = total;
       total += sizes[j];
     }
-    sorted.resize(total);
+    order.resize(total);
     for (size_t i = 0; i < n; ++i) {
       const uint64_t digit = (scalars[i] >> (w * c)) & mask;
-      if (digit != 0) sorted[offsets[digit]++] = points[i];
+      if (digit != 0) order[offsets[digit]++] = static_cast<uint32_t>(i);
     }
     // Bucket j ≥ 1 is group j − 1.
-    const std::vector<Point> sums =
-        SumAffineGroups<Curve>(sorted, std::vector<size_t>(sizes.begin() + 1, sizes.end()));
+    const std::vector<Point> sums = SumAffineGroups<Curve>(
+        [&](size_t k) { return points[order[k]]; }, std::span<const size_t>(sizes).subspan(1));
     Point running = Point::Infinity(), total_sum = Point::Infinity();
     for (size_t j = buckets - 1; j >= 1; --j) {
       running = running + sums[j - 1];
