@@ -9,7 +9,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "internal/batch_affine.hpp"
 #include "internal/bls12381_codec.hpp"
+#include "internal/bls12381_ct_mul.hpp"
 #include "internal/bls12381_hash.hpp"
 #include "internal/bls12381_pairing.hpp"
 #include "internal/ct_scalar_mul.hpp"
@@ -111,7 +113,7 @@ Bls12381G2Affine HashMessage(ByteView message, std::string_view dst) {
 
 Signature CoreSign(const SecretKey& sk, ByteView message, std::string_view dst) {
   return Access::MakeSignature(
-      internal::ScalarMulConstantTime(HashMessage(message, dst), Access::Scalar(sk)));
+      internal::Bls12381G2ScalarMulConstantTime(HashMessage(message, dst), Access::Scalar(sk)));
 }
 
 // e(pk_1, Q_1)·…·e(pk_n, Q_n)·e(−G1, sig) = 1.
@@ -243,9 +245,8 @@ bool Verify(const PublicKey& pk, ByteView message, const Signature& signature) {
 
 absl::StatusOr<Signature> Aggregate(std::span<const Signature> signatures) {
   if (signatures.empty()) return absl::InvalidArgumentError("bls: Aggregate of no signatures");
-  Bls12381G2 sum = Bls12381G2::Infinity();
-  for (const Signature& s : signatures)
-    sum = sum.AddAffine(Access::Point(s));
+  const Bls12381G2 sum = internal::SumAffine<internal::Bls12381G2Curve>(
+      [&](size_t i) { return Access::Point(signatures[i]); }, signatures.size());
   return Access::MakeSignature(sum.ToAffine());
 }
 
@@ -262,10 +263,9 @@ bool AggregateVerify(std::span<const PublicKey> pks, std::span<const ByteView> m
 bool FastAggregateVerify(std::span<const PublicKey> pks, ByteView message,
                          const Signature& signature) {
   if (pks.empty()) return false;
-  Bls12381G1 sum = Bls12381G1::Infinity();
-  for (const PublicKey& pk : pks)
-    sum = sum.AddAffine(Access::Point(pk));
-  const Bls12381G1Affine agg = sum.ToAffine();
+  const Bls12381G1Affine agg = internal::SumAffine<internal::Bls12381G1Curve>(
+                                   [&](size_t i) { return Access::Point(pks[i]); }, pks.size())
+                                   .ToAffine();
   if (agg.infinity) return false;  // keys cancelling out verify nothing
   std::vector<internal::Bls12381PairInput> pairs = {{agg, HashMessage(message, kSignatureDst)}};
   return PairingCheck(pairs, signature);
@@ -342,15 +342,17 @@ bool VerifyWeighted(std::span<const PublicKey> keys, ByteView message,
 
 bool VerifyBitmap(std::span<const PublicKey> keys, std::span<const uint8_t> bitmap,
                   ByteView message, const Signature& signature) {
-  Bls12381G1 key = Bls12381G1::Infinity();
+  std::vector<uint32_t> signers;  // indices of the set bits
   for (size_t byte = 0; byte < bitmap.size(); ++byte) {
     for (size_t bit = 0; bit < 8; ++bit) {
       if (((bitmap[byte] >> bit) & 1) == 0) continue;
       const size_t i = 8 * byte + bit;
       if (i >= keys.size()) return false;
-      key = key.AddAffine(Access::Point(keys[i]));
+      signers.push_back(static_cast<uint32_t>(i));
     }
   }
+  const Bls12381G1 key = internal::SumAffine<internal::Bls12381G1Curve>(
+      [&](size_t k) { return Access::Point(keys[signers[k]]); }, signers.size());
   return VerifyAggregateKey(key, message, signature);
 }
 

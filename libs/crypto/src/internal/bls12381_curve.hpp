@@ -67,25 +67,22 @@ inline constexpr Bls12381G2Affine Bls12381G2Generator() {
 // A square root in Fp2 for public data (variable time), or false if `a` is not a square. With
 // a = a0 + a1·u and a1 ≠ 0: γ = √(a0² + a1²) ∈ Fp (the norm of a square is a square), δ = (a0 ±
 // γ)/2 for whichever sign makes δ a square, x0 = √δ, x1 = a1/(2x0); then (x0 + x1·u)² = δ −
-// a1²/(4δ) + a1·u = a0 + a1·u because 4δ² − a1² = 4a0δ. The root returned is either of the two.
+// a1²/(4δ) + a1·u = a0 + a1·u because 4δ² − a1² = 4a0δ. Two exponentiations at most: s =
+// δ^((p+1)/4) has s² = ±δ, and when s² = −δ (δ with the + sign is not a square) the other δ' =
+// (a0 − γ)/2 = −a1²/(4δ) has the root a1·s/(2δ). The root returned is either of the two.
 inline bool Bls12381Fp2Sqrt(const Bls12381Fp2& a, Bls12381Fp2* out) {
   using Fp = Bls12381Fp;
-  Fp s;
   if (a.c1.IsZero()) {
-    if (a.c0.Sqrt(&s)) {
-      *out = {s, Fp::Zero()};
-      return true;
-    }
-    if ((-a.c0).Sqrt(&s)) {  // (s·u)² = −s²
-      *out = {Fp::Zero(), s};
-      return true;
-    }
-    return false;
+    // s² = ±a0; when s² = −a0, (s·u)² = −s² = a0 (u² = −1).
+    const Fp s = PowPublic(a.c0, Fp::kSqrtExponent);
+    *out = s.Square() == a.c0 ? Bls12381Fp2{s, Fp::Zero()} : Bls12381Fp2{Fp::Zero(), s};
+    return out->Square() == a;
   }
   Fp gamma;
   if (!(a.c0.Square() + a.c1.Square()).Sqrt(&gamma)) return false;
-  Fp x0;
-  if (!(a.c0 + gamma).Halve().Sqrt(&x0) && !(a.c0 - gamma).Halve().Sqrt(&x0)) return false;
+  const Fp delta = (a.c0 + gamma).Halve();
+  Fp x0 = PowPublic(delta, Fp::kSqrtExponent);
+  if (!(x0.Square() == delta)) x0 = a.c1 * x0 * delta.Double().InverseVartime();
   *out = {x0, a.c1 * x0.Double().InverseVartime()};
   return out->Square() == a;
 }

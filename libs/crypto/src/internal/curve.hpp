@@ -134,6 +134,20 @@ struct JacobianPoint {
   // per six bits on average, against one per four for a plain 4-bit window).
   template <size_t M>
   constexpr JacobianPoint ScalarMulPublic(const Limbs<M>& k) const {
+    // A sparse scalar (the BLS parameter |x| has six ones in 64 bits) is cheaper by plain
+    // double-and-add than with the wNAF table's eight precomputed points.
+    size_t weight = 0;
+    for (uint64_t limb : k)
+      weight += static_cast<size_t>(__builtin_popcountll(limb));
+    const size_t bits = limbs::BitLength(k);
+    if (weight < 8 + bits / 6) {
+      JacobianPoint acc = Infinity();
+      for (size_t i = bits; i-- > 0;) {
+        acc = acc.Double();
+        if (limbs::Bit(k, i)) acc = acc + *this;
+      }
+      return acc;
+    }
     constexpr int kWidth = 5;
     std::array<int8_t, 64 * M + 1> digits{};
     const size_t size = WNaf<kWidth>(k, digits);

@@ -11,9 +11,10 @@
 // exponents shape the control flow. The multiplication needs one spare bit in the top limb
 // (p < 2^(64N−1) − 2^(64N−64)), which BN254 and BLS12-381 both leave.
 //
-// Speed: the multiplication is CIOS on unsigned __int128 products; add/sub use the add-with-carry
-// intrinsics at run time (plain arithmetic in constant evaluation); the extension fields can reduce
-// lazily through MulWide/Redc when 4p < R. No assembly.
+// Speed: multiplication and squaring are fully unrolled product scanning on 64×64→128-bit products
+// with a three-limb accumulator (limbs.hpp); add/sub use the add-with-carry intrinsics at run time
+// (plain arithmetic in constant evaluation); the extension fields can reduce lazily through
+// MulWide/Redc when 4p < R. No assembly.
 //
 // Values are plain data: thread-safe to read, never allocate.
 #pragma once
@@ -22,183 +23,56 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string_view>
-#include <type_traits>
 
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
+#include "internal/limbs.hpp"
 
 namespace theta::crypto::internal {
 
-__extension__ typedef unsigned __int128 u128;
-
-// Forces inlining of the small field operations (add, sub, neg, halve and their carry chains): GCC
-// otherwise keeps them out of line, and the call overhead then dominates the tower arithmetic.
-#define THETA_CRYPTO_INLINE [[gnu::always_inline]] inline  // GCC and clang both have it
-
-template <size_t N>
-using Limbs = std::array<uint64_t, N>;
-
-// Parses big-endian hex digits (no prefix) into little-endian limbs at compile time; a digit that
-// is not hex or a number too long for N limbs makes the constant expression ill-formed.
-template <size_t N>
-constexpr Limbs<N> HexLimbs(std::string_view hex) {
-  Limbs<N> out{};
-  size_t bit = 0;
-  for (size_t i = hex.size(); i-- > 0;) {
-    const char c = hex[i];
-    uint64_t digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<uint64_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<uint64_t>(c - 'a' + 10);
-    } else if (c >= 'A' && c <= 'F') {
-      digit = static_cast<uint64_t>(c - 'A' + 10);
-    } else {
-      throw "HexLimbs: not a hex digit";
-    }
-    if (bit / 64 >= N) throw "HexLimbs: number too long";
-    out[bit / 64] |= digit << (bit % 64);
-    bit += 4;
-  }
-  return out;
-}
-
-// One step of a carry chain: *out = a + b + carry_in, returns the carry out (0 or 1). At run time
-// on x86-64 this is the adc intrinsic, so a chain of them compiles to one add/adc sequence (GCC
-// does not see that through unsigned __int128 arithmetic); in constant evaluation it is plain
-// arithmetic.
-THETA_CRYPTO_INLINE constexpr uint64_t AddCarry(uint64_t a, uint64_t b, uint64_t carry_in,
-                                                uint64_t* out) {
-#if defined(__x86_64__)
-  if (!std::is_constant_evaluated()) {
-    unsigned long long r;
-    const uint64_t c = _addcarry_u64(static_cast<unsigned char>(carry_in), a, b, &r);
-    *out = r;
-    return c;
-  }
-#endif
-  const u128 t = static_cast<u128>(a) + b + carry_in;
-  *out = static_cast<uint64_t>(t);
-  return static_cast<uint64_t>(t >> 64);
-}
-
-// *out = a − b − borrow_in, returns the borrow out (0 or 1).
-THETA_CRYPTO_INLINE constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_t borrow_in,
-                                                 uint64_t* out) {
-#if defined(__x86_64__)
-  if (!std::is_constant_evaluated()) {
-    unsigned long long r;
-    const uint64_t c = _subborrow_u64(static_cast<unsigned char>(borrow_in), a, b, &r);
-    *out = r;
-    return c;
-  }
-#endif
-  const u128 t = static_cast<u128>(a) - b - borrow_in;
-  *out = static_cast<uint64_t>(t);
-  return static_cast<uint64_t>(t >> 64) & 1;
-}
-
-// a && b without a branch (both are already computed; && might compile to a jump).
-constexpr bool And(bool a, bool b) {
-  return (static_cast<unsigned>(a) & static_cast<unsigned>(b)) != 0;
-}
-
-// Limb helpers over plain numbers, used for the compile-time constants and exponents.
-namespace limbs {
-
-template <size_t N>
-constexpr bool GreaterOrEqual(const Limbs<N>& a, const Limbs<N>& b) {
-  for (size_t i = N; i-- > 0;) {
-    if (a[i] != b[i]) return a[i] > b[i];
-  }
-  return true;
-}
-
-// a − b mod 2^(64N); returns the borrow.
-template <size_t N>
-THETA_CRYPTO_INLINE constexpr uint64_t Sub(Limbs<N>& a, const Limbs<N>& b) {
-  uint64_t borrow = 0;
-  for (size_t i = 0; i < N; ++i)
-    borrow = SubBorrow(a[i], b[i], borrow, &a[i]);
-  return borrow;
-}
-
-template <size_t N>
-constexpr Limbs<N> AddSmall(Limbs<N> a, uint64_t small) {
-  for (size_t i = 0; i < N && small != 0; ++i) {
-    a[i] += small;
-    small = a[i] < small ? 1 : 0;
-  }
-  return a;
-}
-
-template <size_t N>
-constexpr Limbs<N> SubSmall(Limbs<N> a, uint64_t small) {
-  for (size_t i = 0; i < N && small != 0; ++i) {
-    const uint64_t before = a[i];
-    a[i] -= small;
-    small = before < small ? 1 : 0;
-  }
-  return a;
-}
-
-// a / d for a small divisor d; the remainder is dropped.
-template <size_t N>
-constexpr Limbs<N> DivSmall(const Limbs<N>& a, uint64_t d) {
-  Limbs<N> q{};
-  u128 rem = 0;
-  for (size_t i = N; i-- > 0;) {
-    const u128 cur = (rem << 64) | a[i];
-    q[i] = static_cast<uint64_t>(cur / d);
-    rem = cur % d;
-  }
-  return q;
-}
-
-template <size_t N>
-constexpr uint64_t ModSmall(const Limbs<N>& a, uint64_t d) {
-  u128 rem = 0;
-  for (size_t i = N; i-- > 0;)
-    rem = ((rem << 64) | a[i]) % d;
-  return static_cast<uint64_t>(rem);
-}
-
-// 2a mod m for a < m < 2^(64N).
-template <size_t N>
-constexpr Limbs<N> DoubleMod(const Limbs<N>& a, const Limbs<N>& m) {
-  Limbs<N> r{};
-  const uint64_t top = a[N - 1] >> 63;
-  for (size_t i = N; i-- > 0;)
-    r[i] = (a[i] << 1) | (i > 0 ? a[i - 1] >> 63 : 0);
-  if (top != 0 || GreaterOrEqual(r, m)) Sub(r, m);
-  return r;
-}
-
-template <size_t N>
-constexpr size_t BitLength(const Limbs<N>& a) {
-  for (size_t i = N; i-- > 0;) {
-    if (a[i] != 0) return 64 * i + 64 - static_cast<size_t>(__builtin_clzll(a[i]));
-  }
-  return 0;
-}
-
-template <size_t N>
-constexpr bool Bit(const Limbs<N>& a, size_t i) {
-  return ((a[i / 64] >> (i % 64)) & 1) != 0;
-}
-
-}  // namespace limbs
-
-// base^e for any field type with Square() and operator*, by left-to-right square-and-multiply over
-// a public exponent (the branches depend on e only).
+// base^e for any field type with Square() and operator*, for a public exponent e: left-to-right
+// sliding windows of up to five bits over the odd powers base, base³, …, base³¹ (for a 381-bit
+// exponent about 75 multiplications instead of about 190 for square-and-multiply). The sequence
+// of operations and table indices depends on e only, so it is constant time in base.
 template <class F, size_t M>
 constexpr F PowPublic(const F& base, const Limbs<M>& e) {
+  constexpr size_t kWindow = 5;
+  const size_t bits = limbs::BitLength(e);
+  if (bits <= 64) {  // small exponents: the table would cost more than it saves
+    F result = F::One();
+    for (size_t i = bits; i-- > 0;) {
+      result = result.Square();
+      if (limbs::Bit(e, i)) result = result * base;
+    }
+    return result;
+  }
+  std::array<F, size_t{1} << (kWindow - 1)> odd;  // odd[k] = base^(2k + 1)
+  odd[0] = base;
+  const F square = base.Square();
+  for (size_t k = 1; k < odd.size(); ++k)
+    odd[k] = odd[k - 1] * square;
   F result = F::One();
-  for (size_t i = limbs::BitLength(e); i-- > 0;) {
-    result = result.Square();
-    if (limbs::Bit(e, i)) result = result * base;
+  bool started = false;
+  for (size_t i = bits; i > 0;) {
+    if (!limbs::Bit(e, i - 1)) {
+      result = result.Square();
+      --i;
+      continue;
+    }
+    // The window e[j .. i−1]: at most kWindow bits, ending in a one.
+    size_t j = i > kWindow ? i - kWindow : 0;
+    while (!limbs::Bit(e, j))
+      ++j;
+    size_t value = 0;
+    for (size_t b = i; b-- > j;)
+      value = (value << 1) | (limbs::Bit(e, b) ? 1 : 0);
+    if (started) {
+      for (size_t b = j; b < i; ++b)
+        result = result.Square();
+      result = result * odd[value >> 1];
+    } else {
+      result = odd[value >> 1];
+      started = true;
+    }
+    i = j;
   }
   return result;
 }
@@ -326,7 +200,7 @@ class Fp {
   constexpr Fp& operator-=(const Fp& b) { return *this = *this - b; }
   constexpr Fp& operator*=(const Fp& b) { return *this = *this * b; }
 
-  constexpr Fp Square() const { return *this * *this; }
+  constexpr Fp Square() const { return FromMontgomery(MontSquare(v_)); }
   THETA_CRYPTO_INLINE constexpr Fp Double() const { return *this + *this; }
 
   // a/2: a or a + p, whichever is even, shifted right (Montgomery form is linear, so this halves
@@ -423,36 +297,47 @@ class Fp {
       carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
     return s;
   }
-  // The full 2N-limb product (schoolbook).
+  // The full 2N-limb product by product scanning (column by column), fully unrolled so that every
+  // limb lives in a register.
   static constexpr Wide MulWide(const Raw& a, const Raw& b) {
     Wide t{};
-    for (size_t i = 0; i < kLimbs; ++i) {
-      uint64_t carry = 0;
-      for (size_t j = 0; j < kLimbs; ++j) {
-        const u128 x = static_cast<u128>(a[i]) * b[j] + t[i + j] + carry;
-        t[i + j] = static_cast<uint64_t>(x);
-        carry = static_cast<uint64_t>(x >> 64);
-      }
-      t[i + kLimbs] = carry;
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k + 1 < 2 * kLimbs; ++k) {
+      const size_t first = k < kLimbs ? 0 : k - kLimbs + 1;
+      const size_t end = k < kLimbs ? k + 1 : kLimbs;
+#pragma GCC unroll 16
+      for (size_t i = first; i < end; ++i)
+        acc.MulAdd(a[i], b[k - i]);
+      t[k] = acc.Shift();
     }
+    t[2 * kLimbs - 1] = acc.c0;
     return t;
   }
-  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC).
-  static constexpr Fp Redc(Wide t) {
-    uint64_t carry_hi = 0;  // carry into t[i + N + 1]
-    for (size_t i = 0; i < kLimbs; ++i) {
-      const uint64_t m = t[i] * kInv;
-      uint64_t carry = 0;
-      for (size_t j = 0; j < kLimbs; ++j) {
-        const u128 x = static_cast<u128>(m) * kModulus[j] + t[i + j] + carry;
-        t[i + j] = static_cast<uint64_t>(x);
-        carry = static_cast<uint64_t>(x >> 64);
-      }
-      carry_hi = AddCarry(t[i + kLimbs], carry, carry_hi, &t[i + kLimbs]);
+  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC), by product scanning: column k adds t_k and the
+  // products m_i·p_(k−i); in the low N columns m_k is chosen to clear the column. The result is
+  // (t + m·p)/R < 2p, so one conditional subtraction finishes it.
+  static constexpr Fp Redc(const Wide& t) {
+    Raw m{}, r{};
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k < kLimbs; ++k) {
+      acc.Add(t[k]);
+#pragma GCC unroll 16
+      for (size_t i = 0; i < k; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      m[k] = acc.c0 * kInv;
+      acc.MulAdd(m[k], kModulus[0]);
+      acc.Shift();  // zero by the choice of m_k
     }
-    Raw r{};
-    for (size_t i = 0; i < kLimbs; ++i)
-      r[i] = t[i + kLimbs];
+#pragma GCC unroll 16
+    for (size_t k = kLimbs; k < 2 * kLimbs; ++k) {
+      acc.Add(t[k]);
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      r[k - kLimbs] = acc.Shift();
+    }
     return FromMontgomery(ReduceOnce(r));
   }
   // a − b for wide values below p·R, adding p·R back when it would go negative.
@@ -483,27 +368,70 @@ class Fp {
     return r;
   }
 
-  // a·b·R⁻¹ mod p: CIOS with the spare-bit shortcut (no extra carry word; see the EdMSM paper,
-  // Botrel and El Housni 2022, §"no-carry" optimization), then one conditional subtraction.
+  // a·b·R⁻¹ mod p by product scanning with the reduction interleaved (Koç, Acar, Kaliski,
+  // "Analyzing and comparing Montgomery multiplication algorithms", 1996: FIPS): column k sums
+  // a_i·b_(k−i) and m_i·p_(k−i); in the low N columns m_k is chosen to clear the column. Fully
+  // unrolled; the three-limb accumulator keeps the carries in one add/adc chain per product. The
+  // result (a·b + m·p)/R < 2p needs one conditional subtraction.
   static constexpr Raw MontMul(const Raw& a, const Raw& b) {
-    Raw t{};
-    for (size_t i = 0; i < kLimbs; ++i) {
-      u128 acc = static_cast<u128>(a[0]) * b[i] + t[0];
-      t[0] = static_cast<uint64_t>(acc);
-      uint64_t carry_a = static_cast<uint64_t>(acc >> 64);
-      const uint64_t m = t[0] * kInv;
-      u128 red = static_cast<u128>(m) * kModulus[0] + t[0];
-      uint64_t carry_m = static_cast<uint64_t>(red >> 64);
-      for (size_t j = 1; j < kLimbs; ++j) {
-        acc = static_cast<u128>(a[j]) * b[i] + t[j] + carry_a;
-        carry_a = static_cast<uint64_t>(acc >> 64);
-        red = static_cast<u128>(m) * kModulus[j] + static_cast<uint64_t>(acc) + carry_m;
-        t[j - 1] = static_cast<uint64_t>(red);
-        carry_m = static_cast<uint64_t>(red >> 64);
+    Raw m{}, r{};
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k < kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = 0; i < k; ++i) {
+        acc.MulAdd(a[i], b[k - i]);
+        acc.MulAdd(m[i], kModulus[k - i]);
       }
-      t[kLimbs - 1] = carry_m + carry_a;
+      acc.MulAdd(a[k], b[0]);
+      m[k] = acc.c0 * kInv;
+      acc.MulAdd(m[k], kModulus[0]);
+      acc.Shift();  // zero by the choice of m_k
     }
-    return ReduceOnce(t);
+#pragma GCC unroll 16
+    for (size_t k = kLimbs; k + 1 < 2 * kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i) {
+        acc.MulAdd(a[i], b[k - i]);
+        acc.MulAdd(m[i], kModulus[k - i]);
+      }
+      r[k - kLimbs] = acc.Shift();
+    }
+    r[kLimbs - 1] = acc.c0;
+    return ReduceOnce(r);
+  }
+
+  // a²·R⁻¹ mod p: MontMul with the symmetric products a_i·a_j = a_j·a_i multiplied once and added
+  // twice (N(N + 1)/2 + N² multiplications instead of 2N²).
+  static constexpr Raw MontSquare(const Raw& a) {
+    Raw m{}, r{};
+    Accumulator acc;
+#pragma GCC unroll 16
+    for (size_t k = 0; k < kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = 0; i < (k + 1) / 2; ++i)
+        acc.MulAddTwice(a[i], a[k - i]);
+      if (k % 2 == 0) acc.MulAdd(a[k / 2], a[k / 2]);
+#pragma GCC unroll 16
+      for (size_t i = 0; i < k; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      m[k] = acc.c0 * kInv;
+      acc.MulAdd(m[k], kModulus[0]);
+      acc.Shift();  // zero by the choice of m_k
+    }
+#pragma GCC unroll 16
+    for (size_t k = kLimbs; k + 1 < 2 * kLimbs; ++k) {
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < (k + 1) / 2; ++i)
+        acc.MulAddTwice(a[i], a[k - i]);
+      if (k % 2 == 0) acc.MulAdd(a[k / 2], a[k / 2]);
+#pragma GCC unroll 16
+      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i)
+        acc.MulAdd(m[i], kModulus[k - i]);
+      r[k - kLimbs] = acc.Shift();
+    }
+    r[kLimbs - 1] = acc.c0;
+    return ReduceOnce(r);
   }
 
   Raw v_{};

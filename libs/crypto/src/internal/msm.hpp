@@ -1,10 +1,12 @@
 // Multi-scalar multiplication Σ k_i·P_i for small public scalars (signer multiplicities) by
 // Pippenger's bucket method, generic over the curve.
 //
-// With a window of c bits, each window costs one mixed addition per point (into the bucket of its
-// digit) plus 2·2^c bucket additions for the running-sum trick Σ j·B_j = Σ_j (B_top + … + B_j), and
-// c doublings between windows. c grows with log2(n) and is capped by the scalars' bit length, so
-// 10-bit multiplicities over 10,000 keys take a single window. Variable time: public data only.
+// With a window of c bits, each window sorts the points into the bucket of their digit and sums
+// every bucket at once by batched affine addition (batch_affine.hpp: about six multiplications per
+// point instead of a mixed Jacobian addition's eleven), then combines the buckets with the
+// running-sum trick Σ j·B_j = Σ_j (B_top + … + B_j) (2·2^c additions), with c doublings between
+// windows. c grows with log2(n) and is capped by the scalars' bit length, so 10-bit multiplicities
+// over 10,000 keys take a single window. Variable time: public data only.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "internal/batch_affine.hpp"
 #include "internal/curve.hpp"
 
 namespace theta::crypto::internal {
@@ -29,23 +32,38 @@ JacobianPoint<Curve> MultiScalarMul(std::span<const AffinePoint<Curve>> points,
   const int log_n = n < 2 ? 1 : 64 - __builtin_clzll(static_cast<uint64_t>(n));
   const int c = std::clamp(log_n - 3, 1, std::min(bits, 16));
   const int windows = (bits + c - 1) / c;
-  std::vector<Point> buckets(size_t{1} << c);
+  const size_t buckets = size_t{1} << c;
+  const uint64_t mask = buckets - 1;
   Point acc = Point::Infinity();
+  std::vector<size_t> sizes(buckets), offsets(buckets);
+  std::vector<uint32_t> order;  // point indices sorted by digit (a small buffer: 4 bytes a point)
   for (int w = windows - 1; w >= 0; --w) {
     for (int i = 0; i < c; ++i)
       acc = acc.Double();
-    std::fill(buckets.begin(), buckets.end(), Point::Infinity());
-    const uint64_t mask = (uint64_t{1} << c) - 1;
+    // Counting sort of the point indices by digit (bucket 0 is dropped).
+    std::fill(sizes.begin(), sizes.end(), 0);
+    for (size_t i = 0; i < n; ++i)
+      ++sizes[(scalars[i] >> (w * c)) & mask];
+    sizes[0] = 0;
+    size_t total = 0;
+    for (size_t j = 1; j < buckets; ++j) {
+      offsets[j] = total;
+      total += sizes[j];
+    }
+    order.resize(total);
     for (size_t i = 0; i < n; ++i) {
       const uint64_t digit = (scalars[i] >> (w * c)) & mask;
-      if (digit != 0) buckets[digit] = buckets[digit].AddAffine(points[i]);
+      if (digit != 0) order[offsets[digit]++] = static_cast<uint32_t>(i);
     }
-    Point running = Point::Infinity(), total = Point::Infinity();
-    for (size_t j = buckets.size() - 1; j >= 1; --j) {
-      running = running + buckets[j];
-      total = total + running;
+    // Bucket j ≥ 1 is group j − 1.
+    const std::vector<Point> sums = SumAffineGroups<Curve>(
+        [&](size_t k) { return points[order[k]]; }, std::span<const size_t>(sizes).subspan(1));
+    Point running = Point::Infinity(), total_sum = Point::Infinity();
+    for (size_t j = buckets - 1; j >= 1; --j) {
+      running = running + sums[j - 1];
+      total_sum = total_sum + running;
     }
-    acc = acc + total;
+    acc = acc + total_sum;
   }
   return acc;
 }
