@@ -1,7 +1,7 @@
 # Runs a small `theta-sim --measure --json` twice: the outputs must be identical, the last line a
 # JSON object with every key the benchmark harness's consensus sweeps read, and all_final true.
 # Usage: cmake -DSIM=path/to/theta-sim -P sim_measure_check.cmake
-set(args --measure --validators=4 --guardians=20 --checkpoints=2 --checkpoint_interval=3
+set(args --measure --validators=4 --guardians=12 --checkpoints=2 --checkpoint_interval=3
          --latency=heavytail --byzantine=0.2 --seed=11 --json)
 foreach(run 1 2)
   execute_process(COMMAND ${SIM} ${args} OUTPUT_VARIABLE out${run} RESULT_VARIABLE rc${run}
