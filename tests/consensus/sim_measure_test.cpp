@@ -71,7 +71,7 @@ TEST_CASE("sim measure: the naive baseline floods more bytes than aggregation",
 TEST_CASE("sim measure: Byzantine guardians and silent validators stay under a third",
           "[consensus][sim]") {
   for (bool aggregation : {true, false}) {
-    sim::Options o = Measurement(18, aggregation);
+    sim::Options o = Measurement(14, aggregation);
     o.validators = 7;
     o.silent_validators = 2;
     o.bad_guardian_fraction = 0.3;
@@ -82,9 +82,9 @@ TEST_CASE("sim measure: Byzantine guardians and silent validators stay under a t
     CHECK(r.silent_validators >= 1);
     CHECK(r.silent_validators <= 2);
     CHECK(r.faulty_guardians >= 1);
-    CHECK(r.faulty_guardians < 6);
+    CHECK(r.faulty_guardians < 5);
     // Only honest guardians are counted.
-    CHECK(r.guardian_rounds.size() == 2 * (18 - r.faulty_guardians));
+    CHECK(r.guardian_rounds.size() == 2 * (14 - r.faulty_guardians));
   }
 }
 
