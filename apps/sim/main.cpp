@@ -1,4 +1,4 @@
-// theta-sim: run the deterministic consensus simulator over many seeds.
+// theta-sim: run the deterministic consensus simulator over many seeds, or measure one setup.
 //
 //   theta-sim --seeds=N --first_seed=S --validators=V [--guardians=G] [--faults=all|none|LIST]
 //             [--checkpoint_interval=K] [--real_crypto] [--fault_probability=P] [--verbose]
@@ -6,12 +6,22 @@
 // Prints one line per failing seed and, last, one summary line. Exits 1 if any seed violated an
 // invariant (the summary names the first such seed: rerun with --first_seed=S --seeds=1 to replay
 // it), 2 on bad flags.
+//
+//   theta-sim --measure --validators=V --guardians=G [--latency=lan|wan|heavytail|range]
+//             [--byzantine=F] [--seed=S] [--checkpoints=K] [--checkpoint_interval=I]
+//             [--round_ms=R] [--no_aggregation] [--json]
+//
+// Measurement mode (measure.cpp): one seed on a clean network with a fraction F of Byzantine
+// guardians and of silent validators (at most f); the first K checkpoints are finalized by the
+// guardians with real BLS. Prints one line of figures, a JSON object with --json (the same
+// seed and flags print the same object). Exits 1 on a violation or an unfinished checkpoint.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "measure.hpp"
 #include "theta/consensus/sim.hpp"
 
 namespace {
@@ -27,6 +37,7 @@ struct Flags {
   bool real_crypto = false;
   bool verbose = false;
   bool trace = false;
+  theta_sim::MeasureFlags measure;
 };
 
 bool ParseUint(std::string_view text, uint64_t* out) {
@@ -65,6 +76,8 @@ bool Parse(int argc, char** argv, Flags* flags) {
       flags->fault_probability = std::strtod(text.c_str(), &end);
       if (*end != '\0' || flags->fault_probability < 0 || flags->fault_probability > 1)
         return false;
+    } else if (theta_sim::ParseMeasureFlag(key, value, &flags->measure)) {
+      // consumed
     } else if (arg == "--real_crypto") {
       flags->real_crypto = true;
     } else if (arg == "--trace") {
@@ -88,8 +101,16 @@ int main(int argc, char** argv) {
                  "usage: theta-sim --seeds=N --first_seed=S --validators=V [--guardians=G] "
                  "[--faults=all|none|drop,dup,delay,partition,crash,skew,twins,lostfsync,"
                  "badguardians] [--checkpoint_interval=K] [--fault_probability=P] "
-                 "[--real_crypto] [--verbose]\n");
+                 "[--real_crypto] [--verbose]\n"
+                 "       theta-sim --measure --validators=V --guardians=G "
+                 "[--latency=lan|wan|heavytail|range] [--byzantine=F] [--seed=S] "
+                 "[--checkpoints=K] [--checkpoint_interval=I] [--round_ms=R] "
+                 "[--no_aggregation] [--json]\n");
     return 2;
+  }
+  if (flags.measure.on) {
+    return theta_sim::Measure(flags.measure, flags.validators, flags.guardians,
+                              flags.checkpoint_interval);
   }
   auto faults = theta::consensus::sim::FaultSet::Parse(flags.faults);
   if (!faults.ok()) {

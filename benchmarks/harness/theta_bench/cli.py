@@ -117,7 +117,7 @@ def _prepare(run: Run, names: list[str], log: Path) -> list[tuple[Suite, dict, l
                          "(its library is switched off in this build)")
         elif not args.no_build and not _build(run, suite, log):
             entry.update(status="build_failed", note=f"building {suite.target} failed; see {log.name}")
-        elif suite.kind == "chain" and not args.no_build and not all(
+        elif suite.also_build and not args.no_build and not all(
                 _build(run, Suite(name=suite.name, description="", target=t), log) for t, _ in suite.also_build):
             entry.update(status="build_failed", note=f"building {', '.join(t for t, _ in suite.also_build)} failed; "
                          f"see {log.name}")
@@ -274,9 +274,30 @@ def _plot_sweep(out: Path, desc: dict) -> None:
     if scale != 1.0:
         series = {k: [(x, y / scale, lo / scale, hi / scale) for x, y, lo, hi in v] for k, v in series.items()}
     ylabel = f"{desc['metric']} ({'µs' if unit == 'ns' else unit}; {desc['better']} is better)"
-    paths = _plots().line_plot(series, out / f"sweep-{desc['name']}", title=desc["title"],
-                            xlabel=desc["parameter"], ylabel=ylabel)
+    if desc.get("metric2"):  # a second metric from the same runs, drawn beside the first
+        second: dict[str, list] = {}
+        for p in desc["points"]:
+            y = p.get("metrics", {}).get(desc["metric2"])
+            if isinstance(y, (int, float)):
+                name = f"seed {p['seed']}" if len(seeds) > 1 else desc["name"]
+                second.setdefault(name, []).append((float(p["value"]), float(y), float(y), float(y)))
+        paths = _plots().two_metric_plot(series, second, out / f"sweep-{desc['name']}", title=desc["title"],
+                                         xlabel=desc["parameter"], ylabels=(ylabel, desc["metric2"]))
+    else:
+        paths = _plots().line_plot(series, out / f"sweep-{desc['name']}", title=desc["title"],
+                                   xlabel=desc["parameter"], ylabel=ylabel)
     desc["plot"] = paths[0].name
+
+
+def _add_suite_sweeps(cfg: dict, names: list[str]) -> None:
+    """A selected suite's own sweeps (Suite.sweeps_from) run when the config brings none of its own (a
+    config with sweeps, like consensus-quick.toml, replaces them)."""
+    if cfg["sweeps"]:
+        return
+    for name in names:
+        suite = find(name)
+        if suite.sweeps_from:
+            cfg["sweeps"] += configmod.load(REPO / suite.sweeps_from)["sweeps"]
 
 
 def _list() -> int:
@@ -305,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if find(n) is None]
     if unknown:
         print(f"bench: unknown suite(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_SUITES)}", file=sys.stderr)
+        return 2
+    try:
+        _add_suite_sweeps(cfg, names)
+    except configmod.ConfigError as e:
+        print(f"bench: {e}", file=sys.stderr)
         return 2
     build_dir = (args.build_dir or REPO / "build" / args.preset).resolve()
     git = envinfo.git_info(REPO)

@@ -27,7 +27,7 @@ DEFAULTS = {
 _SUITE_KEYS = {"include", "exclude"}
 _SWEEP_KEYS = {
     "name", "kind", "suite", "case", "command", "parameter", "values", "metric", "unit", "better",
-    "seeds", "title", "quick_values",
+    "seeds", "title", "quick_values", "metric2",
 }
 
 

@@ -260,4 +260,37 @@ def swarm_plot(records: list[dict], stem: Path) -> list[Path]:
     handles, labels = axes[1].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", fontsize=8)
     fig.suptitle("swarm against its HTTP-only baseline (same seed; bars: median over seeds, whiskers: min-max)")
+
+
+def two_metric_plot(
+    first: dict[str, list[tuple[float, float, float, float]]],
+    second: dict[str, list[tuple[float, float, float, float]]],
+    stem: Path,
+    *,
+    title: str,
+    xlabel: str,
+    ylabels: tuple[str, str],
+) -> list[Path]:
+    """Two panels over one swept parameter, e.g. the consensus sweeps' finality rounds (left) and bytes
+    per guardian (right) against guardian count. The x axis is logarithmic when it spans >= 100x, the
+    right panel's y axis when its values do."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, series, ylabel in zip(axes, (first, second), ylabels):
+        ys = []
+        for name, points in series.items():
+            points = sorted(points)
+            xs = [p[0] for p in points]
+            ys += [p[1] for p in points]
+            ax.plot(xs, [p[1] for p in points], marker="o", label=name)
+            ax.fill_between(xs, [p[2] for p in points], [p[3] for p in points], alpha=0.2)
+            if xs and min(xs) > 0 and max(xs) / min(xs) >= 100:
+                ax.set_xscale("log")
+        if ys and min(ys) > 0 and max(ys) / min(ys) >= 100:
+            ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+        if len(series) > 1:
+            ax.legend(fontsize=8)
+    fig.suptitle(title)
     return _save(fig, stem)

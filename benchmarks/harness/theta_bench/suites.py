@@ -83,6 +83,7 @@ class Suite:
     metrics: list[Metric] = field(default_factory=list)
     note: str = ""
     also_build: list[tuple[str, str]] = field(default_factory=list)  # (target, binary) the runner also needs
+    sweeps_from: str = ""  # an experiment file whose [[sweeps]] run whenever this suite is selected
 
     def all_recorded(self, figures: RecordedFigures) -> list[Recorded]:
         extra = self.recorded_from(figures) if self.recorded_from else []
@@ -243,7 +244,11 @@ SUITES: list[Suite] = [
         target="theta_consensus_bench",
         binary="benchmarks/consensus/theta_consensus_bench",
         source_dir="benchmarks/consensus",
-        note="theta-sim sweeps are not wired in yet; the Google Benchmark cases are",
+        quick_exclude=r"^BM_GuardianFinalize/1000/",  # a minute of BLS each: full runs only
+        also_build=[("theta_sim", "apps/sim/theta-sim")],
+        sweeps_from="benchmarks/experiments/consensus.toml",
+        note="plus the theta-sim --measure sweeps of benchmarks/experiments/consensus.toml (guardians up to "
+             "10,000: the full run takes hours of CPU; --quick uses small values)",
     ),
     Suite(
         name="video",

@@ -77,4 +77,5 @@ def describe(sweep: dict) -> dict:
     unit = sweep.get("unit", "ns" if metric == "time" else "")
     return {"name": sweep["name"], "kind": sweep.get("kind", "gbench"), "title": sweep.get("title", sweep["name"]),
             "parameter": sweep["parameter"], "metric": metric, "unit": unit,
-            "better": sweep.get("better", "lower"), "points": [], "status": "ok", "note": ""}
+            "better": sweep.get("better", "lower"), "points": [], "status": "ok", "note": "",
+            **({"metric2": sweep["metric2"]} if sweep.get("metric2") else {})}

@@ -71,7 +71,9 @@ struct Instance final : public Transport, public Clock {
   int id;
   ValidatorIndex index = 0;
   bool faulty = false;
+  bool silent = false;  // a Byzantine validator that never starts (measurement mode)
   bool up = true;
+  uint64_t sent_messages = 0, sent_bytes = 0;
   uint64_t incarnation = 0;
   double rate = 1.0;  // how fast this node's clock runs
   SimDisk disk;
@@ -118,7 +120,9 @@ class World {
   void Heal();
   bool Blocked(int from, int to) const;
   bool LivenessReached() const;
+  bool MeasurementDone() const;
   std::string LaggardReport() const;
+  void Summarize();
 
   Options options_;
   FaultSet active_;
@@ -136,6 +140,7 @@ class World {
   bool stop_ = false;
   int faulty_index_ = -1;
   uint64_t heal_height_ = 0;
+  uint64_t checkpoints_handed_ = 0;  // measurement mode: checkpoints given to the guardians
   // Network faults.
   double drop_rate_ = 0, dup_rate_ = 0;
   std::vector<int> group_;  // partition side per instance; empty: no partition
@@ -238,9 +243,12 @@ void World::Setup() {
   if (options_.guardians > 0) {
     internal::GuardianNetOptions go;
     go.guardians = options_.guardians;
-    go.byzantine = active_.bad_guardians ? 0.3 : 0.0;
+    go.byzantine = active_.bad_guardians ? options_.bad_guardian_fraction : 0.0;
     go.min_delay_ms = options_.min_delay_ms;
     go.max_delay_ms = options_.max_delay_ms;
+    go.latency = options_.latency;
+    go.aggregation = options_.guardian_aggregation;
+    go.round_ms = options_.guardian_round_ms;
     guardians_ = std::make_unique<internal::GuardianNet>(go, options_.seed);
   }
   const int f = (n - 1) / 3;
@@ -266,6 +274,19 @@ void World::Setup() {
     }
     instances_.push_back(std::move(twin));
   }
+  // Silent validators (measurement mode): at most f of them, holding under a third of the stake.
+  uint64_t silent_stake = 0;
+  for (int placed = 0, tries = 0;
+       placed < std::min(options_.silent_validators, f) && tries < 64 * n; ++tries) {
+    Instance& victim = *instances_[rng_.Below(n)];
+    const uint64_t stake = validators_.at(victim.index).stake;
+    if (victim.silent || (silent_stake + stake) * 3 >= validators_.total_stake()) continue;
+    silent_stake += stake;
+    victim.silent = victim.faulty = true;
+    victim.up = false;
+    ++result_.silent_validators;
+    ++placed;
+  }
   for (auto& instance : instances_) {
     instance->app.last_ = {0, genesis_hash_};
     if (active_.skew) instance->rate = 0.7 + 0.7 * rng_.Unit();
@@ -273,6 +294,12 @@ void World::Setup() {
 }
 
 void World::DrawFaults() {
+  if (options_.measure_checkpoints > 0) {  // a clean network; only the Byzantine nodes asked for
+    active_ = FaultSet::None();
+    active_.bad_guardians = options_.bad_guardian_fraction > 0;
+    result_.faults = active_.ToString();
+    return;
+  }
   const FaultSet& allowed = options_.faults;
   auto draw = [&](bool on) { return on && rng_.Chance(options_.fault_probability); };
   active_.drop = draw(allowed.drop);
@@ -290,6 +317,7 @@ void World::DrawFaults() {
 }
 
 void World::StartNode(Instance& instance) {
+  if (instance.silent) return;
   instance.storage =
       std::make_unique<WalStorage>(std::make_unique<internal::SimWalFile>(&instance.disk));
   NodeOptions node_options;
@@ -332,7 +360,8 @@ void World::Route(int from_instance, std::optional<ValidatorIndex> to, Bytes mes
     for (int c = 0; c < copies; ++c) {
       uint64_t delay = options_.fixed_delay_ms;
       if (delay == 0) {
-        delay = rng_.Between(options_.min_delay_ms, options_.max_delay_ms);
+        delay = internal::SampleDelay(rng_, options_.latency, options_.min_delay_ms,
+                                      options_.max_delay_ms);
         if (!healed_ && active_.delay && rng_.Chance(0.1)) delay += rng_.Below(1500);
       }
       Event e;
@@ -343,6 +372,8 @@ void World::Route(int from_instance, std::optional<ValidatorIndex> to, Bytes mes
       e.payload = shared;
       Schedule(std::move(e));
       ++result_.messages;
+      ++instances_[from_instance]->sent_messages;
+      instances_[from_instance]->sent_bytes += shared->size();
     }
   }
 }
@@ -416,7 +447,12 @@ void World::Handle(Event& e) {
       Heal();
       break;
     case EventKind::kDeadline:
-      if (!LivenessReached()) {
+      if (options_.measure_checkpoints > 0 && !MeasurementDone()) {
+        Violation(absl::StrCat("liveness: ", checkpoints_handed_, " of ",
+                               options_.measure_checkpoints, " checkpoints committed within ",
+                               options_.liveness_bound_ms, " ms",
+                               guardians_ ? absl::StrCat("; ", guardians_->Missing()) : ""));
+      } else if (options_.measure_checkpoints == 0 && !LivenessReached()) {
         Violation(absl::StrCat(
             "liveness: ", options_.liveness_bound_ms, " ms after healing at height ", heal_height_,
             ", ", LaggardReport(),
@@ -435,6 +471,10 @@ bool World::LivenessReached() const {
     if (instance->app.last_.first < heal_height_ + options_.target_commits_after_heal) return false;
   }
   return !guardians_ || guardians_->AllFinal(heal_height_ + options_.target_commits_after_heal);
+}
+
+bool World::MeasurementDone() const {
+  return checkpoints_handed_ >= options_.measure_checkpoints && (!guardians_ || guardians_->Done());
 }
 
 std::string World::LaggardReport() const {
@@ -480,10 +520,13 @@ void World::OnCommit(int id, const Block& block, const QuorumCert& proof) {
     result_.commit_latencies_ms.push_back(now_ - block.header.timestamp_ms);
   }
   result_.max_committed_height = std::max(result_.max_committed_height, height);
-  if (fresh && guardians_ && height % options_.checkpoint_interval == 0) {
-    guardians_->Checkpoint(height, block.hash, now_);
+  const bool measuring = options_.measure_checkpoints > 0;
+  if (fresh && height % options_.checkpoint_interval == 0 &&
+      (!measuring || checkpoints_handed_ < options_.measure_checkpoints)) {
+    ++checkpoints_handed_;
+    if (guardians_) guardians_->Checkpoint(height, block.hash, now_);
   }
-  if (healed_ && LivenessReached()) stop_ = true;
+  if (!measuring && healed_ && LivenessReached()) stop_ = true;
 }
 
 void World::OnEvidence(int id, const Evidence& evidence) {
@@ -523,7 +566,7 @@ Result World::Run() {
     Schedule(std::move(e));
   }
   Event heal;
-  heal.time = options_.fault_phase_ms;
+  heal.time = options_.measure_checkpoints > 0 ? 0 : options_.fault_phase_ms;
   heal.kind = EventKind::kHeal;
   Schedule(std::move(heal));
 
@@ -533,6 +576,7 @@ Result World::Run() {
     now_ = e.time;
     if (guardians_) guardians_->RunUntil(now_);
     Handle(e);
+    if (options_.measure_checkpoints > 0 && MeasurementDone()) stop_ = true;
     if (++result_.events >= options_.max_events) {
       Violation(absl::StrCat("liveness: event budget of ", options_.max_events, " exhausted at ",
                              now_, " ms"));
@@ -546,11 +590,24 @@ Result World::Run() {
     }
   }
   result_.virtual_ms = now_;
+  Summarize();
+  return result_;
+}
+
+void World::Summarize() {
+  std::vector<uint64_t> messages, bytes;
+  for (const auto& instance : instances_) {
+    if (instance->faulty) continue;
+    messages.push_back(instance->sent_messages);
+    bytes.push_back(instance->sent_bytes);
+  }
+  result_.validator_traffic = internal::SummarizeTraffic(messages, bytes);
   if (guardians_) {
+    guardians_->Summarize(&result_);
     if (!guardians_->violation().empty()) Violation(guardians_->violation());
     result_.guardian_messages = guardians_->messages();
     for (int i = 0; i < guardians_->size(); ++i) {
-      if (!guardians_->IsHonest(i)) continue;
+      if (!guardians_->IsHonest(i) || guardians_->guardian(i) == nullptr) continue;
       const Guardian::Stats& stats = guardians_->guardian(i)->stats();
       result_.max_guardian_message_bytes =
           std::max(result_.max_guardian_message_bytes, stats.max_message_bytes);
@@ -560,8 +617,9 @@ Result World::Run() {
       result_.checkpoints_finalized =
           std::max<uint64_t>(result_.checkpoints_finalized, stats.rounds_to_final.size());
     }
+    for (uint32_t rounds : result_.guardian_rounds)  // the naive baseline has no Guardian objects
+      result_.max_guardian_rounds = std::max<uint64_t>(result_.max_guardian_rounds, rounds);
   }
-  return result_;
 }
 
 }  // namespace

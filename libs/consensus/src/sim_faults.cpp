@@ -60,4 +60,27 @@ std::string FaultSet::ToString() const {
   return out.empty() ? "none" : out;
 }
 
+absl::StatusOr<Latency> ParseLatency(const std::string& text) {
+  if (text == "range") return Latency::kRange;
+  if (text == "lan") return Latency::kLan;
+  if (text == "wan") return Latency::kWan;
+  if (text == "heavytail") return Latency::kHeavyTail;
+  return absl::InvalidArgumentError(
+      absl::StrCat("sim: unknown latency model '", text, "' (known: range, lan, wan, heavytail)"));
+}
+
+std::string LatencyName(Latency latency) {
+  switch (latency) {
+    case Latency::kLan:
+      return "lan";
+    case Latency::kWan:
+      return "wan";
+    case Latency::kHeavyTail:
+      return "heavytail";
+    case Latency::kRange:
+      break;
+  }
+  return "range";
+}
+
 }  // namespace theta::consensus::sim

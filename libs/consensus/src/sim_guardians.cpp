@@ -51,14 +51,16 @@ GuardianNet::GuardianNet(const GuardianNetOptions& options, uint64_t seed)
     std::sort(list.begin(), list.end());
     list.erase(std::unique(list.begin(), list.end()), list.end());
   }
+  sent_messages_.assign(n, 0);
+  sent_bytes_.assign(n, 0);
   guardians_.resize(n);
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < n && options.aggregation; ++i) {
     if (role_[i] != Role::kHonest) continue;
     GuardianEnv env;
     env.send = [this, i](uint32_t to, Bytes message) {
-      Push({now_ + rng_.Between(options_.min_delay_ms, options_.max_delay_ms), 0, int(to), 0,
-            uint32_t(i), 0, std::make_shared<const Bytes>(std::move(message))});
-      ++messages_;
+      Count(i, message.size());
+      Push({now_ + Delay(), 0, int(to), 0, uint32_t(i), 0,
+            std::make_shared<const Bytes>(std::move(message))});
     };
     env.set_timer = [this, i](uint64_t delay, uint64_t token) {
       Push({now_ + delay, 0, i, 1, 0, token, nullptr});
@@ -81,7 +83,9 @@ void GuardianNet::Push(Event e) {
 void GuardianNet::Checkpoint(uint64_t height, const Hash32& hash, uint64_t now) {
   if (expected_.contains(height)) return;
   expected_[height] = hash;
-  final_by_[height].assign(role_.size(), false);
+  committed_at_[height] = now;
+  final_at_[height].assign(role_.size(), kNever);
+  open_finals_ += uint64_t(std::count(role_.begin(), role_.end(), Role::kHonest));
   for (int i = 0; i < int(role_.size()); ++i) {
     Push({now + rng_.Between(0, 300), 0, i, role_[i] == Role::kHonest ? 2 : 3, 0, height, nullptr});
   }
@@ -93,6 +97,24 @@ void GuardianNet::RunUntil(uint64_t time) {
     queue_.pop();
     now_ = e.time;
     Guardian* g = guardians_[e.target].get();
+    if (!options_.aggregation) {
+      switch (e.kind) {
+        case 0:
+          if (role_[e.target] == Role::kHonest)
+            NaiveDeliver(e.target, int(e.from), e.token, *e.entries);
+          break;
+        case 1:
+          NaiveRound(e.target, e.token);
+          break;
+        case 2:
+          NaiveCheckpoint(e.target, e.token);
+          break;
+        default:
+          NaiveMisbehave(e.target, e.token);
+          break;
+      }
+      continue;
+    }
     switch (e.kind) {
       case 0:
         if (g) (void)g->OnMessage(e.from, *e.payload);
@@ -141,9 +163,8 @@ void GuardianNet::Misbehave(int id, uint64_t height) {
   }
   auto payload = std::make_shared<const Bytes>(EncodeGuardianMessage(m));
   for (uint32_t peer : neighbours_[id]) {
-    Push({now_ + rng_.Between(options_.min_delay_ms, options_.max_delay_ms), 0, int(peer), 0,
-          uint32_t(id), 0, payload});
-    ++messages_;
+    Count(id, payload->size());
+    Push({now_ + Delay(), 0, int(peer), 0, uint32_t(id), 0, payload});
   }
   if (rng_.Chance(0.7)) {
     Push({now_ + options_.round_ms, 0, id, 3, 0, height, nullptr});
@@ -170,19 +191,65 @@ void GuardianNet::OnFinal(int id, const GuardianMessage& certificate) {
                                 ": ", std::string(st.message()));
     }
   }
-  if (auto f = final_by_.find(h); f != final_by_.end()) f->second[id] = true;
+  MarkFinal(id, h);
+}
+
+void GuardianNet::MarkFinal(int id, uint64_t height) {
+  auto f = final_at_.find(height);
+  if (f != final_at_.end() && f->second[id] == kNever && IsHonest(id)) {
+    f->second[id] = now_;
+    --open_finals_;
+  }
 }
 
 std::string GuardianNet::Missing(uint64_t max_height) const {
-  for (const auto& [height, by] : final_by_) {
+  for (const auto& [height, at] : final_at_) {
     if (height > max_height) break;
-    for (int i = 0; i < int(by.size()); ++i) {
-      if (role_[i] == Role::kHonest && !by[i]) {
+    for (int i = 0; i < int(at.size()); ++i) {
+      if (role_[i] == Role::kHonest && at[i] == kNever) {
         return absl::StrCat("guardian ", i, " has not finalized checkpoint ", height);
       }
     }
   }
   return "";
+}
+
+void GuardianNet::Summarize(Result* result) const {
+  std::vector<uint64_t> messages, bytes;
+  for (int i = 0; i < size(); ++i) {
+    if (!IsHonest(i)) continue;
+    messages.push_back(sent_messages_[i]);
+    bytes.push_back(sent_bytes_[i]);
+  }
+  result->guardian_traffic = SummarizeTraffic(messages, bytes);
+  result->all_final = AllFinal();
+  result->max_guardian_message_bytes = max_message_bytes_;
+  result->faulty_guardians =
+      uint64_t(size()) - uint64_t(std::count(role_.begin(), role_.end(), Role::kHonest));
+  for (const auto& [height, at] : final_at_) {
+    uint32_t last_round = 0;
+    uint64_t last_at = 0;
+    bool complete = true;
+    for (int i = 0; i < size(); ++i) {
+      if (!IsHonest(i)) continue;
+      if (at[i] == kNever) {
+        complete = false;
+        continue;
+      }
+      uint32_t round = 0;
+      if (options_.aggregation) {
+        const auto& r = guardians_[i]->stats().rounds_to_final;
+        if (auto it = r.find(height); it != r.end()) round = it->second;
+      } else {
+        round = naive_.at(height)[i].round;
+      }
+      result->guardian_rounds.push_back(round);
+      last_round = std::max(last_round, round);
+      last_at = std::max(last_at, at[i]);
+    }
+    result->checkpoint_rounds.push_back(complete ? last_round : 0);
+    result->checkpoint_final_ms.push_back(complete ? last_at - committed_at_.at(height) : 0);
+  }
 }
 
 }  // namespace theta::consensus::sim::internal

@@ -3,6 +3,7 @@
 // simulator.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <queue>
@@ -22,6 +23,8 @@ struct GuardianNetOptions {
   uint64_t round_ms = 1000;
   uint64_t min_delay_ms = 5;
   uint64_t max_delay_ms = 60;
+  Latency latency = Latency::kRange;
+  bool aggregation = true;  // false: the naive baseline (sim_naive.cpp)
 };
 
 class GuardianNet {
@@ -36,6 +39,8 @@ class GuardianNet {
   // Heights committed as checkpoints that some honest guardian has not finalized; empty if none.
   std::string Missing(uint64_t max_height = UINT64_MAX) const;
   bool AllFinal(uint64_t max_height = UINT64_MAX) const { return Missing(max_height).empty(); }
+  // Every checkpoint handed out so far is final at every honest guardian (cheap).
+  bool Done() const { return open_finals_ == 0; }
 
   const std::string& violation() const { return violation_; }
   bool IsHonest(int id) const { return role_[id] == Role::kHonest; }
@@ -43,6 +48,8 @@ class GuardianNet {
   int size() const { return int(role_.size()); }
   uint64_t messages() const { return messages_; }
   uint64_t now() const { return now_; }
+  // Traffic, per-checkpoint finality rounds and times, and whether every checkpoint is final.
+  void Summarize(Result* result) const;
 
  private:
   enum class Role { kHonest, kSilent, kInvalid, kInflated, kReplay };
@@ -53,15 +60,45 @@ class GuardianNet {
     uint32_t from;
     uint64_t token;
     std::shared_ptr<const Bytes> payload;
+    // Naive mode: the (signer index | kForged) entries of a flooded batch of single signatures.
+    std::shared_ptr<const std::vector<uint32_t>> entries = nullptr;
   };
+  // The naive baseline's per-(guardian, checkpoint) state.
+  struct Naive {
+    std::vector<bool> have;       // single signatures verified and held
+    std::vector<uint32_t> fresh;  // learned since the last round: forwarded next round
+    uint64_t stake = 0;
+    uint32_t round = 0;
+    bool final = false;
+    bool timer = false;
+  };
+  static constexpr uint32_t kForged = 0x80000000u;
+  static constexpr uint64_t kNever = UINT64_MAX;
   struct Later {
     bool operator()(const Event& a, const Event& b) const {
       return a.time != b.time ? a.time > b.time : a.seq > b.seq;
     }
   };
   void Push(Event e);
+  uint64_t Delay() {
+    return SampleDelay(rng_, options_.latency, options_.min_delay_ms, options_.max_delay_ms);
+  }
+  void Count(int from, uint64_t bytes) {
+    ++messages_;
+    ++sent_messages_[from];
+    sent_bytes_[from] += bytes;
+    if (role_[from] == Role::kHonest) max_message_bytes_ = std::max(max_message_bytes_, bytes);
+  }
   void Misbehave(int id, uint64_t height);
   void OnFinal(int id, const GuardianMessage& certificate);
+  void MarkFinal(int id, uint64_t height);
+  // Naive baseline (sim_naive.cpp).
+  Naive& NaiveState(int id, uint64_t height);
+  void NaiveCheckpoint(int id, uint64_t height);
+  void NaiveRound(int id, uint64_t height);
+  void NaiveDeliver(int id, int from, uint64_t height, const std::vector<uint32_t>& entries);
+  void NaiveMisbehave(int id, uint64_t height);
+  bool NaiveValid(uint64_t height, int from, uint32_t entry);
 
   GuardianNetOptions options_;
   Rng rng_;
@@ -76,7 +113,19 @@ class GuardianNet {
   uint64_t messages_ = 0;
   std::map<uint64_t, Hash32> expected_;   // checkpoint height -> the validators' committed hash
   std::map<uint64_t, Hash32> finalized_;  // checkpoint height -> the hash guardians finalized
-  std::map<uint64_t, std::vector<bool>> final_by_;
+  std::map<uint64_t, std::vector<uint64_t>> final_at_;  // height -> per guardian, kNever if not
+  uint64_t open_finals_ = 0;
+  uint64_t max_message_bytes_ = 0;  // largest message an honest guardian sent  // (honest guardian,
+                                    // checkpoint) pairs not yet final
+  std::map<uint64_t, uint64_t> committed_at_;         // height -> when validators committed it
+  std::vector<uint64_t> sent_messages_, sent_bytes_;  // per guardian
+  // Naive baseline: state per height and guardian, each honest guardian's real signature, and the
+  // verdict of checking it (0 unchecked, 1 valid, -1 not) shared by all receivers: a check of the
+  // same bytes gives the same answer, so the simulator does it once.
+  std::map<uint64_t, std::vector<Naive>> naive_;
+  std::map<uint64_t, std::vector<crypto::bls::Signature>> naive_sigs_;
+  std::map<uint64_t, std::vector<int8_t>> naive_verdict_;
+  std::map<std::pair<uint64_t, uint64_t>, bool> forged_verdict_;  // (height, sender)
   absl::flat_hash_set<Hash32> verified_;
   std::string violation_;
 };

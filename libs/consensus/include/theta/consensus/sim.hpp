@@ -49,6 +49,17 @@ struct FaultSet {
   std::string ToString() const;
 };
 
+// How long a message takes, per message, in virtual milliseconds.
+enum class Latency {
+  kRange,      // uniform in [min_delay_ms, max_delay_ms] (the fault-finding default, 5-60 ms)
+  kLan,        // uniform 1-5 ms
+  kWan,        // uniform 50-150 ms
+  kHeavyTail,  // 20 ms + Pareto(scale 30 ms, shape 1.5), capped at 10 s: median ~68 ms, p99 ~0.7 s
+};
+// "range", "lan", "wan" or "heavytail"; InvalidArgument otherwise.
+absl::StatusOr<Latency> ParseLatency(const std::string& text);
+std::string LatencyName(Latency latency);
+
 struct Options {
   uint64_t seed = 1;
   int validators = 4;
@@ -72,7 +83,29 @@ struct Options {
   // Test-only: skip the oracle's certificate check, so that a broken quorum must show up as a
   // real fork (an agreement violation) rather than as an undersized QC.
   bool check_certificates = true;
-  bool trace = false;  // print rejected messages to stderr
+  bool trace = false;                 // print rejected messages to stderr
+  Latency latency = Latency::kRange;  // kRange uses min_delay_ms/max_delay_ms
+  // Fraction of guardians that misbehave when the bad_guardians fault is drawn (always kept below
+  // a third of guardian stake).
+  double bad_guardian_fraction = 0.3;
+  // Validators that never start (silent Byzantine members); must stay below a third of them.
+  int silent_validators = 0;
+  // false: the naive baseline, where guardians flood individual signatures instead of
+  // aggregates (bytes grow with the guardian count). Real BLS signatures either way.
+  bool guardian_aggregation = true;
+  uint64_t guardian_round_ms = 1000;
+  // Measurement mode when nonzero: no fault phase, the first `measure_checkpoints` checkpoints
+  // are handed to the guardians, and the run stops once every honest guardian finalized them
+  // (a liveness violation if not within liveness_bound_ms).
+  uint64_t measure_checkpoints = 0;
+};
+
+// Per-node traffic of one kind of node, over honest nodes.
+struct Traffic {
+  double messages_mean = 0;
+  double bytes_mean = 0;
+  uint64_t messages_max = 0;
+  uint64_t bytes_max = 0;
 };
 
 struct Result {
@@ -91,6 +124,18 @@ struct Result {
   uint64_t max_guardian_rounds = 0;
   uint64_t max_guardian_message_bytes = 0;
   std::string faults;  // the faults this seed drew
+  // Measurement (filled in every mode; see Options::measure_checkpoints):
+  Traffic validator_traffic;  // messages and bytes each validator sent (copies counted)
+  Traffic guardian_traffic;
+  // Per checkpoint handed to the guardians, in height order: the round counter of its last
+  // honest guardian to finalize, and virtual ms from the validators' commit to that moment
+  // (0 / 0 for a checkpoint some honest guardian never finalized).
+  std::vector<uint32_t> checkpoint_rounds;
+  std::vector<uint64_t> checkpoint_final_ms;
+  std::vector<uint32_t> guardian_rounds;  // every (honest guardian, checkpoint) pair's round
+  bool all_final = false;                 // every handed-out checkpoint final at every guardian
+  uint64_t faulty_guardians = 0;
+  uint64_t silent_validators = 0;
 };
 
 // Runs one seed to completion. Deterministic: equal options give equal results.
