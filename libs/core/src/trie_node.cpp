@@ -224,11 +224,12 @@ Bytes EncodeNode(TrieNode& node) {
 
 const NodeRef& EnsureRef(TrieNode& node) {
   if (!node.ref.empty()) return node.ref;  // a HashNode's ref is set when it is made
-  const Bytes rlp = EncodeNode(node);
+  Bytes rlp = EncodeNode(node);
   if (rlp.size() <= kMaxEmbeddedSize) {
     node.ref.SetEmbedded(rlp);
   } else {
     node.ref.SetHash(Keccak256(rlp));
+    if (node.dirty) node.rlp = std::move(rlp);  // for Commit
   }
   return node.ref;
 }

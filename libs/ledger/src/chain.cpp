@@ -292,12 +292,9 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   batch.Put(HeightKey("c/blk/", block.height),
             EncodeBlock(StoredBlock{block.height, block.hash, block.timestamp, result.txs}));
   batch.Put(Key("c/bh/", block.hash.view()), RlpEncodeUint(block.height));
-  for (const StoredReceipt& r : result.receipts) {
-    RlpWriter w;
-    w.BeginList().AddUint(r.height).AddUint(r.index).EndList();
-    batch.Put(Key("c/tx/", r.tx_hash.view()), std::move(w).Finish());
+  // The receipt names its block and index too: it is the transaction's only index entry.
+  for (const StoredReceipt& r : result.receipts)
     batch.Put(Key("c/rc/", r.tx_hash.view()), EncodeReceipt(r));
-  }
   if (options_.pruning_depth > 0 && block.height > options_.pruning_depth)
     batch.Delete(HeightKey("c/root/", block.height - options_.pruning_depth - 1));
   batch.Put(AsBytes(kHeadKey), RlpEncodeUint(block.height));

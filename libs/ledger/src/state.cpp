@@ -241,7 +241,7 @@ Hash32 LedgerState::Commit(WriteBatch& batch) {
 }
 
 absl::StatusOr<std::optional<Account>> LedgerState::GetAccount(const Address& address) const {
-  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, trie_.Get(AccountKey(address)));
+  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, trie_.GetAndKeep(AccountKey(address)));
   if (!value) return std::optional<Account>();
   absl::StatusOr<Account> account = DecodeAccount(*value);
   if (!account.ok())
