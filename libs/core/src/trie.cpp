@@ -316,11 +316,10 @@ void CommitNode(const internal::TrieState& impl, TrieNode& node, bool is_root, W
   const bool hashed = node.ref.is_hash();
   if (hashed || is_root) {
     // RootHash (which Commit calls first) kept the RLP of every dirty hashed node it encoded.
-    const Bytes rlp =
-        hashed && !node.rlp.empty() ? std::move(node.rlp) : internal::EncodeNode(node);
+    Bytes rlp = hashed && !node.rlp.empty() ? std::move(node.rlp) : internal::EncodeNode(node);
     const Hash32 hash = hashed ? node.ref.hash() : Keccak256(rlp);
-    batch.Put(impl.NodeKey(hash), rlp);
     if (impl.options.node_cache != nullptr) impl.options.node_cache->Put(hash, rlp);
+    batch.Put(impl.NodeKey(hash), std::move(rlp));
   }
   node.rlp = Bytes();
   node.dirty = false;

@@ -200,15 +200,17 @@ absl::StatusOr<NodeView> DecodeNodeView(const RlpItem& item) {
 
 Bytes EncodeNode(TrieNode& node) {
   RlpWriter w;
-  w.BeginList();
   if (auto* leaf = std::get_if<LeafNode>(&node.body)) {
+    w.Reserve(leaf->path.size() / 2 + leaf->value.size() + 12).BeginList();
     AddHexPrefix(w, leaf->path, /*is_leaf=*/true);
     w.AddBytes(leaf->value);
   } else if (auto* ext = std::get_if<ExtensionNode>(&node.body)) {
+    w.Reserve(ext->path.size() / 2 + NodeRef::kHashRefSize + 8).BeginList();
     AddHexPrefix(w, ext->path, /*is_leaf=*/false);
     w.AddRaw(EnsureRef(*ext->child).view());
   } else {
     auto& branch = std::get<BranchNode>(node.body);
+    w.Reserve(16 * NodeRef::kHashRefSize + branch.value.size() + 8).BeginList();
     for (NodePtr& child : branch.children) {
       if (child) {
         w.AddRaw(EnsureRef(*child).view());

@@ -79,6 +79,7 @@ absl::StatusOr<StoredBlock> DecodeBlock(ByteView bytes) {
 
 Bytes EncodeReceipt(const StoredReceipt& r) {
   RlpWriter w;
+  w.Reserve(96 + r.receipt.evm_error.size() + r.receipt.evm_return.size());
   w.BeginList().AddBytes(r.tx_hash.view()).AddUint(r.height).AddUint(r.index);
   w.AddUint(static_cast<uint64_t>(r.receipt.status)).AddString(r.receipt.evm_error);
   w.AddBytes(r.receipt.evm_return).AddBytes(r.receipt.contract_address.view());

@@ -99,6 +99,7 @@ Bytes SplitRuleKey(std::string_view resource_id) {
 
 Bytes EncodeAccount(const Account& a) {
   RlpWriter w;
+  w.Reserve(a.reserved_funds.empty() ? 160 : 512);
   w.BeginList().AddBytes(a.address.view()).AddUint(a.sequence);
   WriteCoins(w, a.balance);
   w.BeginList();
