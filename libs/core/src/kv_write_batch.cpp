@@ -3,8 +3,14 @@
 namespace theta {
 
 void WriteBatch::Put(ByteView key, ByteView value) {
-  ops_.push_back(Op{OpType::kPut, Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end())});
+  ops_.push_back(
+      Op{OpType::kPut, Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end())});
   approximate_size_ += key.size() + value.size();
+}
+
+void WriteBatch::Put(Bytes&& key, Bytes&& value) {
+  approximate_size_ += key.size() + value.size();
+  ops_.push_back(Op{OpType::kPut, std::move(key), std::move(value)});
 }
 
 void WriteBatch::Delete(ByteView key) {

@@ -142,6 +142,7 @@ namespace {
 
 void Touch(TrieNode& node) {
   node.ref.clear();
+  node.rlp.clear();
   node.dirty = true;
 }
 
@@ -314,11 +315,13 @@ void CommitNode(const internal::TrieState& impl, TrieNode& node, bool is_root, W
   }
   const bool hashed = node.ref.is_hash();
   if (hashed || is_root) {
-    const Bytes rlp = internal::EncodeNode(node);
+    // RootHash (which Commit calls first) kept the RLP of every dirty hashed node it encoded.
+    Bytes rlp = hashed && !node.rlp.empty() ? std::move(node.rlp) : internal::EncodeNode(node);
     const Hash32 hash = hashed ? node.ref.hash() : Keccak256(rlp);
-    batch.Put(impl.NodeKey(hash), rlp);
     if (impl.options.node_cache != nullptr) impl.options.node_cache->Put(hash, rlp);
+    batch.Put(impl.NodeKey(hash), std::move(rlp));
   }
+  node.rlp = Bytes();
   node.dirty = false;
 }
 
@@ -419,6 +422,36 @@ absl::StatusOr<std::optional<Bytes>> Trie::Get(ByteView key) const {
       node = branch.children[rest[0]].get();
       rest = rest.subspan(1);
     }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<Bytes>> Trie::GetAndKeep(ByteView key) {
+  THETA_RETURN_IF_ERROR(internal::CheckTrieKey(key));
+  const Nibbles path = internal::ToNibbles(key);
+  NibbleView rest = path;
+  NodePtr* node = &impl_->root;
+  while (*node) {
+    // Resolve replaces a HashNode only once its node has loaded, so an error changes nothing.
+    THETA_RETURN_IF_ERROR(impl_->Resolve(*node));
+    TrieNode& current = **node;
+    if (auto* leaf = std::get_if<LeafNode>(&current.body)) {
+      if (!std::equal(rest.begin(), rest.end(), leaf->path.begin(), leaf->path.end())) break;
+      return leaf->value;
+    }
+    if (auto* ext = std::get_if<ExtensionNode>(&current.body)) {
+      if (!internal::StartsWith(rest, ext->path)) break;
+      rest = rest.subspan(ext->path.size());
+      node = &ext->child;
+      continue;
+    }
+    auto& branch = std::get<BranchNode>(current.body);
+    if (rest.empty()) {
+      if (branch.value.empty()) break;
+      return branch.value;
+    }
+    node = &branch.children[rest[0]];
+    rest = rest.subspan(1);
   }
   return std::nullopt;
 }

@@ -200,15 +200,17 @@ absl::StatusOr<NodeView> DecodeNodeView(const RlpItem& item) {
 
 Bytes EncodeNode(TrieNode& node) {
   RlpWriter w;
-  w.BeginList();
   if (auto* leaf = std::get_if<LeafNode>(&node.body)) {
+    w.Reserve(leaf->path.size() / 2 + leaf->value.size() + 12).BeginList();
     AddHexPrefix(w, leaf->path, /*is_leaf=*/true);
     w.AddBytes(leaf->value);
   } else if (auto* ext = std::get_if<ExtensionNode>(&node.body)) {
+    w.Reserve(ext->path.size() / 2 + NodeRef::kHashRefSize + 8).BeginList();
     AddHexPrefix(w, ext->path, /*is_leaf=*/false);
     w.AddRaw(EnsureRef(*ext->child).view());
   } else {
     auto& branch = std::get<BranchNode>(node.body);
+    w.Reserve(16 * NodeRef::kHashRefSize + branch.value.size() + 8).BeginList();
     for (NodePtr& child : branch.children) {
       if (child) {
         w.AddRaw(EnsureRef(*child).view());
@@ -224,11 +226,12 @@ Bytes EncodeNode(TrieNode& node) {
 
 const NodeRef& EnsureRef(TrieNode& node) {
   if (!node.ref.empty()) return node.ref;  // a HashNode's ref is set when it is made
-  const Bytes rlp = EncodeNode(node);
+  Bytes rlp = EncodeNode(node);
   if (rlp.size() <= kMaxEmbeddedSize) {
     node.ref.SetEmbedded(rlp);
   } else {
     node.ref.SetHash(Keccak256(rlp));
+    if (node.dirty) node.rlp = std::move(rlp);  // for Commit
   }
   return node.ref;
 }

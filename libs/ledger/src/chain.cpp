@@ -79,6 +79,7 @@ absl::StatusOr<StoredBlock> DecodeBlock(ByteView bytes) {
 
 Bytes EncodeReceipt(const StoredReceipt& r) {
   RlpWriter w;
+  w.Reserve(96 + r.receipt.evm_error.size() + r.receipt.evm_return.size());
   w.BeginList().AddBytes(r.tx_hash.view()).AddUint(r.height).AddUint(r.index);
   w.AddUint(static_cast<uint64_t>(r.receipt.status)).AddString(r.receipt.evm_error);
   w.AddBytes(r.receipt.evm_return).AddBytes(r.receipt.contract_address.view());
@@ -292,12 +293,9 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   batch.Put(HeightKey("c/blk/", block.height),
             EncodeBlock(StoredBlock{block.height, block.hash, block.timestamp, result.txs}));
   batch.Put(Key("c/bh/", block.hash.view()), RlpEncodeUint(block.height));
-  for (const StoredReceipt& r : result.receipts) {
-    RlpWriter w;
-    w.BeginList().AddUint(r.height).AddUint(r.index).EndList();
-    batch.Put(Key("c/tx/", r.tx_hash.view()), std::move(w).Finish());
+  // The receipt names its block and index too: it is the transaction's only index entry.
+  for (const StoredReceipt& r : result.receipts)
     batch.Put(Key("c/rc/", r.tx_hash.view()), EncodeReceipt(r));
-  }
   if (options_.pruning_depth > 0 && block.height > options_.pruning_depth)
     batch.Delete(HeightKey("c/root/", block.height - options_.pruning_depth - 1));
   batch.Put(AsBytes(kHeadKey), RlpEncodeUint(block.height));

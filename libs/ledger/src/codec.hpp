@@ -28,7 +28,10 @@ absl::StatusOr<Coins> ReadCoins(const RlpItem& item, std::string_view what);
 absl::StatusOr<TxInput> ReadTxInput(const RlpItem& item, std::string_view what);
 absl::StatusOr<TxOutput> ReadTxOutput(const RlpItem& item, std::string_view what);
 
-// Reads the fields of one RLP list in order. `what` names the struct in messages.
+// Reads the fields of one RLP list in order. Names for messages are built only when an error
+// needs one, so decoding that succeeds builds no strings: a reader opened on its own is named by
+// `what` (which must outlive it: a literal, usually), a nested one (CoinsField, Input, Output,
+// List) by its parent and field ("SendTx.Inputs[].Coins"), and its parent must outlive it.
 class FieldReader {
  public:
   static absl::StatusOr<FieldReader> Open(const RlpItem& item, std::string_view what);
@@ -48,14 +51,24 @@ class FieldReader {
   absl::StatusOr<Coins> CoinsField(std::string_view field);
   absl::StatusOr<TxInput> Input(std::string_view field);
   absl::StatusOr<TxOutput> Output(std::string_view field);
+  // The next field as a nested struct named what().field ("[…]" fields join without a dot).
   absl::StatusOr<FieldReader> List(std::string_view field);
   absl::StatusOr<std::vector<std::string>> Strings(std::string_view field);
-  const std::string& what() const noexcept { return what_; }
+  // This struct's name in messages.
+  std::string what() const;
 
  private:
-  FieldReader(RlpListReader reader, std::string_view what) : reader_(reader), what_(what) {}
+  FieldReader(RlpListReader reader, const FieldReader* parent, std::string_view name)
+      : reader_(reader), parent_(parent), name_(name) {}
+  static absl::StatusOr<FieldReader> Open(const RlpItem& item, const FieldReader* parent,
+                                          std::string_view name);
+  std::string FieldName(std::string_view field) const;
+  // The next field's bytes, as RlpBytes; errors name the field.
+  absl::StatusOr<ByteView> BytesView(std::string_view field);
+
   RlpListReader reader_;
-  std::string what_;
+  const FieldReader* parent_ = nullptr;
+  std::string_view name_;
 };
 
 // The body of a ServicePaymentTx (a struct list), used by reserved-fund transfer records too.

@@ -99,6 +99,7 @@ Bytes SplitRuleKey(std::string_view resource_id) {
 
 Bytes EncodeAccount(const Account& a) {
   RlpWriter w;
+  w.Reserve(a.reserved_funds.empty() ? 160 : 512);
   w.BeginList().AddBytes(a.address.view()).AddUint(a.sequence);
   WriteCoins(w, a.balance);
   w.BeginList();
@@ -241,7 +242,7 @@ Hash32 LedgerState::Commit(WriteBatch& batch) {
 }
 
 absl::StatusOr<std::optional<Account>> LedgerState::GetAccount(const Address& address) const {
-  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, trie_.Get(AccountKey(address)));
+  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, trie_.GetAndKeep(AccountKey(address)));
   if (!value) return std::optional<Account>();
   absl::StatusOr<Account> account = DecodeAccount(*value);
   if (!account.ok())

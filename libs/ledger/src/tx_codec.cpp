@@ -206,70 +206,98 @@ absl::Status FieldError(std::string_view field, const absl::Status& status) {
       absl::StrCat(std::string(field), ": ", std::string(status.message())));
 }
 
+namespace {
+
+// The name of a struct `name` read inside `parent` (none: a top-level struct).
+std::string NameOf(const FieldReader* parent, std::string_view name) {
+  if (parent == nullptr) return std::string(name);
+  const bool index = !name.empty() && name[0] == '[';
+  return absl::StrCat(parent->what(), index ? "" : ".", std::string(name));
+}
+
+}  // namespace
+
+std::string FieldReader::what() const {
+  return NameOf(parent_, name_);
+}
+
+std::string FieldReader::FieldName(std::string_view field) const {
+  return absl::StrCat(what(), ".", std::string(field));
+}
+
 absl::StatusOr<RlpItem> FieldReader::Next(std::string_view field) {
   absl::StatusOr<RlpItem> item = reader_.Next();
   if (!item.ok())
-    return absl::InvalidArgumentError(absl::StrCat(
-        std::string(what_), " has too few fields: ", std::string(field), " is missing"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what(), " has too few fields: ", std::string(field), " is missing"));
   return item;
 }
 
-absl::StatusOr<FieldReader> FieldReader::Open(const RlpItem& item, std::string_view what) {
+absl::StatusOr<FieldReader> FieldReader::Open(const RlpItem& item, const FieldReader* parent,
+                                              std::string_view name) {
   if (!item.is_list)
-    return absl::InvalidArgumentError(absl::StrCat(std::string(what), " is not an RLP list"));
+    return absl::InvalidArgumentError(absl::StrCat(NameOf(parent, name), " is not an RLP list"));
   THETA_ASSIGN_OR_RETURN(RlpListReader reader, RlpListReader::Open(item));
-  return FieldReader(reader, what);
+  return FieldReader(reader, parent, name);
+}
+
+absl::StatusOr<FieldReader> FieldReader::Open(const RlpItem& item, std::string_view what) {
+  return Open(item, nullptr, what);
 }
 
 absl::Status FieldReader::End() const {
   if (!reader_.AtEnd())
-    return absl::InvalidArgumentError(absl::StrCat(std::string(what_), " has too many fields"));
+    return absl::InvalidArgumentError(absl::StrCat(what(), " has too many fields"));
   return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> FieldReader::Uint(std::string_view field, uint64_t max) {
   THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
   absl::StatusOr<uint64_t> value = RlpUint64(item);
-  if (!value.ok())
-    return FieldError(absl::StrCat(std::string(what_), ".", std::string(field)), value.status());
+  if (!value.ok()) return FieldError(FieldName(field), value.status());
   if (*value > max)
-    return absl::InvalidArgumentError(absl::StrCat(std::string(what_), ".", std::string(field),
-                                                   " is ", *value, ", above its maximum ", max));
+    return absl::InvalidArgumentError(
+        absl::StrCat(FieldName(field), " is ", *value, ", above its maximum ", max));
   return *value;
 }
 
 absl::StatusOr<uint256> FieldReader::BigUint(std::string_view field) {
   THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
-  return ReadUint256(item, absl::StrCat(std::string(what_), ".", std::string(field)));
+  absl::StatusOr<ByteView> bytes = RlpUintBytes(item, 32);
+  if (!bytes.ok()) return FieldError(FieldName(field), bytes.status());
+  return uint256::LoadBigEndian(*bytes);
+}
+
+absl::StatusOr<ByteView> FieldReader::BytesView(std::string_view field) {
+  THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
+  absl::StatusOr<ByteView> bytes = RlpBytes(item);
+  if (!bytes.ok()) return FieldError(FieldName(field), bytes.status());
+  return *bytes;
 }
 
 absl::StatusOr<Bytes> FieldReader::ByteString(std::string_view field) {
-  THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
-  absl::StatusOr<ByteView> bytes = RlpBytes(item);
-  if (!bytes.ok())
-    return FieldError(absl::StrCat(std::string(what_), ".", std::string(field)), bytes.status());
-  return Bytes(bytes->begin(), bytes->end());
+  THETA_ASSIGN_OR_RETURN(ByteView bytes, BytesView(field));
+  return Bytes(bytes.begin(), bytes.end());
 }
 
 absl::StatusOr<std::string> FieldReader::String(std::string_view field) {
-  THETA_ASSIGN_OR_RETURN(Bytes bytes, ByteString(field));
+  THETA_ASSIGN_OR_RETURN(ByteView bytes, BytesView(field));
   return std::string(bytes.begin(), bytes.end());
 }
 
 absl::StatusOr<Address> FieldReader::Addr(std::string_view field) {
-  THETA_ASSIGN_OR_RETURN(Bytes bytes, ByteString(field));
+  THETA_ASSIGN_OR_RETURN(ByteView bytes, BytesView(field));
   if (bytes.size() != Address::kSize)
-    return absl::InvalidArgumentError(absl::StrCat(std::string(what_), ".", std::string(field),
-                                                   " has ", bytes.size(),
-                                                   " bytes, an address has 20"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(FieldName(field), " has ", bytes.size(), " bytes, an address has 20"));
   return *Address::FromBytes(bytes);
 }
 
 absl::StatusOr<Hash32> FieldReader::Hash(std::string_view field) {
-  THETA_ASSIGN_OR_RETURN(Bytes bytes, ByteString(field));
+  THETA_ASSIGN_OR_RETURN(ByteView bytes, BytesView(field));
   if (bytes.size() != Hash32::kSize)
-    return absl::InvalidArgumentError(absl::StrCat(std::string(what_), ".", std::string(field),
-                                                   " has ", bytes.size(), " bytes, a hash has 32"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(FieldName(field), " has ", bytes.size(), " bytes, a hash has 32"));
   return *Hash32::FromBytes(bytes);
 }
 
@@ -279,8 +307,9 @@ absl::StatusOr<uint256> ReadUint256(const RlpItem& item, std::string_view what) 
   return uint256::LoadBigEndian(*bytes);
 }
 
-absl::StatusOr<Coins> ReadCoins(const RlpItem& item, std::string_view what) {
-  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, what));
+namespace {
+
+absl::StatusOr<Coins> ReadCoinsFields(FieldReader& r) {
   Coins coins;
   THETA_ASSIGN_OR_RETURN(coins.theta_wei, r.BigUint("ThetaWei"));
   THETA_ASSIGN_OR_RETURN(coins.tfuel_wei, r.BigUint("TFuelWei"));
@@ -288,46 +317,59 @@ absl::StatusOr<Coins> ReadCoins(const RlpItem& item, std::string_view what) {
   return coins;
 }
 
-absl::StatusOr<TxInput> ReadTxInput(const RlpItem& item, std::string_view what) {
-  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, what));
+absl::StatusOr<TxInput> ReadTxInputFields(FieldReader& r) {
   TxInput in;
   THETA_ASSIGN_OR_RETURN(in.address, r.Addr("Address"));
-  THETA_ASSIGN_OR_RETURN(RlpItem coins, r.Next("Coins"));
-  THETA_ASSIGN_OR_RETURN(in.coins, ReadCoins(coins, absl::StrCat(std::string(what), ".Coins")));
+  THETA_ASSIGN_OR_RETURN(in.coins, r.CoinsField("Coins"));
   THETA_ASSIGN_OR_RETURN(in.sequence, r.Uint("Sequence"));
   THETA_ASSIGN_OR_RETURN(in.signature, r.ByteString("Signature"));
   THETA_RETURN_IF_ERROR(r.End());
   return in;
 }
 
-absl::StatusOr<TxOutput> ReadTxOutput(const RlpItem& item, std::string_view what) {
-  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, what));
+absl::StatusOr<TxOutput> ReadTxOutputFields(FieldReader& r) {
   TxOutput out;
   THETA_ASSIGN_OR_RETURN(out.address, r.Addr("Address"));
-  THETA_ASSIGN_OR_RETURN(RlpItem coins, r.Next("Coins"));
-  THETA_ASSIGN_OR_RETURN(out.coins, ReadCoins(coins, absl::StrCat(std::string(what), ".Coins")));
+  THETA_ASSIGN_OR_RETURN(out.coins, r.CoinsField("Coins"));
   THETA_RETURN_IF_ERROR(r.End());
   return out;
 }
 
-absl::StatusOr<Coins> FieldReader::CoinsField(std::string_view field) {
-  THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
-  return ReadCoins(item, absl::StrCat(std::string(what_), ".", std::string(field)));
+}  // namespace
+
+absl::StatusOr<Coins> ReadCoins(const RlpItem& item, std::string_view what) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, what));
+  return ReadCoinsFields(r);
 }
 
-absl::StatusOr<TxInput> FieldReader::Input(std::string_view field) {
-  THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
-  return ReadTxInput(item, absl::StrCat(std::string(what_), ".", std::string(field)));
+absl::StatusOr<TxInput> ReadTxInput(const RlpItem& item, std::string_view what) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, what));
+  return ReadTxInputFields(r);
 }
 
-absl::StatusOr<TxOutput> FieldReader::Output(std::string_view field) {
-  THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
-  return ReadTxOutput(item, absl::StrCat(std::string(what_), ".", std::string(field)));
+absl::StatusOr<TxOutput> ReadTxOutput(const RlpItem& item, std::string_view what) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, what));
+  return ReadTxOutputFields(r);
 }
 
 absl::StatusOr<FieldReader> FieldReader::List(std::string_view field) {
   THETA_ASSIGN_OR_RETURN(RlpItem item, Next(field));
-  return FieldReader::Open(item, absl::StrCat(std::string(what_), ".", std::string(field)));
+  return Open(item, this, field);
+}
+
+absl::StatusOr<Coins> FieldReader::CoinsField(std::string_view field) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, List(field));
+  return ReadCoinsFields(r);
+}
+
+absl::StatusOr<TxInput> FieldReader::Input(std::string_view field) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, List(field));
+  return ReadTxInputFields(r);
+}
+
+absl::StatusOr<TxOutput> FieldReader::Output(std::string_view field) {
+  THETA_ASSIGN_OR_RETURN(FieldReader r, List(field));
+  return ReadTxOutputFields(r);
 }
 
 absl::StatusOr<std::vector<std::string>> FieldReader::Strings(std::string_view field) {

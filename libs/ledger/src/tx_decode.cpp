@@ -10,10 +10,8 @@ namespace {
 absl::StatusOr<std::vector<TxOutput>> ReadOutputs(FieldReader& r, std::string_view field) {
   THETA_ASSIGN_OR_RETURN(FieldReader list, r.List(field));
   std::vector<TxOutput> outputs;
-  const std::string what = absl::StrCat(r.what(), ".", std::string(field), "[]");
   while (!list.AtEnd()) {
-    THETA_ASSIGN_OR_RETURN(RlpItem item, list.Next("[]"));
-    THETA_ASSIGN_OR_RETURN(TxOutput out, ReadTxOutput(item, what));
+    THETA_ASSIGN_OR_RETURN(TxOutput out, list.Output("[]"));  // named "….Outputs[]"
     outputs.push_back(std::move(out));
   }
   return outputs;
@@ -41,8 +39,7 @@ absl::StatusOr<Tx> ReadSend(FieldReader& r) {
   THETA_ASSIGN_OR_RETURN(tx.fee, r.CoinsField("Fee"));
   THETA_ASSIGN_OR_RETURN(FieldReader inputs, r.List("Inputs"));
   while (!inputs.AtEnd()) {
-    THETA_ASSIGN_OR_RETURN(RlpItem item, inputs.Next("[]"));
-    THETA_ASSIGN_OR_RETURN(TxInput in, ReadTxInput(item, "SendTx.Inputs[]"));
+    THETA_ASSIGN_OR_RETURN(TxInput in, inputs.Input("[]"));  // named "SendTx.Inputs[]"
     tx.inputs.push_back(std::move(in));
   }
   THETA_ASSIGN_OR_RETURN(tx.outputs, ReadOutputs(r, "Outputs"));

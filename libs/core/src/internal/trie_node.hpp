@@ -108,6 +108,9 @@ struct TrieNode {
   NodeRef ref;
   // Created or changed since the last Commit: Commit must write it (when hashed).
   bool dirty = true;
+  // The RLP EnsureRef hashed, kept while the node is dirty so that Commit does not encode it
+  // again (empty otherwise; a change clears it with the reference).
+  Bytes rlp;
 
   template <typename Body>
   explicit TrieNode(Body b) : body(std::move(b)) {}

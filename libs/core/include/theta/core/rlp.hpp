@@ -2,8 +2,8 @@
 // (Ethereum Yellow Paper, appendix B; Theta uses it unchanged).
 //
 // An RLP item is either a byte string or a list of items. Encoding is canonical by construction.
-// Decoding is strict: every item in the tree must be in its one canonical form, so two different byte
-// strings never decode to the same value. Rejected with InvalidArgument, naming the offset:
+// Decoding is strict: every item in the tree must be in its one canonical form, so two different
+// byte strings never decode to the same value. Rejected with InvalidArgument, naming the offset:
 //   - a single byte below 0x80 wrapped in a string header (0x81 0x05 instead of 0x05);
 //   - a long-form header for a payload under 56 bytes, or a length with leading zero bytes;
 //   - a length that runs past the end of the input, or any trailing bytes after the item;
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "theta/core/bytes.hpp"
 #include "theta/core/fixed_bytes.hpp"
@@ -44,6 +45,12 @@ class RlpWriter {
   // An item that is already RLP-encoded, copied verbatim (the caller vouches for its form).
   RlpWriter& AddRaw(ByteView encoded);
 
+  // Makes room for `bytes` of output at once: a hint for callers that know the size roughly.
+  RlpWriter& Reserve(size_t bytes) {
+    out_.reserve(bytes);
+    return *this;
+  }
+
   // Opens a list; the items added until the matching EndList form its payload.
   RlpWriter& BeginList();
   // Closes the innermost open list. Calling it with no list open is a programming error (asserts).
@@ -55,7 +62,8 @@ class RlpWriter {
 
  private:
   Bytes out_;
-  std::vector<size_t> open_lists_;  // offset of each open list's 1-byte header placeholder
+  absl::InlinedVector<size_t, 8>
+      open_lists_;  // offset of each open list's 1-byte header placeholder
 };
 
 // One-item conveniences.
@@ -88,8 +96,8 @@ absl::StatusOr<RlpItem> DecodeRlp(ByteView input, const RlpLimits& limits = {});
 absl::StatusOr<RlpItem> DecodeRlpPrefix(ByteView input, ByteView* rest,
                                         const RlpLimits& limits = {});
 
-// Iterates over the items of a decoded list. The list must come from DecodeRlp/DecodeRlpPrefix (or a
-// reader over one), so its items are already validated and Next only splits them.
+// Iterates over the items of a decoded list. The list must come from DecodeRlp/DecodeRlpPrefix (or
+// a reader over one), so its items are already validated and Next only splits them.
 class RlpListReader {
  public:
   // InvalidArgument if `item` is a string.
@@ -115,7 +123,8 @@ absl::StatusOr<ByteView> RlpBytes(const RlpItem& item);
 // A canonical unsigned integer of at most 8 bytes (no leading zero byte; zero is the empty string).
 absl::StatusOr<uint64_t> RlpUint64(const RlpItem& item);
 
-// A canonical unsigned integer of at most `max_bytes` bytes, returned as its minimal big-endian bytes.
+// A canonical unsigned integer of at most `max_bytes` bytes, returned as its minimal big-endian
+// bytes.
 absl::StatusOr<ByteView> RlpUintBytes(const RlpItem& item, size_t max_bytes = 32);
 
 // A string of exactly N bytes (hashes, addresses).

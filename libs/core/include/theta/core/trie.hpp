@@ -88,6 +88,12 @@ class Trie {
   // corrupt node.
   absl::StatusOr<std::optional<Bytes>> Get(ByteView key) const;
 
+  // As Get, but keeps the nodes it loads on the way in memory (as Put does), so that a Put or
+  // Delete of the same key that follows walks memory only instead of loading them again: for
+  // read-modify-write users such as a ledger's accounts. Errors: as for Get; after an error the
+  // trie's content is unchanged.
+  absl::StatusOr<std::optional<Bytes>> GetAndKeep(ByteView key);
+
   // Sets `key` to `value`; an empty `value` deletes the key (as in Ethereum, where no key maps to
   // an empty value). Errors: as for Get.
   absl::Status Put(ByteView key, ByteView value);

@@ -14,9 +14,9 @@
 //   "c/root/" ‖ BE64 h  state root after block h (h = 0: genesis)
 //   "c/blk/" ‖ BE64 h   RLP [height, hash, timestamp, [raw txs]]
 //   "c/bh/" ‖ hash      RLP height
-//   "c/tx/" ‖ tx hash   RLP [height, index]
-//   "c/rc/" ‖ tx hash   RLP receipt [status, evmError, return, contractAddress, gasUsed,
-//                        logs[[address, topics[], data]]]
+//   "c/rc/" ‖ tx hash   RLP receipt [txHash, height, index, status, evmError, return,
+//                        contractAddress, gasUsed, logs[[address, topics[], data]]]: also the
+//                        transaction's index entry (its block and position)
 // Pruning: with pruning_depth d > 0, roots of heights below head − d are forgotten (StateAt gives
 // NotFound); CollectGarbage then deletes the trie nodes that only forgotten roots reach. Not
 // thread-safe: the node serializes calls.

@@ -128,7 +128,9 @@ class LedgerState {
   absl::StatusOr<Trie*> StorageTrie(const Account& account) const;
 
   const KvStore* store_;
-  Trie trie_;
+  // Mutable: GetAccount keeps the trie nodes it loads (Trie::GetAndKeep), since the account is
+  // usually written back next and the write would load them again.
+  mutable Trie trie_;
   TrieNodeCache* node_cache_ = nullptr;
   mutable std::map<Address, Trie> storage_tries_;
 };
