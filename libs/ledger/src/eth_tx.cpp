@@ -135,32 +135,21 @@ absl::StatusOr<EthTx> DecodeLegacy(const RlpItem& item) {
   return tx;
 }
 
-absl::StatusOr<EthTx> DecodeAccessListTx(const RlpItem& item) {
-  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, "ethereum EIP-2930 tx"));
+// EIP-2930 and EIP-1559 share their fields but the fee: one gasPrice, or the two EIP-1559 caps.
+absl::StatusOr<EthTx> DecodeTyped(const RlpItem& item, EthTx::Type type) {
+  const bool dynamic = type == EthTx::Type::kDynamicFee;
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, dynamic ? "ethereum EIP-1559 tx"
+                                                                        : "ethereum EIP-2930 tx"));
   EthTx tx;
-  tx.type = EthTx::Type::kAccessList;
+  tx.type = type;
   THETA_ASSIGN_OR_RETURN(tx.chain_id, r.BigUint("chainId"));
   THETA_ASSIGN_OR_RETURN(tx.nonce, r.Uint("nonce"));
-  THETA_ASSIGN_OR_RETURN(tx.gas_price, r.BigUint("gasPrice"));
-  THETA_ASSIGN_OR_RETURN(tx.gas_limit, r.Uint("gasLimit"));
-  THETA_ASSIGN_OR_RETURN(tx.to, ReadTo(r));
-  THETA_ASSIGN_OR_RETURN(tx.value, r.BigUint("value"));
-  THETA_ASSIGN_OR_RETURN(tx.data, r.ByteString("data"));
-  THETA_ASSIGN_OR_RETURN(tx.access_list, ReadAccessList(r));
-  THETA_ASSIGN_OR_RETURN(uint64_t y_parity, r.Uint("yParity", 1));
-  THETA_ASSIGN_OR_RETURN(tx.signature, ReadSignature(r, y_parity));
-  THETA_RETURN_IF_ERROR(r.End());
-  return tx;
-}
-
-absl::StatusOr<EthTx> DecodeDynamic(const RlpItem& item) {
-  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(item, "ethereum EIP-1559 tx"));
-  EthTx tx;
-  tx.type = EthTx::Type::kDynamicFee;
-  THETA_ASSIGN_OR_RETURN(tx.chain_id, r.BigUint("chainId"));
-  THETA_ASSIGN_OR_RETURN(tx.nonce, r.Uint("nonce"));
-  THETA_ASSIGN_OR_RETURN(tx.max_priority_fee_per_gas, r.BigUint("maxPriorityFeePerGas"));
-  THETA_ASSIGN_OR_RETURN(tx.max_fee_per_gas, r.BigUint("maxFeePerGas"));
+  if (dynamic) {
+    THETA_ASSIGN_OR_RETURN(tx.max_priority_fee_per_gas, r.BigUint("maxPriorityFeePerGas"));
+    THETA_ASSIGN_OR_RETURN(tx.max_fee_per_gas, r.BigUint("maxFeePerGas"));
+  } else {
+    THETA_ASSIGN_OR_RETURN(tx.gas_price, r.BigUint("gasPrice"));
+  }
   THETA_ASSIGN_OR_RETURN(tx.gas_limit, r.Uint("gasLimit"));
   THETA_ASSIGN_OR_RETURN(tx.to, ReadTo(r));
   THETA_ASSIGN_OR_RETURN(tx.value, r.BigUint("value"));
@@ -191,7 +180,8 @@ absl::StatusOr<EthTx> DecodeEthTx(ByteView raw) {
   if (!item.ok()) return FieldError("ethereum tx", item.status());
   if (!item->is_list) return absl::InvalidArgumentError("ethereum tx: not an RLP list");
   if (!typed) return DecodeLegacy(*item);
-  return raw[0] == kAccessListType ? DecodeAccessListTx(*item) : DecodeDynamic(*item);
+  return DecodeTyped(
+      *item, raw[0] == kAccessListType ? EthTx::Type::kAccessList : EthTx::Type::kDynamicFee);
 }
 
 Bytes EncodeEthTx(const EthTx& tx) {
