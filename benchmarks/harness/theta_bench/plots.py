@@ -260,6 +260,7 @@ def swarm_plot(records: list[dict], stem: Path) -> list[Path]:
     handles, labels = axes[1].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", fontsize=8)
     fig.suptitle("swarm against its HTTP-only baseline (same seed; bars: median over seeds, whiskers: min-max)")
+    return _save(fig, stem)
 
 
 def two_metric_plot(
