@@ -99,7 +99,7 @@ TEST_CASE("bls keys, signatures and aggregates match noble", "[noble]") {
   const uint64_t seed = 20261206;
   CAPTURE(seed);
   std::mt19937_64 rng(seed);
-  constexpr int kKeys = 40;
+  constexpr int kKeys = 24;
   std::vector<bls::SecretKey> sks;
   std::vector<Bytes> messages;
   Json sign = Json::array();
@@ -149,7 +149,7 @@ TEST_CASE("bls keys, signatures and aggregates match noble", "[noble]") {
   };
   std::vector<Group> groups;
   Json aggregate = Json::array();
-  for (int g = 0; g < 12; ++g) {
+  for (int g = 0; g < 10; ++g) {
     Group group{{}, {}, RandomBytes(rng, 32), g % 2 == 0};
     const size_t size = 1 + g % 8;
     Json pk_list = Json::array(), sig_list = Json::array();
