@@ -95,7 +95,7 @@ constexpr char kBlsP[] =
 constexpr char kBnP[] = "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47";
 constexpr char kBnR[] = "30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001";
 
-TEST_CASE("bls keys, signatures and aggregates match noble", "[noble]") {
+TEST_CASE("bls keys signatures and aggregates match noble", "[noble]") {
   const uint64_t seed = 20261206;
   CAPTURE(seed);
   std::mt19937_64 rng(seed);
@@ -332,7 +332,7 @@ std::vector<Bytes> BnG1Operands(std::mt19937_64& rng) {
   return out;
 }
 
-TEST_CASE("bn254 add, mul and pairing match noble", "[noble]") {
+TEST_CASE("bn254 add mul and pairing match noble", "[noble]") {
   const uint64_t seed = 196197;
   CAPTURE(seed);
   std::mt19937_64 rng(seed);
