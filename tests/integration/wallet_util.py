@@ -122,4 +122,9 @@ class Wallet:
                 break
             time.sleep(0.3)
         check(status.get("status") == "finalized", f"tx {tx_hash} is finalized: {status}")
+        # The wallet's node answered; the reader may commit that block a moment later.
+        height = int(status.get("block_height") or 0)
+        self.devnet.wait_until(
+            lambda: int(self.rpc("theta.GetStatus")["current_height"]) >= height, timeout,
+            f"the reader node to reach block {height}")
         return status
