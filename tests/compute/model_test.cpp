@@ -11,6 +11,7 @@
 #include "test_device.hpp"
 #include "theta/compute/device.hpp"
 #include "theta/compute/job_runner.hpp"
+#include "theta/compute/vulkan_model.hpp"
 #include "theta/core/hash.hpp"
 
 namespace theta::compute {
@@ -52,6 +53,12 @@ std::vector<float> ReferenceOutputs(const Model& model, const Dataset& data) {
 void PutU32(Bytes& bytes, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i)
     bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+Bytes FloatBytes(const std::vector<float>& values) {
+  Bytes out(values.size() * 4);
+  std::memcpy(out.data(), values.data(), out.size());
+  return out;
 }
 
 absl::StatusCode DecodeCode(const Bytes& bytes) {
@@ -165,6 +172,52 @@ TEST_CASE("a trained CNN and MLP on the Vulkan backend equal the reference", "[m
   testing::CheckNoValidationErrors(*device);
 }
 
+TEST_CASE("a trained CNN resident on the Vulkan device equals the reference", "[model][vulkan]") {
+  auto device = testing::OpenTestDevice();
+  if (!device) return;
+  for (const Model* model : {&TrainedCnn(), &TrainedMlp()}) {
+    auto resident = VulkanModel::Create(*device, *model);
+    REQUIRE(resident.ok());
+    // Two batch sizes, then the first again: the per-batch buffers are rebuilt each time.
+    for (uint32_t count : {96u, 5u, 96u}) {
+      const Dataset test = testing::MakeStrokes(count, 777 + count);
+      auto out = (*resident)->Run(count, test.images);
+      REQUIRE(out.ok());
+      CHECK(testing::MaxRelativeError(*out, ReferenceOutputs(*model, test)) < 1e-4);
+      if (count == 96) CHECK(testing::Accuracy(*out, test) > 0.9);
+    }
+    CHECK((*resident)->Run(3, std::vector<float>(10)).status().code() ==
+          absl::StatusCode::kInvalidArgument);
+  }
+  Model unchecked = testing::StrokeMlp();
+  CHECK(VulkanModel::Create(*device, unchecked).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+
+  // A model job on the Vulkan backend takes the resident path when the runner knows the Device.
+  auto vulkan = NewVulkanBackend(*device);
+  REQUIRE(vulkan.ok());
+  auto cpu = NewCpuBackend();
+  JobRunnerOptions options{cpu.get(), vulkan->get(), true};
+  options.vulkan_device = device.get();
+  JobRunner runner(options);
+  const Bytes weights = EncodeModel(TrainedCnn());
+  const Dataset test = testing::MakeStrokes(16, 99);
+  std::vector<float> expected = ReferenceOutputs(TrainedCnn(), test);
+  JobSpec spec;
+  spec.kernel = JobKernel::kModel;
+  spec.dims = {{"batch", 16}};
+  spec.inputs = {JobInput{"weights", weights, std::nullopt, weights.size()},
+                 JobInput{"input", FloatBytes(test.images), std::nullopt, test.images.size() * 4}};
+  spec.backend = BackendChoice::kVulkan;
+  auto result = runner.Run(spec);
+  REQUIRE(result.ok());
+  CHECK(result->backend == "vulkan");
+  std::vector<float> got(result->output.size() / 4);
+  std::memcpy(got.data(), result->output.data(), result->output.size());
+  CHECK(testing::MaxRelativeError(got, expected) < 1e-4);
+  testing::CheckNoValidationErrors(*device);
+}
+
 TEST_CASE("an untrained model is near chance, so the accuracy check can fail") {
   Model model = testing::StrokeCnn();
   REQUIRE(CheckModel(model).ok());
@@ -179,12 +232,6 @@ TEST_CASE("run model refuses an input of the wrong size") {
   CHECK(RunModel(*cpu, TrainedMlp(), 1, input).status().code() ==
         absl::StatusCode::kInvalidArgument);
   CHECK(RunModel(*cpu, TrainedMlp(), 0, {}).status().code() == absl::StatusCode::kInvalidArgument);
-}
-
-Bytes FloatBytes(const std::vector<float>& values) {
-  Bytes out(values.size() * 4);
-  std::memcpy(out.data(), values.data(), out.size());
-  return out;
 }
 
 TEST_CASE("model job runs weights given by hash and checks its limits", "[model]") {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "theta/compute/model.hpp"
 #include "theta/compute/transcode.hpp"
+#include "theta/compute/vulkan_model.hpp"
 #include "theta/core/hash.hpp"
 #include "theta/core/status.hpp"
 
@@ -122,14 +123,20 @@ absl::Status CheckModelCost(const JobSpec& spec, const Model& model, uint32_t ba
   return absl::OkStatus();
 }
 
+// `device` is set when the backend is Vulkan and the runner knows its Device.
 absl::StatusOr<Bytes> RunModelJob(const JobSpec& spec, const std::vector<Bytes>& data,
-                                  Backend& backend) {
+                                  Backend& backend, Device* device) {
   THETA_ASSIGN_OR_RETURN(Model model, DecodeModel(data[0]));
   const uint32_t batch = spec.dims.at("batch");
   THETA_RETURN_IF_ERROR(CheckModelCost(spec, model, batch));
   THETA_RETURN_IF_ERROR(CheckFloatInput(spec.inputs[1], data[1]));
-  THETA_ASSIGN_OR_RETURN(std::vector<float> out,
-                         RunModel(backend, model, batch, AsFloats(data[1])));
+  std::vector<float> out;
+  if (device != nullptr) {
+    THETA_ASSIGN_OR_RETURN(auto resident, VulkanModel::Create(*device, model));
+    THETA_ASSIGN_OR_RETURN(out, resident->Run(batch, AsFloats(data[1])));
+  } else {
+    THETA_ASSIGN_OR_RETURN(out, RunModel(backend, model, batch, AsFloats(data[1])));
+  }
   return FloatBytes(out);
 }
 
@@ -211,7 +218,8 @@ absl::StatusOr<JobResult> JobRunner::Run(const JobSpec& spec) {
   if (spec.kernel == JobKernel::kModel || spec.kernel == JobKernel::kTranscode) {
     // The CPU backend's scale is libswscale; the Vulkan backend's is its resize kernel.
     auto output = spec.kernel == JobKernel::kModel
-                      ? RunModelJob(spec, data, *backend)
+                      ? RunModelJob(spec, data, *backend,
+                                    backend == options_.vulkan ? options_.vulkan_device : nullptr)
                       : RunTranscodeJob(spec, data[0], backend == options_.cpu ? nullptr : backend);
     if (!output.ok()) return output.status();
     result.output = std::move(*output);

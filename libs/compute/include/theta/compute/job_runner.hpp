@@ -40,6 +40,9 @@ struct JobRunnerOptions {
   bool vulkan_is_cpu_device = false;
   // Resolves inputs given by hash; when empty, such inputs are NotFound.
   BlobResolver resolve;
+  // The Device under `vulkan`, optional: model jobs on the Vulkan backend then keep the whole
+  // network on the device (VulkanModel) instead of a round trip per layer.
+  Device* vulkan_device = nullptr;
 };
 
 struct JobResult {
