@@ -1,0 +1,139 @@
+// Transcode jobs against their anchor, the ffmpeg command line with the same settings, in the same
+// run: 10 s of 720p30 (ffmpeg's testsrc2 pattern, made once per run) to 854x480 H.264, libx264
+// preset veryfast, crf 23, bilinear scaling, 4 encoder threads, MPEG-TS out.
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "theta/compute/device.hpp"
+#include "theta/compute/transcode.hpp"
+
+namespace theta::compute {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint32_t kDstWidth = 854;
+constexpr uint32_t kDstHeight = 480;
+
+const fs::path& WorkDir() {
+  static const fs::path dir = [] {
+    std::string pattern = (fs::temp_directory_path() / "theta-transcode-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) return fs::path();
+    return fs::path(pattern);
+  }();
+  return dir;
+}
+
+// The 720p input, or empty when the ffmpeg command line is missing.
+const Bytes& Input() {
+  static const Bytes bytes = [] {
+    const fs::path path = WorkDir() / "in720.mp4";
+    const std::string command =
+        "ffmpeg -v error -y -f lavfi -i testsrc2=size=1280x720:rate=30 -t 10 -c:v libx264 "
+        "-preset veryfast -crf 23 -pix_fmt yuv420p " +
+        path.string();
+    if (std::system(command.c_str()) != 0) return Bytes();
+    std::ifstream in(path, std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  return bytes;
+}
+
+// Arg 0: libswscale scales; 1: the Vulkan backend's resize kernel scales (on lavapipe here).
+void BM_TranscodeJob720To480(benchmark::State& state) {
+  if (Input().empty()) {
+    state.SkipWithError("the ffmpeg command line could not make the input");
+    return;
+  }
+  std::unique_ptr<Device> device;
+  std::unique_ptr<Backend> vulkan;
+  TranscodeOptions options;
+  options.dst_width = kDstWidth;
+  options.dst_height = kDstHeight;
+  options.preset = "veryfast";
+  options.crf = 23;
+  if (state.range(0) == 1) {
+    DeviceOptions device_options;
+    device_options.validation = false;
+    auto opened = Device::Create(device_options);
+    if (!opened.ok()) {
+      state.SkipWithError(std::string(opened.status().message()).c_str());
+      return;
+    }
+    device = std::move(opened).value();
+    vulkan = std::move(NewVulkanBackend(*device)).value();
+    options.scaler = vulkan.get();
+    state.SetLabel("scale on " + device->info().name);
+  }
+  uint64_t frames = 0;
+  for (auto _ : state) {
+    auto result = Transcode(Input(), options);
+    if (!result.ok()) {
+      state.SkipWithError(std::string(result.status().message()).c_str());
+      return;
+    }
+    frames += result->frames;
+  }
+  state.counters["frames_per_s"] = benchmark::Counter(double(frames), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TranscodeJob720To480)
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The anchor: the same job through the ffmpeg command line, file to file. Each iteration runs
+// the command line and then the job, so load that drifts during the run hits both alike; the
+// counters are both rates and their ratio (job / command line).
+void BM_TranscodeJobVsFfmpegCli(benchmark::State& state) {
+  if (Input().empty()) {
+    state.SkipWithError("the ffmpeg command line could not make the input");
+    return;
+  }
+  const std::string command = "ffmpeg -v error -y -i " + (WorkDir() / "in720.mp4").string() +
+                              " -vf scale=854:480:flags=bilinear -c:v libx264 -preset veryfast "
+                              "-crf 23 -threads 4 -an -f mpegts " +
+                              (WorkDir() / "out480.ts").string();
+  TranscodeOptions options;
+  options.dst_width = kDstWidth;
+  options.dst_height = kDstHeight;
+  options.preset = "veryfast";
+  options.crf = 23;
+  using Clock = std::chrono::steady_clock;
+  Clock::duration cli{}, job{};
+  uint64_t frames = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    if (std::system(command.c_str()) != 0) {
+      state.SkipWithError("ffmpeg failed");
+      return;
+    }
+    const auto t1 = Clock::now();
+    auto result = Transcode(Input(), options);
+    const auto t2 = Clock::now();
+    if (!result.ok()) {
+      state.SkipWithError(std::string(result.status().message()).c_str());
+      return;
+    }
+    cli += t1 - t0;
+    job += t2 - t1;
+    frames += result->frames;
+  }
+  const double cli_s = std::chrono::duration<double>(cli).count();
+  const double job_s = std::chrono::duration<double>(job).count();
+  state.counters["job_fps"] = double(frames) / job_s;
+  state.counters["ffmpeg_fps"] = double(frames) / cli_s;  // the same input and frame count
+  state.counters["job_vs_ffmpeg"] = cli_s / job_s;
+}
+BENCHMARK(BM_TranscodeJobVsFfmpegCli)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace theta::compute
