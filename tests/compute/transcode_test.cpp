@@ -151,6 +151,15 @@ TEST_CASE("transcode scaled on Vulkan equals the CPU backend's resize", "[transc
   auto on_cpu = Transcode(Mp4Input(), options);
   REQUIRE(on_cpu.ok());
   CHECK(Blake2b256(on_cpu->output) == on_vulkan->output_hash);
+
+  // The resident scaler (buffers and dispatches kept on the device) writes the same bytes, through
+  // the runner when it knows the Device.
+  JobRunnerOptions with_device{cpu.get(), vulkan->get(), true};
+  with_device.vulkan_device = device.get();
+  JobRunner resident_runner(with_device);
+  auto resident = resident_runner.Run(spec);
+  REQUIRE(resident.ok());
+  CHECK(resident->output_hash == on_vulkan->output_hash);
   testing::CheckNoValidationErrors(*device);
 }
 

@@ -140,7 +140,8 @@ absl::StatusOr<Bytes> RunModelJob(const JobSpec& spec, const std::vector<Bytes>&
   return FloatBytes(out);
 }
 
-absl::StatusOr<Bytes> RunTranscodeJob(const JobSpec& spec, const Bytes& video, Backend* scaler) {
+absl::StatusOr<Bytes> RunTranscodeJob(const JobSpec& spec, const Bytes& video, Backend* scaler,
+                                      Device* device) {
   TranscodeOptions options;
   options.dst_width = spec.dims.at("dst_width");
   options.dst_height = spec.dims.at("dst_height");
@@ -160,6 +161,7 @@ absl::StatusOr<Bytes> RunTranscodeJob(const JobSpec& spec, const Bytes& video, B
   options.max_output_bytes = spec.limits.max_output_bytes;
   options.max_work = spec.limits.max_work;
   options.scaler = scaler;
+  options.scaler_device = device;
   THETA_ASSIGN_OR_RETURN(TranscodeResult result, Transcode(video, options));
   return std::move(result.output);
 }
@@ -216,11 +218,13 @@ absl::StatusOr<JobResult> JobRunner::Run(const JobSpec& spec) {
   JobResult result;
   result.backend = std::string(backend->name());
   if (spec.kernel == JobKernel::kModel || spec.kernel == JobKernel::kTranscode) {
-    // The CPU backend's scale is libswscale; the Vulkan backend's is its resize kernel.
-    auto output = spec.kernel == JobKernel::kModel
-                      ? RunModelJob(spec, data, *backend,
-                                    backend == options_.vulkan ? options_.vulkan_device : nullptr)
-                      : RunTranscodeJob(spec, data[0], backend == options_.cpu ? nullptr : backend);
+    // The CPU backend's scale is libswscale; the Vulkan backend's is its resize kernel, resident
+    // on the Device when the runner knows it.
+    Device* device = backend == options_.vulkan ? options_.vulkan_device : nullptr;
+    auto output =
+        spec.kernel == JobKernel::kModel
+            ? RunModelJob(spec, data, *backend, device)
+            : RunTranscodeJob(spec, data[0], backend == options_.cpu ? nullptr : backend, device);
     if (!output.ok()) return output.status();
     result.output = std::move(*output);
     result.output_hash = Blake2b256(result.output);

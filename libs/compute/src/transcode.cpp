@@ -16,6 +16,7 @@ extern "C" {
 }
 
 #include "absl/strings/str_cat.h"
+#include "plane_scaler.hpp"
 #include "theta/core/status.hpp"
 
 namespace theta::compute {
@@ -177,6 +178,7 @@ class Transcoder {
   absl::Status Decode(const AVPacket* packet);  // null flushes
   absl::Status OnFrame(AVFrame* frame);
   absl::Status Scale(const AVFrame& frame, AVFrame& out);
+  absl::StatusOr<const AVFrame*> AsYuv420(const AVFrame& frame);
   absl::Status Encode(const AVFrame* frame);  // null flushes
   absl::Status MuxError(std::string_view what, int code) const;
 
@@ -191,7 +193,8 @@ class Transcoder {
   CodecPtr decoder_;
   CodecPtr encoder_;
   std::unique_ptr<SwsContext, SwsFree> sws_;
-  FramePtr yuv_;  // the source converted to YUV 4:2:0 for the backend scaler
+  FramePtr yuv_;  // the source converted to YUV 4:2:0 for the kernel scalers
+  std::unique_ptr<internal::PlaneScaler> plane_scaler_;
   uint32_t frames_ = 0;
   int64_t last_pts_ = -1;
 };
@@ -291,9 +294,26 @@ absl::Status Transcoder::MuxError(std::string_view what, int code) const {
   return AvFail(what, code);
 }
 
+absl::StatusOr<const AVFrame*> Transcoder::AsYuv420(const AVFrame& frame) {
+  if (frame.format == AV_PIX_FMT_YUV420P) return &frame;
+  // Other pixel formats become 4:2:0 at their own size first; the kernel scales planes.
+  sws_.reset(sws_getCachedContext(
+      sws_.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
+      frame.width, frame.height, AV_PIX_FMT_YUV420P, SWS_POINT, nullptr, nullptr, nullptr));
+  if (!sws_) return absl::InvalidArgumentError("transcode: cannot convert the input's pixels");
+  yuv_.reset(av_frame_alloc());
+  yuv_->format = AV_PIX_FMT_YUV420P;
+  yuv_->width = frame.width;
+  yuv_->height = frame.height;
+  const int ret = av_frame_get_buffer(yuv_.get(), 0);
+  if (ret < 0) return AvFail("allocating a frame", ret);
+  sws_scale(sws_.get(), frame.data, frame.linesize, 0, frame.height, yuv_->data, yuv_->linesize);
+  return yuv_.get();
+}
+
 absl::Status Transcoder::Scale(const AVFrame& frame, AVFrame& out) {
   const ImageSize dst{options_.dst_width, options_.dst_height};
-  if (options_.scaler == nullptr) {
+  if (options_.scaler == nullptr && options_.scaler_device == nullptr) {
     sws_.reset(sws_getCachedContext(sws_.release(), frame.width, frame.height,
                                     static_cast<AVPixelFormat>(frame.format), out.width, out.height,
                                     AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
@@ -301,23 +321,21 @@ absl::Status Transcoder::Scale(const AVFrame& frame, AVFrame& out) {
     sws_scale(sws_.get(), frame.data, frame.linesize, 0, frame.height, out.data, out.linesize);
     return absl::OkStatus();
   }
-  const AVFrame* source = &frame;
-  if (frame.format != AV_PIX_FMT_YUV420P) {
-    // Other pixel formats become 4:2:0 at their own size first; the backend scales planes.
-    sws_.reset(sws_getCachedContext(
-        sws_.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
-        frame.width, frame.height, AV_PIX_FMT_YUV420P, SWS_POINT, nullptr, nullptr, nullptr));
-    if (!sws_) return absl::InvalidArgumentError("transcode: cannot convert the input's pixels");
-    yuv_.reset(av_frame_alloc());
-    yuv_->format = AV_PIX_FMT_YUV420P;
-    yuv_->width = frame.width;
-    yuv_->height = frame.height;
-    const int ret = av_frame_get_buffer(yuv_.get(), 0);
-    if (ret < 0) return AvFail("allocating a frame", ret);
-    sws_scale(sws_.get(), frame.data, frame.linesize, 0, frame.height, yuv_->data, yuv_->linesize);
-    source = yuv_.get();
-  }
+  THETA_ASSIGN_OR_RETURN(const AVFrame* source, AsYuv420(frame));
   const ImageSize src{static_cast<uint32_t>(frame.width), static_cast<uint32_t>(frame.height)};
+  if (options_.scaler_device != nullptr) {
+    if (!plane_scaler_ || plane_scaler_->src_size().width != src.width ||
+        plane_scaler_->src_size().height != src.height) {
+      THETA_ASSIGN_OR_RETURN(plane_scaler_,
+                             internal::PlaneScaler::Create(*options_.scaler_device, src, dst));
+    }
+    std::array<internal::PlaneView, 3> from, to;
+    for (int p = 0; p < 3; ++p) {
+      from[p] = {source->data[p], source->linesize[p]};
+      to[p] = {out.data[p], out.linesize[p]};
+    }
+    return plane_scaler_->Scale(from, to);
+  }
   const ImageSize src_chroma{(src.width + 1) / 2, (src.height + 1) / 2};
   const ImageSize dst_chroma{dst.width / 2, dst.height / 2};
   THETA_RETURN_IF_ERROR(ResizePlane(*options_.scaler, *source, 0, src, out, dst));

@@ -41,7 +41,8 @@ struct JobRunnerOptions {
   // Resolves inputs given by hash; when empty, such inputs are NotFound.
   BlobResolver resolve;
   // The Device under `vulkan`, optional: model jobs on the Vulkan backend then keep the whole
-  // network on the device (VulkanModel) instead of a round trip per layer.
+  // network on the device (VulkanModel) instead of a round trip per layer, and transcode jobs
+  // keep their plane buffers there (one submission per frame instead of three).
   Device* vulkan_device = nullptr;
 };
 

@@ -1,7 +1,7 @@
 // Transcoding a video segment for a compute job: decode (libavcodec), scale to the requested size,
 // encode H.264 with libx264 and mux MPEG-TS (libavformat), all in memory. The scale step runs in
-// libswscale (bilinear) or, when a Backend is given, as the backend's bilinear resize kernel on
-// each YUV 4:2:0 plane (the Vulkan backend puts it on the GPU).
+// libswscale (bilinear) or as the bilinear resize kernel on each YUV 4:2:0 plane: through a
+// Backend (the Vulkan backend puts it on the GPU) or resident on a Vulkan Device.
 //
 // Only the first video stream is transcoded; audio and other streams are dropped. The encoder runs
 // a fixed number of threads (kTranscodeEncoderThreads), so two workers with the same libx264 and
@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "theta/compute/backend.hpp"
+#include "theta/compute/device.hpp"
 #include "theta/core/bytes.hpp"
 
 namespace theta::compute {
@@ -39,8 +40,12 @@ struct TranscodeOptions {
   uint64_t max_output_bytes = 64ull << 20;
   // Decoded frames times (source pixels + destination pixels).
   uint64_t max_work = 100'000'000'000ull;
-  // Scale with this backend's ResizeBilinear; null scales with libswscale.
+  // Scale with this backend's ResizeBilinear, a call per plane; null scales with libswscale.
   Backend* scaler = nullptr;
+  // Scale on this Vulkan device with the same resize kernel, keeping the plane buffers and the
+  // recorded dispatches on the device from frame to frame (one submission per frame). Takes
+  // precedence over `scaler`; must outlive the call.
+  Device* scaler_device = nullptr;
 };
 
 struct TranscodeResult {
