@@ -91,6 +91,7 @@ void BM_TranscodeJob720To480(benchmark::State& state) {
 BENCHMARK(BM_TranscodeJob720To480)
     ->Arg(0)
     ->Arg(1)
+    ->Arg(2)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -195,6 +195,7 @@ class Transcoder {
   std::unique_ptr<SwsContext, SwsFree> sws_;
   FramePtr yuv_;  // the source converted to YUV 4:2:0 for the kernel scalers
   std::unique_ptr<internal::PlaneScaler> plane_scaler_;
+  FramePtr scaled_;
   uint32_t frames_ = 0;
   int64_t last_pts_ = -1;
 };
@@ -360,18 +361,25 @@ absl::Status Transcoder::OnFrame(AVFrame* frame) {
                                                      per_frame, " pixels exceed max_work ",
                                                      options_.max_work));
   }
-  FramePtr scaled(av_frame_alloc());
-  scaled->format = AV_PIX_FMT_YUV420P;
-  scaled->width = static_cast<int>(options_.dst_width);
-  scaled->height = static_cast<int>(options_.dst_height);
-  const int ret = av_frame_get_buffer(scaled.get(), 0);
+  // One destination frame for the whole run: the encoder copies what it keeps, so its reference
+  // is gone by the next frame and make_writable only allocates if it is not.
+  if (!scaled_) {
+    scaled_.reset(av_frame_alloc());
+    scaled_->format = AV_PIX_FMT_YUV420P;
+    scaled_->width = static_cast<int>(options_.dst_width);
+    scaled_->height = static_cast<int>(options_.dst_height);
+    const int ret = av_frame_get_buffer(scaled_.get(), 0);
+    if (ret < 0) return AvFail("allocating a frame", ret);
+  }
+  const int ret = av_frame_make_writable(scaled_.get());
   if (ret < 0) return AvFail("allocating a frame", ret);
+  AVFrame* scaled = scaled_.get();
   THETA_RETURN_IF_ERROR(Scale(*frame, *scaled));
   // A frame without a timestamp follows the previous one.
   const int64_t pts = frame->best_effort_timestamp;
   scaled->pts = pts != AV_NOPTS_VALUE && pts > last_pts_ ? pts : last_pts_ + 1;
   last_pts_ = scaled->pts;
-  return Encode(scaled.get());
+  return Encode(scaled);
 }
 
 absl::Status Transcoder::Decode(const AVPacket* packet) {
