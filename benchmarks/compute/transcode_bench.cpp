@@ -3,6 +3,7 @@
 // preset veryfast, crf 23, bilinear scaling, 4 encoder threads, MPEG-TS out.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -96,6 +97,13 @@ BENCHMARK(BM_TranscodeJob720To480)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+double CpuSeconds(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 // The anchor: the same job through the ffmpeg command line, file to file. Each iteration runs
 // the command line and then the job, so load that drifts during the run hits both alike; the
 // counters are both rates and their ratio (job / command line).
@@ -115,16 +123,21 @@ void BM_TranscodeJobVsFfmpegCli(benchmark::State& state) {
   options.crf = 23;
   using Clock = std::chrono::steady_clock;
   Clock::duration cli{}, job{};
+  double cli_cpu = 0, job_cpu = 0;
   uint64_t frames = 0;
   for (auto _ : state) {
+    const double c0 = CpuSeconds(RUSAGE_CHILDREN);
     const auto t0 = Clock::now();
     if (std::system(command.c_str()) != 0) {
       state.SkipWithError("ffmpeg failed");
       return;
     }
     const auto t1 = Clock::now();
+    const double c1 = CpuSeconds(RUSAGE_SELF);
     auto result = Transcode(Input(), options);
     const auto t2 = Clock::now();
+    job_cpu += CpuSeconds(RUSAGE_SELF) - c1;
+    cli_cpu += CpuSeconds(RUSAGE_CHILDREN) - c0;
     if (!result.ok()) {
       state.SkipWithError(std::string(result.status().message()).c_str());
       return;
@@ -138,6 +151,9 @@ void BM_TranscodeJobVsFfmpegCli(benchmark::State& state) {
   state.counters["job_fps"] = double(frames) / job_s;
   state.counters["ffmpeg_fps"] = double(frames) / cli_s;  // the same input and frame count
   state.counters["job_vs_ffmpeg"] = cli_s / job_s;
+  // CPU time (all threads) per frame: less sensitive to the other load on a shared machine.
+  state.counters["job_cpu_ms_per_frame"] = 1e3 * job_cpu / double(frames);
+  state.counters["ffmpeg_cpu_ms_per_frame"] = 1e3 * cli_cpu / double(frames);
 }
 BENCHMARK(BM_TranscodeJobVsFfmpegCli)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 

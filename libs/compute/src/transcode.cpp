@@ -4,8 +4,10 @@
 #include "theta/compute/transcode.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <vector>
 
 extern "C" {
@@ -16,6 +18,7 @@ extern "C" {
 }
 
 #include "absl/strings/str_cat.h"
+#include "frame_queue.hpp"
 #include "plane_scaler.hpp"
 #include "theta/core/status.hpp"
 
@@ -38,9 +41,6 @@ absl::Status AvFail(std::string_view what, int code) {
 struct CodecFree {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
 };
-struct FrameFree {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
 struct PacketFree {
   void operator()(AVPacket* p) const { av_packet_free(&p); }
 };
@@ -54,7 +54,8 @@ struct IoFree {
   }
 };
 using CodecPtr = std::unique_ptr<AVCodecContext, CodecFree>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
+using internal::FramePtr;
+using internal::FrameQueue;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
 using IoPtr = std::unique_ptr<AVIOContext, IoFree>;
 
@@ -176,9 +177,12 @@ class Transcoder {
   absl::Status OpenEncoder();
   absl::Status OpenMuxer();
   absl::Status Decode(const AVPacket* packet);  // null flushes
-  absl::Status OnFrame(AVFrame* frame);
+  absl::Status OnFrame(AVFrame* frame);         // on the decoding thread: checks, then queues
+  void EncodeLoop();                            // the scaling and encoding thread
+  absl::Status ScaleAndEncode(AVFrame* frame);
   absl::Status Scale(const AVFrame& frame, AVFrame& out);
   absl::StatusOr<const AVFrame*> AsYuv420(const AVFrame& frame);
+  absl::Status PrepareSws(const AVFrame& frame);
   absl::Status Encode(const AVFrame* frame);  // null flushes
   absl::Status MuxError(std::string_view what, int code) const;
 
@@ -193,11 +197,14 @@ class Transcoder {
   CodecPtr decoder_;
   CodecPtr encoder_;
   std::unique_ptr<SwsContext, SwsFree> sws_;
+  std::array<int, 3> sws_key_ = {0, 0, 0};        // width, height, format sws_ was made for
+  std::unique_ptr<SwsContext, SwsFree> convert_;  // to 4:2:0 at the source size, for the kernels
   FramePtr yuv_;  // the source converted to YUV 4:2:0 for the kernel scalers
   std::unique_ptr<internal::PlaneScaler> plane_scaler_;
   FramePtr scaled_;
   uint32_t frames_ = 0;
   int64_t last_pts_ = -1;
+  FrameQueue queue_;
 };
 
 absl::Status Transcoder::OpenInput(std::span<const uint8_t> input) {
@@ -295,31 +302,56 @@ absl::Status Transcoder::MuxError(std::string_view what, int code) const {
   return AvFail(what, code);
 }
 
+// A libswscale context for `frame`'s size and format, made again only when they change. It scales
+// in slices on as many threads as there are cores, as ffmpeg's scale filter does.
+absl::Status Transcoder::PrepareSws(const AVFrame& frame) {
+  if (sws_ && sws_key_[0] == frame.width && sws_key_[1] == frame.height &&
+      sws_key_[2] == frame.format) {
+    return absl::OkStatus();
+  }
+  sws_.reset(sws_alloc_context());
+  if (!sws_) return absl::ResourceExhaustedError("transcode: out of memory");
+  SwsContext* sws = sws_.get();
+  av_opt_set_int(sws, "srcw", frame.width, 0);
+  av_opt_set_int(sws, "srch", frame.height, 0);
+  av_opt_set_int(sws, "src_format", frame.format, 0);
+  av_opt_set_int(sws, "dstw", options_.dst_width, 0);
+  av_opt_set_int(sws, "dsth", options_.dst_height, 0);
+  av_opt_set_int(sws, "dst_format", AV_PIX_FMT_YUV420P, 0);
+  av_opt_set_int(sws, "sws_flags", SWS_BILINEAR, 0);
+  av_opt_set_int(sws, "threads", 0, 0);  // one per core
+  if (sws_init_context(sws, nullptr, nullptr) < 0) {
+    sws_.reset();
+    return absl::InvalidArgumentError("transcode: cannot scale the input's pixels");
+  }
+  sws_key_ = {frame.width, frame.height, frame.format};
+  return absl::OkStatus();
+}
+
 absl::StatusOr<const AVFrame*> Transcoder::AsYuv420(const AVFrame& frame) {
   if (frame.format == AV_PIX_FMT_YUV420P) return &frame;
   // Other pixel formats become 4:2:0 at their own size first; the kernel scales planes.
-  sws_.reset(sws_getCachedContext(
-      sws_.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
+  convert_.reset(sws_getCachedContext(
+      convert_.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
       frame.width, frame.height, AV_PIX_FMT_YUV420P, SWS_POINT, nullptr, nullptr, nullptr));
-  if (!sws_) return absl::InvalidArgumentError("transcode: cannot convert the input's pixels");
+  if (!convert_) return absl::InvalidArgumentError("transcode: cannot convert the input's pixels");
   yuv_.reset(av_frame_alloc());
   yuv_->format = AV_PIX_FMT_YUV420P;
   yuv_->width = frame.width;
   yuv_->height = frame.height;
   const int ret = av_frame_get_buffer(yuv_.get(), 0);
   if (ret < 0) return AvFail("allocating a frame", ret);
-  sws_scale(sws_.get(), frame.data, frame.linesize, 0, frame.height, yuv_->data, yuv_->linesize);
+  sws_scale(convert_.get(), frame.data, frame.linesize, 0, frame.height, yuv_->data,
+            yuv_->linesize);
   return yuv_.get();
 }
 
 absl::Status Transcoder::Scale(const AVFrame& frame, AVFrame& out) {
   const ImageSize dst{options_.dst_width, options_.dst_height};
   if (options_.scaler == nullptr && options_.scaler_device == nullptr) {
-    sws_.reset(sws_getCachedContext(sws_.release(), frame.width, frame.height,
-                                    static_cast<AVPixelFormat>(frame.format), out.width, out.height,
-                                    AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
-    if (!sws_) return absl::InvalidArgumentError("transcode: cannot scale the input's pixels");
-    sws_scale(sws_.get(), frame.data, frame.linesize, 0, frame.height, out.data, out.linesize);
+    THETA_RETURN_IF_ERROR(PrepareSws(frame));
+    const int ret = sws_scale_frame(sws_.get(), &out, &frame);
+    if (ret < 0) return AvFail("scaling", ret);
     return absl::OkStatus();
   }
   THETA_ASSIGN_OR_RETURN(const AVFrame* source, AsYuv420(frame));
@@ -361,6 +393,22 @@ absl::Status Transcoder::OnFrame(AVFrame* frame) {
                                                      per_frame, " pixels exceed max_work ",
                                                      options_.max_work));
   }
+  FramePtr queued(av_frame_clone(frame));  // a new reference, no copy of the pixels
+  if (!queued) return absl::ResourceExhaustedError("transcode: out of memory");
+  if (!queue_.Push(std::move(queued))) return queue_.status();
+  return absl::OkStatus();
+}
+
+void Transcoder::EncodeLoop() {
+  while (FramePtr frame = queue_.Pop()) {
+    if (absl::Status status = ScaleAndEncode(frame.get()); !status.ok()) {
+      queue_.Abort(std::move(status));
+      return;
+    }
+  }
+}
+
+absl::Status Transcoder::ScaleAndEncode(AVFrame* frame) {
   // One destination frame for the whole run: the encoder copies what it keeps, so its reference
   // is gone by the next frame and make_writable only allocates if it is not.
   if (!scaled_) {
@@ -429,6 +477,17 @@ absl::StatusOr<TranscodeResult> Transcoder::Run(std::span<const uint8_t> input) 
   THETA_RETURN_IF_ERROR(OpenInput(input));
   THETA_RETURN_IF_ERROR(OpenEncoder());
   THETA_RETURN_IF_ERROR(OpenMuxer());
+  // Scaling and encoding run on their own thread, beside demuxing and decoding on this one; on
+  // any early return the guard stops that thread before the codecs are freed.
+  std::thread encoder([this] { EncodeLoop(); });
+  struct Joiner {
+    FrameQueue& queue;
+    std::thread& thread;
+    ~Joiner() {
+      queue.Abort(absl::CancelledError("transcode: stopped"));
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{queue_, encoder};
   PacketPtr packet(av_packet_alloc());
   for (;;) {
     const int ret = av_read_frame(in_, packet.get());
@@ -444,6 +503,9 @@ absl::StatusOr<TranscodeResult> Transcoder::Run(std::span<const uint8_t> input) 
     if (!status.ok()) return status;
   }
   THETA_RETURN_IF_ERROR(Decode(nullptr));
+  queue_.Close();
+  encoder.join();
+  THETA_RETURN_IF_ERROR(queue_.status());
   const int64_t announced = in_->streams[stream_]->nb_frames;
   if (frames_ == 0 || (announced > 0 && frames_ < announced)) {
     return absl::DataLossError(absl::StrCat("transcode: the input is truncated: decoded ", frames_,
