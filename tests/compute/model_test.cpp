@@ -215,6 +215,15 @@ TEST_CASE("a trained CNN resident on the Vulkan device equals the reference", "[
   std::vector<float> got(result->output.size() / 4);
   std::memcpy(got.data(), result->output.data(), result->output.size());
   CHECK(testing::MaxRelativeError(got, expected) < 1e-4);
+
+  // auto: the CPU (OpenBLAS) when the Vulkan device is itself a CPU, else the device.
+  spec.backend = BackendChoice::kAuto;
+  CHECK(runner.Run(spec).value().backend == "cpu");
+  options.vulkan_is_cpu_device = false;
+  auto on_gpu = JobRunner(options).Run(spec);
+  REQUIRE(on_gpu.ok());
+  CHECK(on_gpu->backend == "vulkan");
+  CHECK(on_gpu->output == result->output);
   testing::CheckNoValidationErrors(*device);
 }
 

@@ -54,6 +54,20 @@ const Bytes& FastStartInput() {
   return bytes;
 }
 
+// 1 s at 161x121 in 4:4:4 (lossless FFV1 in Matroska): an odd size and a pixel format the kernel
+// scalers must convert first.
+const Bytes& OddYuv444Input() {
+  static const Bytes bytes = [] {
+    const fs::path path = WorkDir() / "odd444.mkv";
+    theta::testing::RunCommand(
+        "ffmpeg -v error -y -f lavfi -i testsrc2=size=160x120:rate=15 -t 1 -vf scale=161:121 "
+        "-c:v ffv1 -pix_fmt yuv444p " +
+        path.string());
+    return ReadBytes(path);
+  }();
+  return bytes;
+}
+
 struct Probe {
   std::string codec;
   int width = 0;
@@ -160,7 +174,37 @@ TEST_CASE("transcode scaled on Vulkan equals the CPU backend's resize", "[transc
   auto resident = resident_runner.Run(spec);
   REQUIRE(resident.ok());
   CHECK(resident->output_hash == on_vulkan->output_hash);
+  // auto on a CPU Vulkan device (lavapipe) scales with libswscale instead.
+  spec.backend = BackendChoice::kAuto;
+  auto automatic = resident_runner.Run(spec);
+  REQUIRE(automatic.ok());
+  CHECK(automatic->backend == "cpu");
   testing::CheckNoValidationErrors(*device);
+}
+
+TEST_CASE("transcode converts an odd-sized 4:4:4 input for every scaler", "[transcode]") {
+  auto cpu = NewCpuBackend();
+  auto device = testing::OpenTestDevice();
+  TranscodeOptions options;
+  options.dst_width = 64;
+  options.dst_height = 48;
+  options.preset = "ultrafast";
+  for (int scaler = 0; scaler < 3; ++scaler) {
+    if (scaler == 2 && !device) break;
+    CAPTURE(scaler);
+    options.scaler = scaler == 1 ? cpu.get() : nullptr;
+    options.scaler_device = scaler == 2 ? device.get() : nullptr;
+    auto result = Transcode(OddYuv444Input(), options);
+    REQUIRE(result.ok());
+    CHECK(result->src_width == 161);
+    CHECK(result->src_height == 121);
+    CHECK(result->frames == 15);
+    const Probe probe = ProbeOutput(result->output);
+    CHECK(probe.width == 64);
+    CHECK(probe.height == 48);
+    CHECK(probe.frames == 15);
+  }
+  if (device) testing::CheckNoValidationErrors(*device);
 }
 
 TEST_CASE("transcode of malformed or truncated input is a clear error", "[transcode]") {
