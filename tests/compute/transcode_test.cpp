@@ -218,8 +218,19 @@ TEST_CASE("transcode of malformed or truncated input is a clear error", "[transc
   CHECK_THAT(std::string(status.message()), Catch::Contains("not a readable video"));
   CHECK(Transcode({}, options).status().code() == absl::StatusCode::kInvalidArgument);
 
-  // Without faststart the index is at the end: half the file has none.
+  // A playlist naming a local file (here the test's own input) is not a container; libavformat must
+  // not open what it names.
   const Bytes& mp4 = Mp4Input();
+  const std::string playlist =
+      "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile:" + (WorkDir() / "in.mp4").string() +
+      "\n#EXT-X-ENDLIST\n";
+  status = Transcode(AsBytes(playlist), options).status();
+  CHECK(status.code() == absl::StatusCode::kInvalidArgument);
+  const std::string concat =
+      "ffconcat version 1.0\nfile '" + (WorkDir() / "in.mp4").string() + "'\n";
+  CHECK(Transcode(AsBytes(concat), options).status().code() == absl::StatusCode::kInvalidArgument);
+
+  // Without faststart the index is at the end: half the file has none.
   status = Transcode(Bytes(mp4.begin(), mp4.begin() + mp4.size() / 2), options).status();
   CHECK(status.code() == absl::StatusCode::kInvalidArgument);
   // With faststart the index survives and announces frames that are missing.

@@ -26,6 +26,9 @@ namespace theta::compute {
 namespace {
 
 constexpr int kIoBufferBytes = 64 * 1024;
+// The demuxers a transcode job may use (libavformat names; "mov" is MP4 and QuickTime, "matroska"
+// also WebM, "mpeg" is the program stream).
+constexpr char kInputFormats[] = "mov,matroska,mpegts,mpeg,flv,avi,ivf,nut,h264,hevc";
 
 std::string AvError(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
@@ -214,7 +217,13 @@ absl::Status Transcoder::OpenInput(std::span<const uint8_t> input) {
   if (in_ == nullptr) return absl::ResourceExhaustedError("transcode: out of memory");
   in_->pb = in_io_.get();
   in_->flags |= AVFMT_FLAG_CUSTOM_IO;
-  int ret = avformat_open_input(&in_, nullptr, nullptr, nullptr);  // frees in_ on failure
+  // Only plain containers, and no protocols at all: a playlist or concat script among the input
+  // bytes could otherwise make libavformat open files or URLs on the worker.
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "format_whitelist", kInputFormats, 0);
+  av_dict_set(&opts, "protocol_whitelist", "none", 0);
+  int ret = avformat_open_input(&in_, nullptr, nullptr, &opts);  // frees in_ on failure
+  av_dict_free(&opts);
   if (ret < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("transcode: the input is not a readable video container: ", AvError(ret)));

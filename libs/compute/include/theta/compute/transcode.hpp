@@ -3,9 +3,11 @@
 // libswscale (bilinear) or as the bilinear resize kernel on each YUV 4:2:0 plane: through a
 // Backend (the Vulkan backend puts it on the GPU) or resident on a Vulkan Device.
 //
-// Only the first video stream is transcoded; audio and other streams are dropped. The encoder runs
-// a fixed number of threads (kTranscodeEncoderThreads), so two workers with the same libx264 and
-// the same scaler produce the same bytes.
+// Inputs: MP4/QuickTime, Matroska/WebM, MPEG-TS/PS, FLV, AVI, IVF, NUT or raw H.264/HEVC;
+// libavformat opens no file or URL on the input's behalf (no playlists, no concat scripts). Only
+// the best video stream is transcoded; audio and other streams are dropped. The encoder runs a
+// fixed number of threads (kTranscodeEncoderThreads), so two workers with the same libx264 and the
+// same scaler produce the same bytes.
 //
 // Errors: input that libavformat cannot open or that has no video stream is InvalidArgument;
 // input that stops decoding or ends before the frames its container announces is DataLoss; a
