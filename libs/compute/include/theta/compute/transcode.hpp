@@ -13,8 +13,13 @@
 // input that stops decoding or ends before the frames its container announces is DataLoss; a
 // source or destination over kMaxTranscodeSide, more frames than max_frames, work over max_work or
 // output over max_output_bytes is ResourceExhausted naming the numbers; a missing libx264 is
-// Unavailable. Thread-safe: every call has its own codec state (the Backend, if any, is used by
-// the calling thread only).
+// Unavailable.
+//
+// Threads: demuxing and decoding run on the calling thread (decoder threads beside it), scaling
+// and encoding on a second thread fed through a small queue; libswscale scales in slices on every
+// core (slices give the same pixels as one pass). Calls are independent (each has its own codec
+// state); the Backend, if any, is used by one thread at a time but not the caller's, so it must
+// not be in use elsewhere during the call.
 #pragma once
 
 #include <cstdint>
