@@ -64,6 +64,22 @@ TEST_CASE("job spec rejects malformed documents with the key at fault") {
        "unknown key \"extra\""},
       {R"({"kernel": "softmax", "params": {"rows": 1, "cols": 1}, "inputs": [], "backend": "tpu"})",
        "backend \"tpu\""},
+      {R"({"kernel": "model", "inputs": [{"name": "weights", "hex": "0x"}, {"name": "input", "hex": "0x"}]})",
+       "needs param \"batch\""},
+      {R"({"kernel": "model", "params": {"batch": 1}, "inputs": [{"name": "weights", "hex": "0x"}]})",
+       "takes inputs weights, input"},
+      {R"({"kernel": "transcode", "params": {"dst_width": 2, "dst_height": 2, "preset": "fast",
+           "fps": 30}, "inputs": [{"name": "video", "hex": "0x"}]})",
+       "unknown param \"fps\""},
+      {R"({"kernel": "transcode", "params": {"dst_width": 2, "preset": "fast"},
+           "inputs": [{"name": "video", "hex": "0x"}]})",
+       "needs param \"dst_height\""},
+      {R"({"kernel": "transcode", "params": {"dst_width": 2, "dst_height": 2, "preset": "fast",
+           "crf": 20, "bitrate_kbps": 100}, "inputs": [{"name": "video", "hex": "0x"}]})",
+       "crf or bitrate_kbps, not both"},
+      {R"({"kernel": "transcode", "params": {"dst_width": 2, "dst_height": 2, "preset": "fast",
+           "bitrate_kbps": 0}, "inputs": [{"name": "video", "hex": "0x"}]})",
+       "bitrate_kbps 0"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.json);
@@ -87,6 +103,18 @@ TEST_CASE("job spec validation catches specs built in code") {
   CHECK_THAT(std::string(ValidateJobSpec(spec).message()), Catch::Contains("inline data"));
   spec.inputs[0].size = 2;
   CHECK(ValidateJobSpec(spec).ok());
+
+  // Optional params may be left out, and the required ones may not.
+  spec = JobSpec{};
+  spec.kernel = JobKernel::kTranscode;
+  spec.op = "veryfast";
+  spec.dims = {{"dst_width", 640}, {"dst_height", 360}};
+  spec.inputs = {JobInput{"video", Bytes{1}, std::nullopt, 1}};
+  CHECK(ValidateJobSpec(spec).ok());
+  spec.dims["max_frames"] = 100;
+  CHECK(ValidateJobSpec(spec).ok());
+  spec.op = "";
+  CHECK_THAT(std::string(ValidateJobSpec(spec).message()), Catch::Contains("preset"));
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "theta/compute/model.hpp"
+#include "theta/compute/transcode.hpp"
+#include "theta/compute/vulkan_model.hpp"
 #include "theta/core/hash.hpp"
 #include "theta/core/status.hpp"
 
@@ -54,6 +57,9 @@ Cost CostOf(const JobSpec& spec) {
     }
     case JobKernel::kYuvToRgb:
       return {Mul({d("width"), d("height"), 3}), Mul({d("width"), d("height")})};
+    case JobKernel::kModel:
+    case JobKernel::kTranscode:
+      return {};  // known only from the inputs; checked when they are read
   }
   return {};
 }
@@ -102,6 +108,64 @@ Bytes FloatBytes(const std::vector<float>& values) {
   return out;
 }
 
+absl::Status CheckModelCost(const JobSpec& spec, const Model& model, uint32_t batch) {
+  const uint64_t output_bytes = Mul({batch, model.output().elements(), 4});
+  if (output_bytes > spec.limits.max_output_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat("compute job: model output of ", output_bytes,
+                                                     " bytes exceeds max_output_bytes ",
+                                                     spec.limits.max_output_bytes));
+  }
+  const uint64_t work = Mul({batch, model.work_per_sample});
+  if (work > spec.limits.max_work) {
+    return absl::ResourceExhaustedError(absl::StrCat("compute job: model work of ", work,
+                                                     " exceeds max_work ", spec.limits.max_work));
+  }
+  return absl::OkStatus();
+}
+
+// `device` is set when the backend is Vulkan and the runner knows its Device.
+absl::StatusOr<Bytes> RunModelJob(const JobSpec& spec, const std::vector<Bytes>& data,
+                                  Backend& backend, Device* device) {
+  THETA_ASSIGN_OR_RETURN(Model model, DecodeModel(data[0]));
+  const uint32_t batch = spec.dims.at("batch");
+  THETA_RETURN_IF_ERROR(CheckModelCost(spec, model, batch));
+  THETA_RETURN_IF_ERROR(CheckFloatInput(spec.inputs[1], data[1]));
+  std::vector<float> out;
+  if (device != nullptr) {
+    THETA_ASSIGN_OR_RETURN(auto resident, VulkanModel::Create(*device, model));
+    THETA_ASSIGN_OR_RETURN(out, resident->Run(batch, AsFloats(data[1])));
+  } else {
+    THETA_ASSIGN_OR_RETURN(out, RunModel(backend, model, batch, AsFloats(data[1])));
+  }
+  return FloatBytes(out);
+}
+
+absl::StatusOr<Bytes> RunTranscodeJob(const JobSpec& spec, const Bytes& video, Backend* scaler,
+                                      Device* device) {
+  TranscodeOptions options;
+  options.dst_width = spec.dims.at("dst_width");
+  options.dst_height = spec.dims.at("dst_height");
+  options.preset = spec.op;
+  if (auto it = spec.dims.find("crf"); it != spec.dims.end()) options.crf = it->second;
+  if (auto it = spec.dims.find("bitrate_kbps"); it != spec.dims.end()) {
+    options.bitrate_kbps = it->second;
+  }
+  if (auto it = spec.dims.find("max_frames"); it != spec.dims.end()) {
+    if (it->second > kMaxTranscodeFrames) {
+      return absl::ResourceExhaustedError(absl::StrCat("compute job: transcode max_frames ",
+                                                       it->second, " exceeds the cap of ",
+                                                       kMaxTranscodeFrames));
+    }
+    options.max_frames = it->second;
+  }
+  options.max_output_bytes = spec.limits.max_output_bytes;
+  options.max_work = spec.limits.max_work;
+  options.scaler = scaler;
+  options.scaler_device = device;
+  THETA_ASSIGN_OR_RETURN(TranscodeResult result, Transcode(video, options));
+  return std::move(result.output);
+}
+
 }  // namespace
 
 JobRunner::JobRunner(JobRunnerOptions options) : options_(std::move(options)) {}
@@ -122,8 +186,10 @@ absl::StatusOr<Backend*> JobRunner::PickBackend(const JobSpec& spec) const {
       break;
   }
   if (options_.vulkan == nullptr) return options_.cpu;
-  const bool blas_kernel = spec.kernel == JobKernel::kMatMul || spec.kernel == JobKernel::kConv2d;
-  return blas_kernel && options_.vulkan_is_cpu_device ? options_.cpu : options_.vulkan;
+  // Kernels dominated by matmul/conv or by libav work run faster on the CPU than on lavapipe.
+  const bool cpu_first = spec.kernel == JobKernel::kMatMul || spec.kernel == JobKernel::kConv2d ||
+                         spec.kernel == JobKernel::kModel || spec.kernel == JobKernel::kTranscode;
+  return cpu_first && options_.vulkan_is_cpu_device ? options_.cpu : options_.vulkan;
 }
 
 absl::StatusOr<JobResult> JobRunner::Run(const JobSpec& spec) {
@@ -151,6 +217,19 @@ absl::StatusOr<JobResult> JobRunner::Run(const JobSpec& spec) {
   auto d = [&](const char* key) { return spec.dims.at(key); };
   JobResult result;
   result.backend = std::string(backend->name());
+  if (spec.kernel == JobKernel::kModel || spec.kernel == JobKernel::kTranscode) {
+    // The CPU backend's scale is libswscale; the Vulkan backend's is its resize kernel, resident
+    // on the Device when the runner knows it.
+    Device* device = backend == options_.vulkan ? options_.vulkan_device : nullptr;
+    auto output =
+        spec.kernel == JobKernel::kModel
+            ? RunModelJob(spec, data, *backend, device)
+            : RunTranscodeJob(spec, data[0], backend == options_.cpu ? nullptr : backend, device);
+    if (!output.ok()) return output.status();
+    result.output = std::move(*output);
+    result.output_hash = Blake2b256(result.output);
+    return result;
+  }
   const bool float_kernel =
       spec.kernel != JobKernel::kResizeBilinear && spec.kernel != JobKernel::kYuvToRgb;
   if (float_kernel) {
@@ -202,6 +281,9 @@ absl::StatusOr<JobResult> JobRunner::Run(const JobSpec& spec) {
           backend->YuvToRgb(spec.op == "nv12" ? YuvLayout::kNv12 : YuvLayout::kI420,
                             {d("width"), d("height")}, data[0], result.output));
       break;
+    case JobKernel::kModel:
+    case JobKernel::kTranscode:
+      break;  // handled above
   }
   if (float_kernel) result.output = FloatBytes(out);
   result.output_hash = Blake2b256(result.output);

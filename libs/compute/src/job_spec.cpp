@@ -25,7 +25,13 @@ struct KernelSchema {
   std::vector<const char*> ops;
   std::vector<const char*> inputs;
   size_t optional_inputs = 0;  // how many of the last inputs may be left out
+  std::vector<const char*> optional_dims = {};
 };
+
+bool Contains(const std::vector<const char*>& names, std::string_view name) {
+  return std::any_of(names.begin(), names.end(),
+                     [&](const char* item) { return name == std::string_view(item); });
+}
 
 const std::vector<KernelSchema>& Schemas() {
   static const std::vector<KernelSchema> schemas = {
@@ -54,6 +60,16 @@ const std::vector<KernelSchema>& Schemas() {
        "layout",
        {"nv12", "i420"},
        {"frame"}},
+      {JobKernel::kModel, "model", {"batch"}, "", {}, {"weights", "input"}},
+      {JobKernel::kTranscode,
+       "transcode",
+       {"dst_height", "dst_width"},
+       "preset",
+       {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+        "veryslow"},
+       {"video"},
+       0,
+       {"bitrate_kbps", "crf", "max_frames"}},
   };
   return schemas;
 }
@@ -159,8 +175,7 @@ absl::Status ParseParams(const Json& params, const KernelSchema& schema, JobSpec
         return Invalid(absl::StrCat(schema.name, " ", schema.op_key, " \"", spec.op,
                                     "\" is not one of ", absl::StrJoin(schema.ops, ", ")));
       }
-    } else if (std::any_of(schema.dims.begin(), schema.dims.end(),
-                           [&](const char* dim) { return key == dim; })) {
+    } else if (Contains(schema.dims, key) || Contains(schema.optional_dims, key)) {
       THETA_ASSIGN_OR_RETURN(uint64_t n,
                              GetUnsigned(value, key, std::numeric_limits<uint32_t>::max()));
       spec.dims[key] = static_cast<uint32_t>(n);
@@ -205,12 +220,28 @@ absl::Status ParseLimits(const Json& value, JobLimits& limits) {
   return absl::OkStatus();
 }
 
+// The rate control takes one of crf (x264's 0..51) and bitrate_kbps (1..1,000,000).
+absl::Status CheckTranscodeParams(const JobSpec& spec) {
+  const auto crf = spec.dims.find("crf");
+  const auto bitrate = spec.dims.find("bitrate_kbps");
+  if (crf != spec.dims.end() && bitrate != spec.dims.end()) {
+    return Invalid("transcode takes crf or bitrate_kbps, not both");
+  }
+  if (crf != spec.dims.end() && crf->second > 51) {
+    return Invalid(absl::StrCat("transcode crf ", crf->second, " is not in 0..51"));
+  }
+  if (bitrate != spec.dims.end() && (bitrate->second == 0 || bitrate->second > 1'000'000)) {
+    return Invalid(
+        absl::StrCat("transcode bitrate_kbps ", bitrate->second, " is not in 1..1000000"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckSchema(const JobSpec& spec) {
   const KernelSchema& schema = SchemaOf(spec.kernel);
   for (const auto& entry : spec.dims) {
     const std::string& key = entry.first;
-    if (std::none_of(schema.dims.begin(), schema.dims.end(),
-                     [&](const char* dim) { return key == dim; })) {
+    if (!Contains(schema.dims, key) && !Contains(schema.optional_dims, key)) {
       return Invalid(absl::StrCat("unknown param \"", key, "\" for kernel ", schema.name));
     }
   }
@@ -227,6 +258,7 @@ absl::Status CheckSchema(const JobSpec& spec) {
                                 "\" is not one of ", absl::StrJoin(schema.ops, ", ")));
   }
   THETA_RETURN_IF_ERROR(CheckInputNames(schema, spec.inputs));
+  if (spec.kernel == JobKernel::kTranscode) THETA_RETURN_IF_ERROR(CheckTranscodeParams(spec));
   for (const JobInput& input : spec.inputs) {
     const bool consistent = input.inline_data
                                 ? !input.blake2b && input.inline_data->size() == input.size

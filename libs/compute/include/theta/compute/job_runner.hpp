@@ -8,9 +8,15 @@
 // DataLoss); then the kernel's shape checks (InvalidArgument); then the backend's own errors.
 //
 // Backend choice: BackendChoice::kCpu / kVulkan force one (kVulkan without a Vulkan backend is
-// FailedPrecondition); kAuto takes Vulkan when there is one, except that matmul and conv2d go to
-// the CPU backend (OpenBLAS) when the Vulkan device is itself a CPU implementation such as
-// lavapipe. A JobRunner is as thread-safe as its backends (not, in general): use one per thread.
+// FailedPrecondition); kAuto takes Vulkan when there is one, except that matmul, conv2d, model and
+// transcode go to the CPU backend (OpenBLAS, libswscale) when the Vulkan device is itself a CPU
+// implementation such as lavapipe. A transcode job on the CPU backend scales with libswscale, on
+// the Vulkan backend with the resize kernel. A JobRunner is as thread-safe as its backends (not,
+// in general): use one per thread.
+//
+// The model and transcode kernels' cost is known only from their inputs: the model's output and
+// work are checked against the limits once it is decoded, a transcode's frames, work and output
+// while it runs (ResourceExhausted either way).
 #pragma once
 
 #include <functional>
@@ -34,6 +40,10 @@ struct JobRunnerOptions {
   bool vulkan_is_cpu_device = false;
   // Resolves inputs given by hash; when empty, such inputs are NotFound.
   BlobResolver resolve;
+  // The Device under `vulkan`, optional: model jobs on the Vulkan backend then keep the whole
+  // network on the device (VulkanModel) instead of a round trip per layer, and transcode jobs
+  // keep their plane buffers there (one submission per frame instead of three).
+  Device* vulkan_device = nullptr;
 };
 
 struct JobResult {

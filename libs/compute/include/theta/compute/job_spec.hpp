@@ -14,6 +14,11 @@
 //          input, weights, optional bias
 //   resize_bilinear {src_width, src_height, channels, dst_width, dst_height} src (u8)
 //   yuv_to_rgb {layout: nv12|i420, width, height} frame (u8)
+//   model {batch} weights (a TCM1 model, see model.hpp), input ([batch, c, h, w] f32);
+//          output [batch, the model's output elements] f32
+//   transcode {dst_width, dst_height, preset: ultrafast..veryslow, optional crf (0..51, default
+//          23) or bitrate_kbps, optional max_frames} video (a container libavformat reads);
+//          output an MPEG-TS of H.264 (libx264), see transcode.hpp
 //
 // ParseJobSpec never throws or aborts on bad input: malformed JSON, a missing or unknown key, a
 // wrong type, a number out of range or a bad hex string is InvalidArgument naming the key.
@@ -41,7 +46,9 @@ enum class JobKernel {
   kReduce,
   kConv2d,
   kResizeBilinear,
-  kYuvToRgb
+  kYuvToRgb,
+  kModel,
+  kTranscode
 };
 
 enum class BackendChoice { kAuto, kCpu, kVulkan };
