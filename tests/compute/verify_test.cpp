@@ -273,6 +273,20 @@ TEST_CASE("disagreeing workers with no reference run leave the job unverified an
   CHECK(hook.faults.empty());  // an honest worker is never reported on a tie
 }
 
+TEST_CASE("the verifier refuses to run an order nothing would check", "[compute][verify]") {
+  Workers w(CpuExecutors(), CpuExecutors());
+  Verifier unchecked({.spot_samples = 0});
+  ComputeWorker* one[] = {w.honest.get()};
+  CHECK(unchecked.Run(Order("alone", MatMulSpec(2, 2, 2, 1)), one).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(unchecked.Run(Order("none", MatMulSpec(2, 2, 2, 1)), {}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  Verifier checked({.spot_samples = 2});
+  auto alone = checked.Run(Order("alone", MatMulSpec(5, 5, 5, 1)), one);
+  REQUIRE(alone.ok());
+  CHECK(alone->verified);
+}
+
 TEST_CASE("a worker that misses the deadline is neither paid nor reported", "[compute][verify]") {
   auto gate = std::make_shared<testing::Gate>();
   Workers w(CpuExecutors(), testing::GatedExecutors(gate));

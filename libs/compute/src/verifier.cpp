@@ -56,6 +56,10 @@ FaultReport Verifier::Report(const JobOrder& order, const WorkerVerdict& verdict
 absl::StatusOr<VerifiedJob> Verifier::Run(const JobOrder& order,
                                           std::span<ComputeWorker* const> workers) {
   THETA_RETURN_IF_ERROR(ValidateJobSpec(order.spec));
+  if (workers.empty() || (workers.size() == 1 && options_.spot_samples == 0)) {
+    return absl::InvalidArgumentError(
+        "compute verify: one worker without spot checks (or none) leaves nothing to verify with");
+  }
   std::vector<std::future<absl::StatusOr<JobResult>>> running;
   for (ComputeWorker* worker : workers) {
     running.push_back(

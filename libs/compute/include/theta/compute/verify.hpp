@@ -130,8 +130,9 @@ class Verifier {
   explicit Verifier(VerifierOptions options);
 
   // Runs `order` on every worker at once (two for redundant execution; one relies on spot checks
-  // alone) and returns the verdicts. Error only for an order that does not validate
-  // (InvalidArgument) or inputs the verifier cannot resolve for its checks.
+  // alone) and returns the verdicts. Errors: InvalidArgument for an order that does not validate,
+  // for no workers, or for one worker with spot checks disabled (nothing would check it); the
+  // spot check's errors for inputs the verifier cannot resolve.
   absl::StatusOr<VerifiedJob> Run(const JobOrder& order, std::span<ComputeWorker* const> workers);
 
  private:
