@@ -165,6 +165,23 @@ TEST_CASE("a spot check needs the inputs and says which one it could not resolve
   CHECK_FALSE(resolved->passed);  // 36 zero bytes are not the product
 }
 
+TEST_CASE("a spot check refuses inputs that do not fit the shape and outputs over the limit",
+          "[compute][verify]") {
+  JobSpec spec = MatMulSpec(4, 4, 4, 1);
+  spec.inputs[1] = Inline("b", ToBytes(RandomFloats(15, 2)));
+  auto misfit = SpotCheckOutput(spec, Bytes(64), {});
+  CHECK(misfit.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(misfit.status().message()), Catch::Contains("input b has 60 bytes"));
+  // k = 1 and a huge n: an output the runner refuses; no claim passes, nothing is allocated.
+  JobSpec wide;
+  wide.kernel = JobKernel::kMatMul;
+  wide.dims = {{"m", 1}, {"n", 1u << 30}, {"k", 0}};
+  wide.inputs = {Inline("a", {}), Inline("b", {})};
+  auto check = SpotCheckOutput(wide, Bytes(64), {});
+  REQUIRE(check.ok());
+  CHECK_FALSE(check->passed);
+}
+
 struct Workers {
   std::unique_ptr<Scheduler> honest_scheduler, other_scheduler;
   std::unique_ptr<SchedulerWorker> honest, other;

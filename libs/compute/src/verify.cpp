@@ -118,9 +118,62 @@ absl::StatusOr<std::vector<Bytes>> ResolveInputs(const JobSpec& spec, const Blob
   return data;
 }
 
+std::vector<float> Floats(const Bytes& bytes) {
+  std::vector<float> values(bytes.size() / 4);
+  std::memcpy(values.data(), bytes.data(), values.size() * 4);
+  return values;
+}
+
 double Gelu(double v) {
   const double t = std::clamp(0.7978845608 * (v + 0.044715 * v * v * v), -10.0, 10.0);
   return 0.5 * v * (1.0 + std::tanh(t));
+}
+
+// A product of shape numbers that saturates instead of wrapping, so a hostile shape cannot
+// match a small input or output by overflow.
+constexpr uint64_t kSaturated = UINT64_MAX / 4;  // still fits when counted in f32 bytes
+uint64_t SatMul(std::initializer_list<uint64_t> factors) {
+  uint64_t product = 1;
+  for (uint64_t f : factors) {
+    if (f != 0 && product > kSaturated / f) return kSaturated;
+    product *= f;
+  }
+  return product;
+}
+
+// The f32 counts the inputs of the directly sampled kernels must have (empty for other kernels),
+// so a spec whose inputs do not fit its shape is an error here as it is in the runner.
+std::vector<uint64_t> InputFloats(const JobSpec& spec) {
+  auto d = [&](const char* key) -> uint64_t { return spec.dims.at(key); };
+  switch (spec.kernel) {
+    case JobKernel::kMatMul:
+      return {SatMul({d("m"), d("k")}), SatMul({d("k"), d("n")})};
+    case JobKernel::kConv2d:
+      return {SatMul({d("batch"), d("in_channels"), d("height"), d("width")}),
+              SatMul({d("out_channels"), d("in_channels"), d("kernel_h"), d("kernel_w")}),
+              d("out_channels")};
+    case JobKernel::kActivation:
+      return {d("count")};
+    case JobKernel::kBinary:
+      return {d("count"), d("count")};
+    case JobKernel::kSoftmax:
+    case JobKernel::kReduce:
+      return {SatMul({d("rows"), d("cols")})};
+    default:
+      return {};
+  }
+}
+
+absl::Status CheckInputSizes(const JobSpec& spec, const std::vector<Bytes>& inputs) {
+  const std::vector<uint64_t> floats = InputFloats(spec);
+  for (size_t i = 0; i < inputs.size() && i < floats.size(); ++i) {
+    if (inputs[i].size() != floats[i] * 4) {
+      return absl::InvalidArgumentError(absl::StrCat("compute verify: input ", spec.inputs[i].name,
+                                                     " has ", inputs[i].size(),
+                                                     " bytes, the shape needs ", floats[i] * 4));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Reference values of the sampled rows or elements of the kernels cheap to sample; false for
@@ -128,22 +181,29 @@ double Gelu(double v) {
 bool SampleDirectly(const JobSpec& spec, const std::vector<Bytes>& in, size_t samples,
                     std::mt19937_64& rng, Sample& sample) {
   auto d = [&](const char* key) -> uint64_t { return spec.dims.at(key); };
-  auto x = [&](size_t input, uint64_t i) -> double {
-    return i * 4 + 4 <= in[input].size() ? FloatAt(in[input], i)
-                                         : 0.0;  // short inputs: runner's error
-  };
+  // Input sizes were checked against the shape (CheckInputSizes).
+  auto x = [&](size_t input, uint64_t i) -> double { return FloatAt(in[input], i); };
   switch (spec.kernel) {
     case JobKernel::kMatMul: {
       const uint64_t m = d("m"), n = d("n"), k = d("k");
-      sample.output_elements = m * n;
+      sample.output_elements = SatMul({m, n});
+      // An output over the spec's own limit is one the runner refuses (and with k tiny it could
+      // be far larger than the inputs): draw nothing, so every claim fails the size check.
+      if (sample.output_elements * 4 > spec.limits.max_output_bytes) return true;
       sample.positions = Draw(m, samples, rng);
+      const std::vector<float> a = Floats(in[0]), b = Floats(in[1]);
+      std::vector<double> row(n);
       for (uint64_t r : sample.positions) {
-        for (uint64_t j = 0; j < n; ++j) {
-          double sum = 0;
-          for (uint64_t i = 0; i < k; ++i)
-            sum += x(0, r * k + i) * x(1, i * n + j);
-          sample.expected.push_back({r * n + j, sum});
+        // Row r of A times B, walking B row by row so the inner loop reads it contiguously.
+        std::fill(row.begin(), row.end(), 0.0);
+        for (uint64_t i = 0; i < k; ++i) {
+          const double a_ri = a[r * k + i];
+          const float* b_row = b.data() + i * n;
+          for (uint64_t j = 0; j < n; ++j)
+            row[j] += a_ri * b_row[j];
         }
+        for (uint64_t j = 0; j < n; ++j)
+          sample.expected.push_back({r * n + j, row[j]});
       }
       return true;
     }
@@ -153,7 +213,10 @@ bool SampleDirectly(const JobSpec& spec, const std::vector<Bytes>& in, size_t sa
           uint32_t(d("width")),    uint32_t(d("out_channels")), uint32_t(d("kernel_h")),
           uint32_t(d("kernel_w")), uint32_t(d("stride")),       uint32_t(d("padding"))};
       const uint64_t oh = s.out_height(), ow = s.out_width();
-      sample.output_elements = uint64_t{s.batch} * s.out_channels * oh * ow;
+      sample.output_elements = SatMul({s.batch, s.out_channels, oh, ow});
+      // No output that large exists: the size check below fails any claim, and no element is
+      // drawn whose index would not decompose within the shape.
+      if (sample.output_elements == kSaturated) return true;
       sample.positions = Draw(sample.output_elements, samples, rng);
       for (uint64_t e : sample.positions) {
         const uint64_t ox = e % ow, oy = e / ow % oh, oc = e / (ow * oh) % s.out_channels,
@@ -193,7 +256,8 @@ bool SampleDirectly(const JobSpec& spec, const std::vector<Bytes>& in, size_t sa
     case JobKernel::kSoftmax:
     case JobKernel::kReduce: {
       const uint64_t cols = d("cols");
-      sample.output_elements = spec.kernel == JobKernel::kSoftmax ? d("rows") * cols : d("rows");
+      sample.output_elements =
+          spec.kernel == JobKernel::kSoftmax ? SatMul({d("rows"), cols}) : d("rows");
       sample.positions = Draw(d("rows"), samples, rng);
       for (uint64_t r : sample.positions) {
         double max = -std::numeric_limits<double>::infinity(), sum = 0;
@@ -266,6 +330,7 @@ absl::StatusOr<SpotCheck> SpotCheckOutput(const JobSpec& spec, ByteView claimed,
   THETA_RETURN_IF_ERROR(ValidateJobSpec(spec));
   std::mt19937_64 rng(options.seed != 0 ? options.seed : std::random_device{}());
   THETA_ASSIGN_OR_RETURN(std::vector<Bytes> inputs, ResolveInputs(spec, options.resolve));
+  THETA_RETURN_IF_ERROR(CheckInputSizes(spec, inputs));
   SpotCheck check;
   Sample sample;
   if (!SampleDirectly(spec, inputs, options.samples, rng, sample)) {
