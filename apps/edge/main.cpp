@@ -41,6 +41,7 @@
 #include "theta/video/viewer.hpp"
 #ifdef THETA_EDGE_COMPUTE
 #include "run_command.hpp"
+#include "termination_signals.hpp"
 #include "worker_command.hpp"
 #endif
 
@@ -323,6 +324,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+#ifdef THETA_EDGE_COMPUTE
+  theta::edge::ForwardTerminationSignalsToThisThread();  // OpenBLAS's threads predate the mask
+#endif
   absl::SetProgramUsageMessage(
       "theta-edge publish|serve|watch URL|run JOB.json|worker [flags]; see --help");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);

@@ -63,6 +63,12 @@ if cpu:
     check(cpu["output_hex"] == "0x" + struct.pack("<4f", *matmul).hex(), "matmul: output_hex")
 run_example("matmul", [], matmul, 0)  # auto: OpenBLAS on a CPU-only node, or a GPU
 
+# The result docs/edge-compute.md shows for this command is the one it prints.
+doc = open(os.path.join(examples, "..", "..", "edge-compute.md")).read().splitlines()
+shown = [json.loads(line) for line in doc if line.startswith('{"backend":"cpu","kernel":"matmul"')]
+check(len(shown) == 1 and cpu is not None and shown[0]["output_hash"] == cpu["output_hash"] and
+      shown[0]["output_hex"] == cpu["output_hex"], "docs/edge-compute.md shows the matmul result")
+
 # The Vulkan backend: lavapipe in CI; a machine without any Vulkan driver is a runtime failure.
 code, stdout, stderr = run(os.path.join(examples, "matmul.json"), "--backend=vulkan")
 if code == 0:
@@ -143,7 +149,8 @@ try:
     check(stats["completed"] == 1, f"compute_stats counts the job ({stats})")
 finally:
     worker.send_signal(signal.SIGTERM)
-    check(worker.wait(timeout=30) == 0, "the worker exits 0 on SIGTERM")
+    code = worker.wait(timeout=30)
+    check(code == 0, f"the worker exits 0 on SIGTERM ({code})")
 
 if failures:
     print(f"{len(failures)} check(s) failed")
