@@ -51,6 +51,10 @@ TEST_CASE("bad job orders are InvalidArgument naming the key", "[compute][order]
           "inputs": [{"name": "a", "hex": "0x00000000"}, {"name": "b", "hex": "0x00000000"}]},
           "price_tfuel_wei": "5", "deadline_unix_ms": 1, "requester": "0x12"})",
        "requester"},
+      {R"({"job_id": "a", "spec": {"kernel": "matmul", "params": {"m": 1, "n": 1, "k": 1},
+          "inputs": [{"name": "a", "hex": "0x00000000"}, {"name": "b", "hex": "0x00000000"}]},
+          "price_tfuel_wei": "5", "deadline_unix_ms": 8796093022209})",
+       "deadline_unix_ms"},
       {R"({"job_id": "a", "extra": 1})", "unknown key"},
   };
   for (const auto& [json, mentions] : cases) {

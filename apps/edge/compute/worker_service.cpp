@@ -114,7 +114,10 @@ absl::StatusOr<compute::JobResult> RemoteWorker::Execute(const compute::JobOrder
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       order.deadline - std::chrono::system_clock::now());
   net::RpcClientOptions options;
-  options.timeout = std::max(left, std::chrono::milliseconds(0)) + grace_;
+  // Capped: a deadline centuries away must not overflow the client's clock arithmetic.
+  options.timeout = std::clamp<std::chrono::milliseconds>(left, std::chrono::milliseconds(0),
+                                                          std::chrono::hours(24)) +
+                    grace_;
   // The output comes back as hex: twice its bytes, plus the envelope.
   options.max_response_bytes = static_cast<size_t>(
       std::min<uint64_t>(order.spec.limits.max_output_bytes, 512ull << 20) * 2 + (64 << 10));

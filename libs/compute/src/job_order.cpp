@@ -15,8 +15,9 @@ absl::Status Bad(std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("compute job order: ", std::string(what)));
 }
 
-// The wall clock's own range, so a converted deadline never overflows the clock's representation.
-constexpr int64_t kMaxUnixMillis = int64_t{1} << 52;
+// Within the wall clock's range (nanoseconds in 64 bits reach the year 2262), so a converted
+// deadline never overflows it: 2^43 ms is in the year 2248.
+constexpr int64_t kMaxUnixMillis = int64_t{1} << 43;
 
 }  // namespace
 
@@ -80,7 +81,7 @@ absl::StatusOr<JobOrder> ParseJobOrder(std::string_view json) {
   const auto deadline = doc.find("deadline_unix_ms");
   if (deadline == doc.end() || !deadline->is_number_unsigned() ||
       deadline->get<uint64_t>() > uint64_t{kMaxUnixMillis}) {
-    return Bad("\"deadline_unix_ms\" must be a whole number of milliseconds below 2^52");
+    return Bad("\"deadline_unix_ms\" must be a whole number of milliseconds up to 2^43");
   }
   order.deadline = FromUnixMillis(static_cast<int64_t>(deadline->get<uint64_t>()));
 

@@ -7,7 +7,8 @@
 //   {"job_id": "job-1", "spec": {<a JobSpec, see job_spec.hpp>},
 //    "price_tfuel_wei": "1000000000000000", "deadline_unix_ms": 1765000000000,
 //    "requester": "0x<20 bytes>"}
-// The price is a decimal string (TFUEL wei do not fit a JSON double). ParseJobOrder never throws:
+// The price is a decimal string (TFUEL wei do not fit a JSON double); the deadline is at most 2^43
+// (the year 2248, inside the range of the wall clock's nanoseconds). ParseJobOrder never throws:
 // bad input is InvalidArgument naming the key. JobOrderToJson writes the canonical form, which
 // ParseJobOrder reads back to an equal order.
 #pragma once
