@@ -295,9 +295,15 @@ Tolerance ToleranceFor(JobKernel kernel) noexcept {
     case JobKernel::kResizeBilinear:
     case JobKernel::kYuvToRgb:
       return {.float_output = false, .max_byte_diff = 1};
-    default:  // kernels added later compare exactly until they say otherwise
-      return {.float_output = false, .max_byte_diff = 0};
+    default:
+      break;
   }
+  // By name, so this holds on either side of the merge that adds the kernel: a model's output is
+  // f32 from chained matmul/conv layers, held to the 1e-4 of its own tests.
+  if (JobKernelName(kernel) == "model") return {.float_output = true, .relative = 1e-4};
+  // Other kernels (transcode: the same bytes on every backend, fixed encoder threads) compare
+  // exactly until they declare otherwise.
+  return {.float_output = false, .max_byte_diff = 0};
 }
 
 Comparison CompareOutputs(const JobSpec& spec, ByteView reference, ByteView claimed) {

@@ -43,7 +43,8 @@ struct Tolerance {
 
 // matmul and conv2d: relative 1e-4 (the bar their tests hold backends to); softmax, reduce and
 // activations: 1e-4 (device exp/tanh); binary: 1e-6; resize_bilinear and yuv_to_rgb: 1 per byte;
-// any other kernel: bytes, exact.
+// model (matched by its name, JobKernelName): relative 1e-4; any other kernel (transcode): bytes,
+// exact.
 Tolerance ToleranceFor(JobKernel kernel) noexcept;
 
 struct Comparison {
