@@ -22,6 +22,13 @@ std::chrono::microseconds Since(SteadyClock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start);
 }
 
+// Hands the runner its Device where JobRunnerOptions has the field (model and transcode jobs keep
+// their buffers on it); written so it compiles with and without that field.
+template <typename Options>
+void SetVulkanDevice(Options& options, Device* device) {
+  if constexpr (requires { options.vulkan_device; }) options.vulkan_device = device;
+}
+
 }  // namespace
 
 absl::StatusOr<JobExecutor> NewLocalExecutor(Device* device, BlobResolver resolve) {
@@ -38,6 +45,7 @@ absl::StatusOr<JobExecutor> NewLocalExecutor(Device* device, BlobResolver resolv
   options.vulkan = vulkan.get();
   options.vulkan_is_cpu_device = device != nullptr && device->info().kind == DeviceKind::kCpu;
   options.resolve = std::move(resolve);
+  SetVulkanDevice(options, device);
   auto runner = std::make_shared<JobRunner>(std::move(options));
   return JobExecutor([cpu, vulkan, runner](const JobSpec& spec) { return runner->Run(spec); });
 }
