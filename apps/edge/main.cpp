@@ -11,6 +11,12 @@
 //       Plays http://HOST:PORT/watch/ID (or .../streams/ID/) and prints a JSON report: startup
 //       time, rebuffering, bytes from peers vs origin. With swarm peers, segments come from them
 //       first and from the URL's server only when peers would be late.
+//   theta-edge run JOB.json [--backend=auto|cpu|vulkan] [--out=FILE] [--blobs=DIR]
+//       Runs a compute job spec on this machine and prints a JSON result (output hash, backend,
+//       time); see apps/edge/compute/run_command.hpp and docs/edge-compute.md.
+//   theta-edge worker [--listen=ADDR --port=N --port_file=F --workers=N --max_queued=N]
+//       A compute worker taking job orders over HTTP JSON-RPC until interrupted
+//       (apps/edge/compute/cli/worker_command.hpp).
 #include <signal.h>
 
 #include <cstdio>
@@ -33,6 +39,11 @@
 #include "theta/video/playlist.hpp"
 #include "theta/video/swarm.hpp"
 #include "theta/video/viewer.hpp"
+#ifdef THETA_EDGE_COMPUTE
+#include "run_command.hpp"
+#include "termination_signals.hpp"
+#include "worker_command.hpp"
+#endif
 
 ABSL_FLAG(std::string, input, "", "publish: media file or URL libavformat can read");
 ABSL_FLAG(std::string, stream, "", "publish: stream id ([a-z0-9_-], at most 64)");
@@ -313,12 +324,22 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  absl::SetProgramUsageMessage("theta-edge publish|serve|watch URL [flags]; see --help");
+#ifdef THETA_EDGE_COMPUTE
+  theta::edge::ForwardTerminationSignalsToThisThread();  // OpenBLAS's threads predate the mask
+#endif
+  absl::SetProgramUsageMessage(
+      "theta-edge publish|serve|watch URL|run JOB.json|worker [flags]; see --help");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   const std::string command = positional.size() > 1 ? positional[1] : "";
   if (command == "publish" && positional.size() == 2) return theta::video::Publish();
   if (command == "serve" && positional.size() == 2) return theta::video::Serve();
   if (command == "watch" && positional.size() == 3) return theta::video::WatchUrl(positional[2]);
-  std::cerr << "usage: theta-edge publish|serve [flags] | theta-edge watch URL [flags]\n";
+#ifdef THETA_EDGE_COMPUTE
+  if (command == "run" && positional.size() == 3) return theta::edge::RunJobCommand(positional[2]);
+  if (command == "worker" && positional.size() == 2) return theta::edge::RunWorkerCommand();
+#endif
+  std::cerr << "usage: theta-edge publish|serve [flags] | theta-edge watch URL [flags] | "
+               "theta-edge run JOB.json [--backend=auto|cpu|vulkan] [--out=FILE] | "
+               "theta-edge worker [--port=N --workers=N]\n";
   return 2;
 }
