@@ -57,9 +57,11 @@ video::Manifest LivePublisher::manifest() const {
 }
 
 absl::Status LivePublisher::Run() {
-  video::SegmenterOptions options{.target_duration_s = options_.target_duration_s};
-  options.on_segment = [this](const video::Rendition& info, video::SegmentData segment) {
-    return OnSegment(info, std::move(segment));
+  video::SegmenterOptions options{.target_duration_s = options_.target_duration_s,
+                                  .format = options_.format};
+  options.on_segment = [this](const video::Rendition& info, const Bytes& init,
+                              video::SegmentData segment) {
+    return OnSegment(info, init, std::move(segment));
   };
   absl::StatusOr<video::SegmentedStream> stream = video::SegmentMedia(options_.input, options);
   video::Manifest last = manifest();
@@ -73,13 +75,16 @@ absl::Status LivePublisher::Run() {
   return stream.ok() ? absl::OkStatus() : stream.status();
 }
 
-absl::Status LivePublisher::OnSegment(const video::Rendition& info, video::SegmentData segment) {
+absl::Status LivePublisher::OnSegment(const video::Rendition& info, const Bytes& init,
+                                      video::SegmentData segment) {
   THETA_RETURN_IF_ERROR(store_->Put(segment.hash, segment.bytes));
   video::Manifest next = manifest();
   if (next.renditions.empty()) {
+    if (!init.empty()) THETA_RETURN_IF_ERROR(store_->Put(info.init_hash, init));
     next.stream_id = options_.stream_id;
     next.target_duration_ms = static_cast<uint64_t>(options_.target_duration_s * 1000);
     next.live_window = options_.live_window;
+    next.format = options_.format;
     next.renditions.push_back(info);
   }
   video::Rendition& r = next.renditions.front();

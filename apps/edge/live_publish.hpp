@@ -29,6 +29,7 @@ struct LivePublishOptions {
   uint32_t live_window = 6;       // segments listed in the live playlists
   std::filesystem::path out_dir;  // DIR/ID; empty: write nothing
   PrivateKey key;
+  video::SegmentFormat format = video::SegmentFormat::kTs;
 };
 
 class LivePublisher {
@@ -55,7 +56,8 @@ class LivePublisher {
         published_(std::move(published)),
         on_manifest_(std::move(on_manifest)) {}
   absl::Status Run();
-  absl::Status OnSegment(const video::Rendition& info, video::SegmentData segment);
+  absl::Status OnSegment(const video::Rendition& info, const Bytes& init,
+                         video::SegmentData segment);
   absl::Status Republish(video::Manifest manifest);
 
   const LivePublishOptions options_;

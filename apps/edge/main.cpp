@@ -186,7 +186,7 @@ absl::StatusOr<std::shared_ptr<SegmentStore>> OpenStore() {
 }
 
 // publish --live: serves while the live publisher grows the stream.
-int PublishLive(const PrivateKey& key, std::shared_ptr<SegmentStore> store) {
+int PublishLive(const PrivateKey& key, std::shared_ptr<SegmentStore> store, SegmentFormat format) {
   auto published = std::make_shared<PublishedStreams>(store);
   std::unique_ptr<Swarm> swarm;
   if (absl::GetFlag(FLAGS_swarm_port) >= 0) {
@@ -198,7 +198,7 @@ int PublishLive(const PrivateKey& key, std::shared_ptr<SegmentStore> store) {
   auto live = edge::LivePublisher::Start(
       {absl::GetFlag(FLAGS_input), stream_id, absl::GetFlag(FLAGS_target_duration),
        static_cast<uint32_t>(std::clamp(absl::GetFlag(FLAGS_live_window), 1, 65536)),
-       std::filesystem::path(absl::GetFlag(FLAGS_dir)) / stream_id, key},
+       std::filesystem::path(absl::GetFlag(FLAGS_dir)) / stream_id, key, format},
       store, published, [node = swarm ? &swarm->node() : nullptr](const Manifest& m) {
         if (node != nullptr) node->AddManifest(m);
       });
@@ -228,18 +228,19 @@ int Publish() {
   if (!key.ok()) return Fail(key.status());
   absl::StatusOr<std::shared_ptr<SegmentStore>> store = OpenStore();
   if (!store.ok()) return Fail(store.status());
+  if (absl::GetFlag(FLAGS_format) != "ts" && absl::GetFlag(FLAGS_format) != "fmp4")
+    return Fail(absl::InvalidArgumentError("--format: ts or fmp4"));
+  const SegmentFormat format =
+      absl::GetFlag(FLAGS_format) == "fmp4" ? SegmentFormat::kFmp4 : SegmentFormat::kTs;
   if (absl::GetFlag(FLAGS_live)) {
-    if (absl::GetFlag(FLAGS_format) != "ts" || !ladder->empty())
-      return Fail(absl::InvalidArgumentError("--live: MPEG-TS remux only for now"));
-    return PublishLive(*key, *store);
+    if (!ladder->empty()) return Fail(absl::InvalidArgumentError("--live: remux only for now"));
+    return PublishLive(*key, *store, format);
   }
 
   SegmenterOptions options{.target_duration_s = absl::GetFlag(FLAGS_target_duration),
                            .ladder = *ladder,
-                           .x264_preset = absl::GetFlag(FLAGS_x264_preset)};
-  if (absl::GetFlag(FLAGS_format) != "ts" && absl::GetFlag(FLAGS_format) != "fmp4")
-    return Fail(absl::InvalidArgumentError("--format: ts or fmp4"));
-  if (absl::GetFlag(FLAGS_format) == "fmp4") options.format = SegmentFormat::kFmp4;
+                           .x264_preset = absl::GetFlag(FLAGS_x264_preset),
+                           .format = format};
   absl::StatusOr<SegmentedStream> stream = SegmentMedia(absl::GetFlag(FLAGS_input), options);
   if (!stream.ok()) return Fail(stream.status());
   Manifest manifest = BuildManifest(*stream, stream_id);

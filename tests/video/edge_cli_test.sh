@@ -66,18 +66,21 @@ echo "$report"
 [[ "$report" == *'"segments": 4'* ]] || fail "watch did not play 4 fMP4 segments"
 
 # Live: ffmpeg -re writes 4 s into a FIFO; the origin publishes segments as they are cut and a
-# viewer follows the growing stream to its end.
-mkfifo "$work/live.ts"
-"$ffmpeg" -hide_banner -loglevel error -re -i "$work/in.mp4" -c copy -f mpegts -y "$work/live.ts" &
-pids+=($!)
-"$edge_bin" publish --live --input="$work/live.ts" --stream=livecli --dir="$work/live" \
-  --target_duration=1 --port_file="$work/live.port" >"$work/live.log" &
-pids+=($!)
-for _ in $(seq 1 100); do [[ -s "$work/live/livecli/manifest.rlp" ]] && break; sleep 0.1; done
-[[ -s "$work/live/livecli/manifest.rlp" ]] || fail "the live publisher wrote no manifest"
-grep -q "#EXT-X-ENDLIST" "$work/live/livecli/source/index.m3u8" && fail "a live playlist has an end"
-report=$("$edge_bin" watch "http://127.0.0.1:$(cat "$work/live.port")/watch/livecli" --realtime=false)
-echo "$report"
-[[ "$report" == *'"segments": 4'* ]] || fail "watch did not follow the live stream to 4 segments"
-grep -q "#EXT-X-ENDLIST" "$work/live/livecli/source/index.m3u8" || fail "the ended stream has no end"
+# viewer follows the growing stream to its end, as MPEG-TS and as fMP4.
+for format in ts fmp4; do
+  live="$work/live-$format"
+  mkdir -p "$live" && mkfifo "$live/in.ts"
+  "$ffmpeg" -hide_banner -loglevel error -re -i "$work/in.mp4" -c copy -f mpegts -y "$live/in.ts" &
+  pids+=($!)
+  "$edge_bin" publish --live --input="$live/in.ts" --stream=livecli --dir="$live" --format="$format" \
+    --target_duration=1 --port_file="$live/port" >"$live/log" &
+  pids+=($!)
+  for _ in $(seq 1 100); do [[ -s "$live/livecli/manifest.rlp" ]] && break; sleep 0.1; done
+  [[ -s "$live/livecli/manifest.rlp" ]] || fail "the live publisher wrote no manifest ($format)"
+  grep -q "#EXT-X-ENDLIST" "$live/livecli/source/index.m3u8" && fail "a live playlist has an end"
+  report=$("$edge_bin" watch "http://127.0.0.1:$(cat "$live/port")/watch/livecli" --realtime=false)
+  echo "$format: $report"
+  [[ "$report" == *'"segments": 4'* ]] || fail "watch did not follow the live $format stream to 4 segments"
+  grep -q "#EXT-X-ENDLIST" "$live/livecli/source/index.m3u8" || fail "the ended stream has no end"
+done
 echo "ok"

@@ -25,6 +25,7 @@ const PrivateKey& Publisher() {
 }
 
 TEST_CASE("live: a growing input is segmented and handed over as it is cut", "[video][live]") {
+  const SegmentFormat format = GENERATE(SegmentFormat::kTs, SegmentFormat::kFmp4);
   TempDir dir;
   testing::MakeTestMedia(dir.path() / "in.ts", {.seconds = 5, .container = "ts"});
   const auto fifo = dir.path() / "live.ts";
@@ -38,8 +39,12 @@ TEST_CASE("live: a growing input is segmented and handed over as it is cut", "[v
   std::vector<double> arrived_s;
   std::vector<SegmentData> segments;
   std::vector<size_t> listed;
-  SegmenterOptions options{.target_duration_s = 1.0};
-  options.on_segment = [&](const Rendition& info, SegmentData segment) {
+  Bytes first_init;
+  SegmenterOptions options{.target_duration_s = 1.0, .format = format};
+  options.on_segment = [&](const Rendition& info, const Bytes& init, SegmentData segment) {
+    if (first_init.empty()) first_init = init;
+    CHECK(init == first_init);  // fMP4: known from the first segment on; MPEG-TS: none
+    CHECK(init.size() == info.init_size);
     arrived_s.push_back(std::chrono::duration<double>(Clock::now() - begin).count());
     listed.push_back(info.segments.size());
     CHECK(info.name == "source");
@@ -64,11 +69,18 @@ TEST_CASE("live: a growing input is segmented and handed over as it is cut", "[v
   CHECK(total_s >= 4.0);
   CHECK(arrived_s[0] < total_s - 2.0);
   CHECK(arrived_s[1] < total_s - 1.0);
-  // A live-cut segment is a TS file that decodes on its own: one second of 24 fps video.
-  const auto one = dir.path() / "seg1.ts";
-  std::ofstream(one, std::ios::binary)
-      .write(reinterpret_cast<const char*>(segments[1].bytes.data()),
-             static_cast<std::streamsize>(segments[1].bytes.size()));
+  // A live-cut segment decodes: one second of 24 fps video (a TS file on its own; the first fMP4
+  // fragment after the init segment).
+  CHECK(first_init.empty() == (format == SegmentFormat::kTs));
+  const auto one = dir.path() / (format == SegmentFormat::kTs ? "seg1.ts" : "seg0.mp4");
+  const Bytes& checked = format == SegmentFormat::kTs ? segments[1].bytes : segments[0].bytes;
+  {
+    std::ofstream out(one, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(first_init.data()),
+              static_cast<std::streamsize>(first_init.size()));
+    out.write(reinterpret_cast<const char*>(checked.data()),
+              static_cast<std::streamsize>(checked.size()));
+  }
   auto again = SegmentMedia(one.string(), {.target_duration_s = 10});
   REQUIRE(again.ok());
   CHECK(again->frames == 24);
@@ -78,7 +90,7 @@ TEST_CASE("live: a ladder is refused for live input for now", "[video][live]") {
   TempDir dir;
   testing::MakeTestMedia(dir.path() / "in.mp4", {.seconds = 1});
   SegmenterOptions options{.ladder = {{"low", 96, 64, 100}}};
-  options.on_segment = [](const Rendition&, SegmentData) { return absl::OkStatus(); };
+  options.on_segment = [](const Rendition&, const Bytes&, SegmentData) { return absl::OkStatus(); };
   CHECK(absl::IsInvalidArgument(SegmentMedia((dir.path() / "in.mp4").string(), options).status()));
 }
 

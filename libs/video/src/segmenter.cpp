@@ -50,7 +50,7 @@ absl::StatusOr<SegmentedStream> Remux(AVFormatContext* in, int video, int audio,
     }
     for (SegmentData& s : closed) {
       r.info.segments.push_back({s.index, s.duration_us, s.bytes.size(), s.hash});
-      THETA_RETURN_IF_ERROR(options.on_segment(r.info, std::move(s)));
+      THETA_RETURN_IF_ERROR(options.on_segment(r.info, writer.init(), std::move(s)));
     }
     return absl::OkStatus();
   };

@@ -47,8 +47,10 @@ struct SegmentData {
 
 // Called with each segment as it is cut, in order: `info` describes the rendition (name, size,
 // codecs, the fMP4 init segment's size and hash; no bandwidth) and lists the entries so far, this
-// one included. An error stops segmenting and is returned.
-using SegmentCallback = std::function<absl::Status(const Rendition& info, SegmentData segment)>;
+// one included; `init` is the fMP4 init segment (empty for MPEG-TS). An error stops segmenting and
+// is returned.
+using SegmentCallback =
+    std::function<absl::Status(const Rendition& info, const Bytes& init, SegmentData segment)>;
 
 struct SegmenterOptions {
   // Segments are cut at the first keyframe at or after this much time since the segment began.
