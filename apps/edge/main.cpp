@@ -17,6 +17,7 @@
 //   theta-edge worker [--listen=ADDR --port=N --port_file=F --workers=N --max_queued=N]
 //       A compute worker taking job orders over HTTP JSON-RPC until interrupted
 //       (apps/edge/compute/cli/worker_command.hpp).
+// Service payments (serve --payee_key ..., watch --payer_key ...): see payment_flags.hpp.
 #include <signal.h>
 
 #include <cstdio>
@@ -35,6 +36,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "live_publish.hpp"
+#include "payment_flags.hpp"
 #include "theta/video/edge.hpp"
 #include "theta/video/playlist.hpp"
 #include "theta/video/swarm.hpp"
@@ -52,9 +55,13 @@ ABSL_FLAG(double, target_duration, 2.0, "publish: segment target duration in sec
 ABSL_FLAG(std::string, ladder, "",
           "publish: bitrate ladder name:WxH:kbps,... (empty: remux the source)");
 ABSL_FLAG(std::string, x264_preset, "veryfast", "publish: libx264 preset for the ladder");
+ABSL_FLAG(std::string, format, "ts", "publish: segment format, ts (MPEG-TS) or fmp4 (CMAF-style)");
 ABSL_FLAG(std::string, key, "",
           "publish: the publisher's secp256k1 private key, 0x + 64 hex (default: a fresh one)");
 ABSL_FLAG(bool, serve, true, "publish: keep serving the stream as its origin");
+ABSL_FLAG(bool, live, false,
+          "publish: the input is live (pipe, socket, growing source): publish segments as cut");
+ABSL_FLAG(int, live_window, 6, "publish --live: segments listed in the live playlists");
 ABSL_FLAG(std::string, origin, "", "serve: the origin's base URL");
 ABSL_FLAG(std::string, publisher, "", "serve: accept only manifests signed by this address");
 ABSL_FLAG(uint64_t, budget_mb, 1024, "segment store budget in MiB");
@@ -108,8 +115,10 @@ absl::Status WriteFile(const std::filesystem::path& path, std::string_view data)
 // The swarm side of a node: a theta-net Host on its own io thread with a SwarmNode on it.
 class Swarm {
  public:
-  static absl::StatusOr<std::unique_ptr<Swarm>> Start(std::shared_ptr<SegmentStore> store,
-                                                      SwarmOptions options) {
+  static absl::StatusOr<std::unique_ptr<Swarm>> Start(
+      std::shared_ptr<SegmentStore> store, SwarmOptions options,
+      std::shared_ptr<PaymentHook> payments = nullptr,
+      std::shared_ptr<VoucherSource> vouchers = nullptr) {
     auto swarm = std::unique_ptr<Swarm>(new Swarm());
     net::HostOptions host_options;
     host_options.listen_address = absl::GetFlag(FLAGS_listen);
@@ -127,8 +136,9 @@ class Swarm {
       host_options.seeds.push_back({peer.substr(0, colon), static_cast<uint16_t>(port)});
     }
     swarm->host_ = std::make_unique<net::Host>(swarm->io_, net::NodeKey::Generate(), host_options);
-    swarm->node_ = std::make_unique<SwarmNode>(swarm->io_, *swarm->host_, std::move(store),
-                                               std::move(options));
+    swarm->node_ =
+        std::make_unique<SwarmNode>(swarm->io_, *swarm->host_, std::move(store), std::move(options),
+                                    std::move(payments), std::move(vouchers));
     if (absl::Status st = swarm->node_->Attach(); !st.ok()) return st;
     if (absl::Status st = swarm->host_->Start(); !st.ok()) return st;
     swarm->thread_ = std::thread([s = swarm.get()] { s->io_.run(); });
@@ -186,6 +196,37 @@ absl::StatusOr<std::shared_ptr<SegmentStore>> OpenStore() {
   return std::shared_ptr<SegmentStore>(std::move(*store));
 }
 
+// publish --live: serves while the live publisher grows the stream.
+int PublishLive(const PrivateKey& key, std::shared_ptr<SegmentStore> store, SegmentFormat format) {
+  auto published = std::make_shared<PublishedStreams>(store);
+  std::unique_ptr<Swarm> swarm;
+  if (absl::GetFlag(FLAGS_swarm_port) >= 0) {
+    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(store, {});
+    if (!started.ok()) return Fail(started.status());
+    swarm = std::move(*started);
+  }
+  const std::string stream_id = absl::GetFlag(FLAGS_stream);
+  auto live = edge::LivePublisher::Start(
+      {absl::GetFlag(FLAGS_input), stream_id, absl::GetFlag(FLAGS_target_duration),
+       static_cast<uint32_t>(std::clamp(absl::GetFlag(FLAGS_live_window), 1, 65536)),
+       std::filesystem::path(absl::GetFlag(FLAGS_dir)) / stream_id, key, format},
+      store, published, [node = swarm ? &swarm->node() : nullptr](const Manifest& m) {
+        if (node != nullptr) node->AddManifest(m);
+      });
+  std::thread report([&live] {
+    absl::Status st = live->Wait();
+    std::cout << "theta-edge: live input ended: " << st << ", "
+              << (live->manifest().renditions.empty()
+                      ? 0
+                      : live->manifest().renditions[0].segments.size())
+              << " segments" << std::endl;
+  });
+  absl::Status st =
+      absl::GetFlag(FLAGS_serve) ? ServeUntilSignal(published, stream_id) : live->Wait();
+  report.join();
+  return st.ok() ? 0 : Fail(st);
+}
+
 int Publish() {
   const std::string stream_id = absl::GetFlag(FLAGS_stream);
   if (!IsValidName(stream_id))
@@ -198,10 +239,19 @@ int Publish() {
   if (!key.ok()) return Fail(key.status());
   absl::StatusOr<std::shared_ptr<SegmentStore>> store = OpenStore();
   if (!store.ok()) return Fail(store.status());
+  if (absl::GetFlag(FLAGS_format) != "ts" && absl::GetFlag(FLAGS_format) != "fmp4")
+    return Fail(absl::InvalidArgumentError("--format: ts or fmp4"));
+  const SegmentFormat format =
+      absl::GetFlag(FLAGS_format) == "fmp4" ? SegmentFormat::kFmp4 : SegmentFormat::kTs;
+  if (absl::GetFlag(FLAGS_live)) {
+    if (!ladder->empty()) return Fail(absl::InvalidArgumentError("--live: remux only for now"));
+    return PublishLive(*key, *store, format);
+  }
 
   SegmenterOptions options{.target_duration_s = absl::GetFlag(FLAGS_target_duration),
                            .ladder = *ladder,
-                           .x264_preset = absl::GetFlag(FLAGS_x264_preset)};
+                           .x264_preset = absl::GetFlag(FLAGS_x264_preset),
+                           .format = format};
   absl::StatusOr<SegmentedStream> stream = SegmentMedia(absl::GetFlag(FLAGS_input), options);
   if (!stream.ok()) return Fail(stream.status());
   Manifest manifest = BuildManifest(*stream, stream_id);
@@ -250,18 +300,23 @@ int Serve() {
   if (!store.ok()) return Fail(store.status());
   std::unique_ptr<Swarm> swarm;
   PeerFetch peers;
+  auto payments = edge::EdgePaymentsFromFlags();
+  if (!payments.ok()) return Fail(payments.status());
+  auto settler = edge::Settler::FromFlags(*payments);
+  if (!settler.ok()) return Fail(settler.status());
   if (absl::GetFlag(FLAGS_swarm_port) >= 0) {
     // Swarm peers asking for a segment this edge lacks get it filled from the origin.
     SwarmOptions swarm_options;
     swarm_options.upstream = [origin = *origin](const Manifest& m, const Rendition& r,
                                                 const SegmentEntry& s) {
       Url url = origin;
-      url.path = absl::StrCat("/streams/", m.stream_id, "/", r.name, "/", s.index, ".ts");
+      url.path =
+          absl::StrCat("/streams/", m.stream_id, "/", r.name, "/", m.SegmentFileName(s.index));
       return HttpGetBody(url);
     };
     swarm_options.prefetch = options.prefetch;
     swarm_options.advertise_all = true;
-    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, swarm_options);
+    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, swarm_options, *payments);
     if (!started.ok()) return Fail(started.status());
     swarm = std::move(*started);
     options.on_manifest = [node = &swarm->node()](const Manifest& m) { node->AddManifest(m); };
@@ -287,10 +342,12 @@ int WatchUrl(const std::string& text) {
   // With swarm peers, segments come from them first and from the URL's server when peers are late.
   SegmentFetcher fetch = HttpFetcher(*url, /*from_peer=*/false);
   std::unique_ptr<Swarm> swarm;
+  auto vouchers = edge::ViewerPaymentsFromFlags();
+  if (!vouchers.ok()) return Fail(vouchers.status());
   if (!absl::GetFlag(FLAGS_swarm_peers).empty()) {
     absl::StatusOr<std::shared_ptr<SegmentStore>> store = OpenStore();
     if (!store.ok()) return Fail(store.status());
-    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, {});
+    absl::StatusOr<std::unique_ptr<Swarm>> started = Swarm::Start(*store, {}, nullptr, *vouchers);
     if (!started.ok()) return Fail(started.status());
     swarm = std::move(*started);
     swarm->node().AddManifest(*manifest);
@@ -306,11 +363,17 @@ int WatchUrl(const std::string& text) {
       return http(m, r, s, due);
     };
   }
-  absl::StatusOr<WatchReport> report = Watch(
-      *manifest, fetch,
-      {.rendition = absl::GetFlag(FLAGS_rendition), .realtime = absl::GetFlag(FLAGS_realtime)});
+  absl::StatusOr<WatchReport> report =
+      Watch(*manifest, fetch,
+            {.rendition = absl::GetFlag(FLAGS_rendition),
+             .realtime = absl::GetFlag(FLAGS_realtime),
+             .refresh = [&] { return FetchManifest(*url, parts[1]); }});
   if (!report.ok()) return Fail(report.status());
   std::cout << report->ToJson() << std::endl;
+  if (*vouchers) {
+    std::cerr << "theta-edge: signed " << (*vouchers)->stats().vouchers << " vouchers, "
+              << (*vouchers)->stats().committed_wei.ToDecimal() << " TFUEL wei committed\n";
+  }
   return 0;
 }
 

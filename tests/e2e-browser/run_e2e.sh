@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The browser end-to-end test: an origin (theta-edge publish) and an edge (theta-edge serve) on
 # loopback, Chromium playing the edge's player page through hls.js (play.mjs).
-#   run_e2e.sh THETA_EDGE FFMPEG TESTS_DIR WORK_DIR
+#   run_e2e.sh THETA_EDGE FFMPEG TESTS_DIR WORK_DIR [ts|fmp4]
 # Exit 77 (CTest: skipped) only when no Chromium is installed.
 set -euo pipefail
-edge_bin=$1 ffmpeg=$2 tests_dir=$3 work=$4
+edge_bin=$1 ffmpeg=$2 tests_dir=$3 work=$4 format=${5:-ts}
 seconds=${THETA_E2E_SECONDS:-4}
 
 if [[ -z "${THETA_CHROMIUM:-}" && ! -x /usr/bin/chromium && ! -x /usr/bin/chromium-browser ]]; then
@@ -29,7 +29,7 @@ wait_port() {  # the port file appears once the server listens
   echo "FAIL: $1 never appeared"; cat "$work"/*.log; exit 1
 }
 "$edge_bin" publish --input="$work/in.mp4" --stream=e2e --dir="$work/origin" --target_duration=1 \
-  --port_file="$work/origin.port" >"$work/origin.log" 2>&1 &
+  --format="$format" --port_file="$work/origin.port" >"$work/origin.log" 2>&1 &
 pids+=($!)
 wait_port "$work/origin.port"
 "$edge_bin" serve --origin="http://127.0.0.1:$(cat "$work/origin.port")" --dir="$work/edge" \

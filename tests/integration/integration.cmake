@@ -48,6 +48,8 @@ if(TARGET theta_wallet)
                          wallet_docs_test.py ${_theta_it_bins})
 endif()
 if(TARGET theta_wallet AND TARGET theta_edge)
+  theta_integration_test("a viewer pays theta-edge per segment from a reserve fund and the edge settles its vouchers on chain"
+                         video_payments_test.py ${_theta_it_bins})
   theta_integration_test("scripts/devnet --once reaches a finalized checkpoint, and again on reuse"
                          devnet_smoke_test.py --build-dir ${PROJECT_BINARY_DIR})
 endif()

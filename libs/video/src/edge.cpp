@@ -12,12 +12,16 @@ absl::Status PublishedStreams::Publish(const Manifest& manifest, const Segmented
         "publish: the manifest and the stream have different renditions");
   }
   for (size_t i = 0; i < stream.renditions.size(); ++i) {
-    if (manifest.renditions[i].segments != stream.renditions[i].info.segments) {
+    if (manifest.renditions[i].segments != stream.renditions[i].info.segments ||
+        manifest.renditions[i].init_hash != stream.renditions[i].info.init_hash) {
       return absl::InvalidArgumentError(absl::StrCat(
           "publish: rendition ", manifest.renditions[i].name, " lists other segments"));
     }
   }
   for (const SegmentedRendition& r : stream.renditions) {
+    if (!r.init.empty()) {
+      if (absl::Status st = store_->Put(r.info.init_hash, r.init); !st.ok()) return st;
+    }
     for (const SegmentData& s : r.segments) {
       if (absl::Status st = store_->Put(s.hash, s.bytes); !st.ok()) return st;
     }
@@ -30,6 +34,10 @@ absl::Status PublishedStreams::Publish(const Manifest& manifest, const Segmented
 absl::Status PublishedStreams::Adopt(const Manifest& manifest) {
   if (absl::Status st = VerifyManifest(manifest); !st.ok()) return st;
   for (const Rendition& r : manifest.renditions) {
+    if (manifest.fmp4() && !store_->Contains(r.init_hash)) {
+      return absl::NotFoundError(
+          absl::StrCat("publish: the init segment of ", r.name, " is not in the store"));
+    }
     for (const SegmentEntry& s : r.segments) {
       if (!store_->Contains(s.hash)) {
         return absl::NotFoundError(
@@ -84,12 +92,44 @@ std::vector<std::string> EdgeCache::StreamIds() {
 }
 
 absl::StatusOr<Manifest> EdgeCache::GetManifest(const std::string& stream_id) {
+  std::optional<Manifest> cached;
   {
     absl::MutexLock lock(&mu_);
     auto it = manifests_.find(stream_id);
-    if (it != manifests_.end()) return it->second;
+    if (it != manifests_.end()) {
+      // A live stream grows: refetch once half a segment's time has passed since the last fetch.
+      const auto age = std::chrono::steady_clock::now() - fetched_at_[stream_id];
+      if (!it->second.live() ||
+          age < std::chrono::milliseconds(it->second.target_duration_ms / 2)) {
+        return it->second;
+      }
+      cached = it->second;
+    }
   }
   if (!IsValidName(stream_id)) return absl::NotFoundError("no such stream");
+  absl::StatusOr<Manifest> manifest = FetchFromOrigin(stream_id);
+  if (!manifest.ok()) {
+    if (cached) return *cached;  // the origin hiccuped: keep serving what we have
+    return manifest.status();
+  }
+  bool newer = false;
+  {
+    absl::MutexLock lock(&mu_);
+    fetched_at_[stream_id] = std::chrono::steady_clock::now();
+    auto it = manifests_.find(stream_id);
+    if (it == manifests_.end() ||
+        (manifest->publisher == it->second.publisher && manifest->sequence > it->second.sequence)) {
+      manifests_[stream_id] = *manifest;
+      newer = true;
+    } else {
+      manifest = it->second;  // an older or foreign version never replaces the one we have
+    }
+  }
+  if (newer && options_.on_manifest) options_.on_manifest(*manifest);
+  return manifest;
+}
+
+absl::StatusOr<Manifest> EdgeCache::FetchFromOrigin(const std::string& stream_id) {
   Url url = options_.origin;
   url.path = absl::StrCat("/streams/", stream_id, "/manifest");
   absl::StatusOr<Bytes> bytes = HttpGetBody(url, options_.http);
@@ -100,12 +140,6 @@ absl::StatusOr<Manifest> EdgeCache::GetManifest(const std::string& stream_id) {
   if (manifest->stream_id != stream_id) {
     return absl::InvalidArgumentError("origin answered with another stream's manifest");
   }
-  bool inserted = false;
-  {
-    absl::MutexLock lock(&mu_);
-    inserted = manifests_.try_emplace(stream_id, *manifest).second;
-  }
-  if (inserted && options_.on_manifest) options_.on_manifest(*manifest);
   return manifest;
 }
 
@@ -117,7 +151,7 @@ absl::StatusOr<Bytes> EdgeCache::Fetch(const Manifest& manifest, const Rendition
     ++stats_.hits;
     return cached;
   }
-  if (peers_) {
+  if (peers_ && segment.index != kInitSegmentIndex) {  // init segments come from the origin
     absl::StatusOr<Bytes> got = peers_(manifest, rendition, segment);
     if (got.ok() && Blake2b256(*got) == segment.hash) {
       (void)store_->Put(segment.hash, *got);  // a full cache still serves the bytes
@@ -132,8 +166,8 @@ absl::StatusOr<Bytes> EdgeCache::Fetch(const Manifest& manifest, const Rendition
     }
   }
   Url url = options_.origin;
-  url.path =
-      absl::StrCat("/streams/", manifest.stream_id, "/", rendition.name, "/", segment.index, ".ts");
+  url.path = absl::StrCat("/streams/", manifest.stream_id, "/", rendition.name, "/",
+                          manifest.SegmentFileName(segment.index));
   absl::StatusOr<Bytes> got = HttpGetBody(url, options_.http);
   if (!got.ok()) return got.status();
   if (Blake2b256(*got) != segment.hash) {
@@ -152,7 +186,8 @@ absl::StatusOr<Bytes> EdgeCache::Fetch(const Manifest& manifest, const Rendition
 absl::StatusOr<Bytes> EdgeCache::GetSegment(const Manifest& manifest, const Rendition& rendition,
                                             const SegmentEntry& segment) {
   absl::StatusOr<Bytes> bytes = Fetch(manifest, rendition, segment);
-  if (bytes.ok()) SchedulePrefetch(manifest, rendition, segment.index);
+  if (bytes.ok() && segment.index != kInitSegmentIndex)
+    SchedulePrefetch(manifest, rendition, segment.index);
   return bytes;
 }
 

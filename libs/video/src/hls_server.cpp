@@ -170,18 +170,31 @@ Response HlsServer::Impl::Error(const Request& request, http::status status,
 
 Response HlsServer::Impl::Segment(const Request& request, const std::string& stream_id,
                                   const std::string& rendition_name, const std::string& file) {
-  uint64_t index = 0;
-  const std::string_view digits = std::string_view(file).substr(0, file.size() - 3);
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-  if (ec != std::errc() || end != digits.data() + digits.size()) {
-    return Error(request, http::status::not_found, "no such segment");
-  }
   absl::StatusOr<Manifest> manifest = source->GetManifest(stream_id);
   if (!manifest.ok())
     return Error(request, http::status::not_found, std::string(manifest.status().message()));
   const Rendition* rendition = manifest->Find(rendition_name);
-  const SegmentEntry* entry = rendition == nullptr ? nullptr : rendition->Find(index);
-  if (entry == nullptr) return Error(request, http::status::not_found, "no such segment");
+  if (rendition == nullptr) return Error(request, http::status::not_found, "no such rendition");
+  // "<n>.ts", "<n>.m4s" or "init.mp4", whichever this stream's format names.
+  std::optional<SegmentEntry> entry;
+  if (file == "init.mp4" && manifest->fmp4()) {
+    entry = rendition->InitEntry();
+  } else {
+    const std::string_view ext = manifest->fmp4() ? ".m4s" : ".ts";
+    const std::string_view digits =
+        file.ends_with(ext) ? std::string_view(file).substr(0, file.size() - ext.size()) : "";
+    uint64_t index = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+    const SegmentEntry* found =
+        digits.empty() || ec != std::errc() || end != digits.data() + digits.size()
+            ? nullptr
+            : rendition->Find(index);
+    if (found != nullptr) entry = *found;
+  }
+  if (!entry) return Error(request, http::status::not_found, "no such segment");
+  const char* type = !manifest->fmp4()                   ? "video/mp2t"
+                     : entry->index == kInitSegmentIndex ? "video/mp4"
+                                                         : "video/iso.segment";
   absl::StatusOr<Bytes> bytes = source->GetSegment(*manifest, *rendition, *entry);
   if (!bytes.ok()) {
     return Error(request, http::status::service_unavailable, std::string(bytes.status().message()));
@@ -198,11 +211,11 @@ Response HlsServer::Impl::Segment(const Request& request, const std::string& str
     const ByteRange br = **range;
     Bytes part(bytes->begin() + static_cast<ptrdiff_t>(br.first),
                bytes->begin() + static_cast<ptrdiff_t>(br.last + 1));
-    response = Reply(request, http::status::partial_content, "video/mp2t", std::move(part));
+    response = Reply(request, http::status::partial_content, type, std::move(part));
     response.set(http::field::content_range,
                  absl::StrCat("bytes ", br.first, "-", br.last, "/", size));
   } else {
-    response = Reply(request, http::status::ok, "video/mp2t", std::move(*bytes));
+    response = Reply(request, http::status::ok, type, std::move(*bytes));
   }
   std::lock_guard lock(mu);
   stats.segment_bytes += response.body().size();
@@ -257,7 +270,7 @@ Response HlsServer::Impl::Route(const Request& request, const std::vector<std::s
         return Error(request, http::status::not_found, std::string(playlist.status().message()));
       return Reply(request, http::status::ok, kPlaylistType, ToBody(*playlist));
     }
-    if (parts[3].size() > 3 && parts[3].ends_with(".ts")) {
+    if (parts[3].ends_with(".ts") || parts[3].ends_with(".m4s") || parts[3] == "init.mp4") {
       return Segment(request, parts[1], parts[2], parts[3]);
     }
   }

@@ -58,6 +58,16 @@ absl::Status CheckStructure(const Manifest& m) {
   if (m.target_duration_ms == 0 || m.target_duration_ms > 600'000) {
     return Invalid("target duration outside (0, 600 s]");
   }
+  if (m.live_window > kMaxSegmentsPerRendition) return Invalid("live window above 65536");
+  if (m.format != SegmentFormat::kTs && m.format != SegmentFormat::kFmp4)
+    return Invalid("unknown segment format");
+  for (const Rendition& r : m.renditions) {
+    if (m.fmp4() && (r.init_size == 0 || r.init_size > kMaxSegmentSize))
+      return Invalid(
+          absl::StrCat("rendition ", r.name, ": fMP4 init segment size outside 1..64 MiB"));
+    if (!m.fmp4() && (r.init_size != 0 || r.init_hash != Hash32()))
+      return Invalid(absl::StrCat("rendition ", r.name, ": an MPEG-TS stream has no init segment"));
+  }
   if (m.renditions.empty() || m.renditions.size() > kMaxRenditions) {
     return Invalid("needs 1..16 renditions");
   }
@@ -72,9 +82,14 @@ absl::Status CheckStructure(const Manifest& m) {
   return absl::OkStatus();
 }
 
+// Version 1 unless the manifest needs version 2's fields.
+bool Extended(const Manifest& m) {
+  return m.live() || m.format != SegmentFormat::kTs;
+}
+
 void WriteBody(RlpWriter& w, const Manifest& m) {
   w.BeginList()
-      .AddUint(kManifestVersion)
+      .AddUint(Extended(m) ? kExtendedManifestVersion : kManifestVersion)
       .AddString(m.stream_id)
       .AddUint(m.target_duration_ms)
       .AddBytes(m.publisher)
@@ -92,9 +107,16 @@ void WriteBody(RlpWriter& w, const Manifest& m) {
       w.BeginList().AddUint(s.index).AddUint(s.duration_us).AddUint(s.size).AddBytes(s.hash);
       w.EndList();
     }
-    w.EndList().EndList();
+    w.EndList();
+    if (Extended(m)) {
+      w.AddUint(r.init_size);
+      w.AddBytes(m.fmp4() ? r.init_hash.view() : ByteView());
+    }
+    w.EndList();
   }
-  w.EndList().EndList();
+  w.EndList();
+  if (Extended(m)) w.AddUint(m.live_window).AddUint(static_cast<uint64_t>(m.format));
+  w.EndList();
 }
 
 absl::StatusOr<std::string> ReadString(RlpListReader& reader) {
@@ -132,7 +154,7 @@ absl::StatusOr<SegmentEntry> DecodeSegment(const RlpItem& item) {
   return s;
 }
 
-absl::StatusOr<Rendition> DecodeRendition(const RlpItem& item) {
+absl::StatusOr<Rendition> DecodeRendition(const RlpItem& item, bool extended) {
   absl::StatusOr<RlpListReader> reader = RlpListReader::Open(item);
   if (!reader.ok()) return reader.status();
   Rendition r;
@@ -152,6 +174,16 @@ absl::StatusOr<Rendition> DecodeRendition(const RlpItem& item) {
     THETA_ASSIGN_OR_RETURN(SegmentEntry entry, DecodeSegment(*seg));
     r.segments.push_back(entry);
   }
+  if (extended) {
+    THETA_ASSIGN_OR_RETURN(r.init_size, ReadUint(*reader));
+    absl::StatusOr<RlpItem> hash = reader->Next();
+    if (!hash.ok()) return hash.status();
+    THETA_ASSIGN_OR_RETURN(ByteView hash_bytes, RlpBytes(*hash));
+    if (!hash_bytes.empty()) {  // empty: no init segment (MPEG-TS)
+      THETA_ASSIGN_OR_RETURN(r.init_hash, RlpFixed<32>(*hash));
+      if (r.init_hash == Hash32()) return Invalid("an all-zero init hash is written empty");
+    }
+  }
   if (absl::Status st = reader->ExpectEnd(); !st.ok()) return st;
   return r;
 }
@@ -161,8 +193,8 @@ absl::StatusOr<Manifest> DecodeBody(const RlpItem& item) {
   if (!reader.ok()) return reader.status();
   Manifest m;
   THETA_ASSIGN_OR_RETURN(uint64_t version, ReadUint(*reader));
-  if (version != kManifestVersion) {
-    return Invalid(absl::StrCat("unsupported version ", version, " (this build reads 1)"));
+  if (version != kManifestVersion && version != kExtendedManifestVersion) {
+    return Invalid(absl::StrCat("unsupported version ", version, " (this build reads 1 and 2)"));
   }
   THETA_ASSIGN_OR_RETURN(m.stream_id, ReadString(*reader));
   THETA_ASSIGN_OR_RETURN(m.target_duration_ms, ReadUint(*reader));
@@ -178,8 +210,17 @@ absl::StatusOr<Manifest> DecodeBody(const RlpItem& item) {
     if (m.renditions.size() >= kMaxRenditions) return Invalid("more than 16 renditions");
     absl::StatusOr<RlpItem> r = renditions->Next();
     if (!r.ok()) return r.status();
-    THETA_ASSIGN_OR_RETURN(Rendition rendition, DecodeRendition(*r));
+    THETA_ASSIGN_OR_RETURN(Rendition rendition,
+                           DecodeRendition(*r, version == kExtendedManifestVersion));
     m.renditions.push_back(std::move(rendition));
+  }
+  if (version == kExtendedManifestVersion) {
+    THETA_ASSIGN_OR_RETURN(m.live_window, ReadUint32(*reader));
+    THETA_ASSIGN_OR_RETURN(uint64_t format, ReadUint(*reader));
+    if (format > 1) return Invalid(absl::StrCat("unknown segment format ", format));
+    m.format = static_cast<SegmentFormat>(format);
+    // Canonical: what version 1 can say is said in version 1.
+    if (!Extended(m)) return Invalid("a version 2 manifest that version 1 can express");
   }
   if (absl::Status st = reader->ExpectEnd(); !st.ok()) return st;
   return m;
@@ -193,6 +234,7 @@ absl::Status Prefixed(const absl::Status& st) {
 }  // namespace
 
 const SegmentEntry* Rendition::Find(uint64_t index) const {
+  if (index == kInitSegmentIndex) return nullptr;  // not a media segment: see InitEntry
   if (segments.empty() || index < segments.front().index) return nullptr;
   const uint64_t offset = index - segments.front().index;
   if (offset >= segments.size()) return nullptr;
@@ -204,6 +246,11 @@ const Rendition* Manifest::Find(std::string_view rendition) const {
     if (r.name == rendition) return &r;
   }
   return nullptr;
+}
+
+std::string Manifest::SegmentFileName(uint64_t index) const {
+  if (index == kInitSegmentIndex) return "init.mp4";
+  return absl::StrCat(index, fmp4() ? ".m4s" : ".ts");
 }
 
 bool IsValidName(std::string_view name) {

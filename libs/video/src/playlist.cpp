@@ -1,6 +1,7 @@
 #include "theta/video/playlist.hpp"
 
 #include <algorithm>
+#include <span>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -33,20 +34,27 @@ absl::StatusOr<std::string> MediaPlaylist(const Manifest& manifest, std::string_
     return absl::NotFoundError(
         absl::StrCat("stream ", manifest.stream_id, " has no rendition ", std::string(rendition)));
   }
-  uint64_t longest_us = 0;
-  for (const SegmentEntry& s : r->segments)
+  // A live playlist slides: the last live_window segments, no playlist type and no end.
+  const size_t first = manifest.live() && r->segments.size() > manifest.live_window
+                           ? r->segments.size() - manifest.live_window
+                           : 0;
+  const std::span<const SegmentEntry> listed(r->segments.data() + first,
+                                             r->segments.size() - first);
+  uint64_t longest_us = listed.empty() ? manifest.target_duration_ms * 1000 : 0;
+  for (const SegmentEntry& s : listed)
     longest_us = std::max(longest_us, s.duration_us);
   const uint64_t target_s = std::max<uint64_t>(1, (longest_us + 999'999) / 1'000'000);
-  std::string out =
-      absl::StrCat("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:", target_s,
-                   "\n#EXT-X-MEDIA-SEQUENCE:", r->segments.empty() ? 0 : r->segments.front().index,
-                   "\n#EXT-X-PLAYLIST-TYPE:VOD\n");
-  for (const SegmentEntry& s : r->segments) {
+  std::string out = absl::StrCat(
+      "#EXTM3U\n#EXT-X-VERSION:", manifest.fmp4() ? 7 : 3, "\n#EXT-X-TARGETDURATION:", target_s,
+      "\n#EXT-X-MEDIA-SEQUENCE:", listed.empty() ? 0 : listed.front().index, "\n",
+      manifest.live() ? "" : "#EXT-X-PLAYLIST-TYPE:VOD\n",
+      manifest.fmp4() ? "#EXT-X-MAP:URI=\"init.mp4\"\n" : "");
+  for (const SegmentEntry& s : listed) {
     absl::StrAppend(&out,
                     absl::StrFormat("#EXTINF:%.6f,\n", static_cast<double>(s.duration_us) / 1e6),
-                    s.index, ".ts\n");
+                    manifest.SegmentFileName(s.index), "\n");
   }
-  out += "#EXT-X-ENDLIST\n";
+  if (!manifest.live()) out += "#EXT-X-ENDLIST\n";
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "theta/core/hash.hpp"
+#include "theta/core/status.hpp"
 #include "transcode.hpp"
 #include "ts_segment_writer.hpp"
 
@@ -30,7 +32,28 @@ absl::StatusOr<SegmentedStream> Remux(AVFormatContext* in, int video, int audio,
     map[audio] = 1;
     specs.push_back({in->streams[audio]->codecpar, in->streams[audio]->time_base});
   }
-  internal::TsSegmentWriter writer(specs, 0, options.target_duration_s);
+  SegmentedRendition r;
+  r.info.name = "source";
+  r.info.width = static_cast<uint32_t>(std::max(in->streams[video]->codecpar->width, 0));
+  r.info.height = static_cast<uint32_t>(std::max(in->streams[video]->codecpar->height, 0));
+  r.info.codecs = internal::CodecString(*in->streams[video]->codecpar);
+  if (audio >= 0) {
+    const std::string a = internal::CodecString(*in->streams[audio]->codecpar);
+    if (!a.empty()) r.info.codecs = absl::StrCat(r.info.codecs, ",", a);
+  }
+  internal::TsSegmentWriter writer(specs, 0, options.target_duration_s, options.format);
+  // Live: hands every closed segment over at once, keeping only its entry.
+  auto hand_over = [&](std::vector<SegmentData> closed) -> absl::Status {
+    if (r.info.init_size == 0 && !writer.init().empty()) {
+      r.info.init_size = writer.init().size();
+      r.info.init_hash = Blake2b256(writer.init());
+    }
+    for (SegmentData& s : closed) {
+      r.info.segments.push_back({s.index, s.duration_us, s.bytes.size(), s.hash});
+      THETA_RETURN_IF_ERROR(options.on_segment(r.info, writer.init(), std::move(s)));
+    }
+    return absl::OkStatus();
+  };
   std::unique_ptr<AVPacket, PacketFree> packet(av_packet_alloc());
   uint64_t frames = 0;
   for (;;) {
@@ -52,6 +75,7 @@ absl::StatusOr<SegmentedStream> Remux(AVFormatContext* in, int video, int audio,
     if (out_index == 0) ++frames;
     packet->stream_index = out_index;
     if (absl::Status st = writer.Write(packet.get()); !st.ok()) return st;
+    if (options.on_segment) THETA_RETURN_IF_ERROR(hand_over(writer.TakeClosed()));
   }
   if (absl::Status st = internal::CheckNotTruncated(*in, writer.covered_seconds(), input);
       !st.ok()) {
@@ -62,16 +86,14 @@ absl::StatusOr<SegmentedStream> Remux(AVFormatContext* in, int video, int audio,
 
   SegmentedStream stream;
   stream.frames = frames;
-  SegmentedRendition r;
-  r.info.name = "source";
-  r.info.width = static_cast<uint32_t>(std::max(in->streams[video]->codecpar->width, 0));
-  r.info.height = static_cast<uint32_t>(std::max(in->streams[video]->codecpar->height, 0));
-  r.info.codecs = internal::CodecString(*in->streams[video]->codecpar);
-  if (audio >= 0) {
-    const std::string a = internal::CodecString(*in->streams[audio]->codecpar);
-    if (!a.empty()) r.info.codecs = absl::StrCat(r.info.codecs, ",", a);
+  r.init = writer.init();
+  r.info.init_size = r.init.size();
+  if (!r.init.empty()) r.info.init_hash = Blake2b256(r.init);
+  if (options.on_segment) {
+    THETA_RETURN_IF_ERROR(hand_over(std::move(*segments)));
+  } else {
+    r.segments = std::move(*segments);
   }
-  r.segments = std::move(*segments);
   stream.renditions.push_back(std::move(r));
   return stream;
 }
@@ -102,21 +124,28 @@ absl::StatusOr<SegmentedStream> SegmentMedia(const std::string& input,
     return absl::InvalidArgumentError(absl::StrCat("segmenter: ", input, " has no video stream"));
   const int audio = av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, video, nullptr, 0);
 
+  if (options.on_segment && !options.ladder.empty())
+    return absl::InvalidArgumentError("segmenter: live segmenting remuxes only (no ladder yet)");
   absl::StatusOr<SegmentedStream> stream =
       options.ladder.empty()
           ? Remux(in.get(), video, audio >= 0 ? audio : -1, input, options)
           : internal::TranscodeLadder(in.get(), video, audio >= 0 ? audio : -1, input, options);
   if (!stream.ok()) return stream.status();
   stream->target_duration_ms = static_cast<uint64_t>(options.target_duration_s * 1000);
+  stream->format = options.format;
   for (SegmentedRendition& r : stream->renditions) {
-    uint64_t peak = 0;
-    for (const SegmentData& s : r.segments) {
-      peak = std::max<uint64_t>(peak, s.bytes.size() * 8'000'000 / s.duration_us);
+    for (const SegmentData& s : r.segments)  // live input listed them as they were cut
       r.info.segments.push_back({s.index, s.duration_us, s.bytes.size(), s.hash});
-    }
-    r.info.bandwidth = std::max<uint64_t>(peak, 1);
+    r.info.bandwidth = PeakBandwidth(r.info.segments);
   }
   return stream;
+}
+
+uint64_t PeakBandwidth(const std::vector<SegmentEntry>& segments) {
+  uint64_t peak = 0;
+  for (const SegmentEntry& s : segments)
+    peak = std::max<uint64_t>(peak, s.size * 8'000'000 / std::max<uint64_t>(s.duration_us, 1));
+  return std::max<uint64_t>(peak, 1);
 }
 
 Manifest BuildManifest(const SegmentedStream& stream, std::string stream_id, uint64_t sequence) {
@@ -124,6 +153,7 @@ Manifest BuildManifest(const SegmentedStream& stream, std::string stream_id, uin
   m.stream_id = std::move(stream_id);
   m.target_duration_ms = stream.target_duration_ms;
   m.sequence = sequence;
+  m.format = stream.format;
   for (const SegmentedRendition& r : stream.renditions)
     m.renditions.push_back(r.info);
   return m;

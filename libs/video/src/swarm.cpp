@@ -268,6 +268,11 @@ absl::Status SwarmNode::Impl::OnMessage(const net::NodeId& from, ByteView payloa
     absl::Status st = payments->OnVoucher(from, voucher->voucher);
     if (!st.ok())
       return absl::InvalidArgumentError(absl::StrCat("bad voucher: ", std::string(st.message())));
+  } else if (auto* terms = std::get_if<TermsMessage>(&*message)) {
+    if (!vouchers) return absl::OkStatus();
+    absl::Status st = vouchers->OnTerms(from, terms->terms);
+    if (!st.ok())
+      return absl::InvalidArgumentError(absl::StrCat("bad terms: ", std::string(st.message())));
   }
   return absl::OkStatus();
 }
@@ -302,10 +307,16 @@ absl::Status SwarmNode::Attach() {
     }
     for (const Key& key : keys)
       self->Announce(key, peer.id);
+    if (self->payments) {
+      const Bytes terms = self->payments->Terms();
+      if (!terms.empty())
+        (void)self->host.Send(peer.id, kVideoChannel, EncodeSwarmMessage(TermsMessage{terms}));
+    }
   });
   impl_->host.OnPeerDisconnected([weak](const net::NodeId& peer, const absl::Status&) {
     auto self = weak.lock();
     if (!self) return;
+    if (self->payments) self->payments->Disconnected(peer);
     absl::MutexLock lock(&self->mu);
     self->haves.erase(peer);
   });

@@ -66,6 +66,11 @@ absl::StatusOr<SwarmMessage> DecodeBody(uint64_t type, RlpListReader& r) {
       THETA_ASSIGN_OR_RETURN(m.voucher, Blob(r, kMaxVoucherBytes, "voucher"));
       return m;
     }
+    case 5: {
+      TermsMessage m;
+      THETA_ASSIGN_OR_RETURN(m.terms, Blob(r, kMaxTermsBytes, "terms"));
+      return m;
+    }
     default:
       return Invalid(absl::StrCat("unknown type ", type));
   }
@@ -97,8 +102,10 @@ Bytes EncodeSwarmMessage(const SwarmMessage& message) {
   } else if (const auto* resp = std::get_if<ResponseMessage>(&message)) {
     w.AddUint(3).AddUint(resp->request_id).AddUint(static_cast<uint64_t>(resp->code));
     w.AddBytes(resp->data);
+  } else if (const auto* voucher = std::get_if<VoucherMessage>(&message)) {
+    w.AddUint(4).AddBytes(voucher->voucher);
   } else {
-    w.AddUint(4).AddBytes(std::get<VoucherMessage>(message).voucher);
+    w.AddUint(5).AddBytes(std::get<TermsMessage>(message).terms);
   }
   w.EndList();
   return std::move(w).Finish();

@@ -13,6 +13,7 @@ extern "C" {
 }
 
 #include "absl/strings/str_cat.h"
+#include "theta/core/hash.hpp"
 #include "ts_segment_writer.hpp"
 
 namespace theta::video::internal {
@@ -176,7 +177,8 @@ absl::Status Ladder::Setup() {
     avcodec_parameters_from_context(rung.video_par.get(), enc);
     std::vector<OutputStreamSpec> specs = {{rung.video_par.get(), enc->time_base}};
     if (audio_par_) specs.push_back({audio_par_.get(), audio_enc_->time_base});
-    rung.writer = std::make_unique<TsSegmentWriter>(specs, 0, options_.target_duration_s);
+    rung.writer =
+        std::make_unique<TsSegmentWriter>(specs, 0, options_.target_duration_s, options_.format);
     rungs_.push_back(std::move(rung));
   }
   return absl::OkStatus();
@@ -365,6 +367,9 @@ absl::StatusOr<SegmentedStream> Ladder::Run(const std::string& input) {
     r.info.height = static_cast<uint32_t>(rung.spec.height);
     r.info.codecs = CodecString(*rung.video_par);
     if (audio_par_) r.info.codecs += ",mp4a.40.2";
+    r.init = rung.writer->init();
+    r.info.init_size = r.init.size();
+    if (!r.init.empty()) r.info.init_hash = Blake2b256(r.init);
     r.segments = std::move(*segments);
     stream.renditions.push_back(std::move(r));
   }

@@ -1,8 +1,9 @@
 """The devnet's edge apps (theta-edge): edge0 publishes a generated test stream as its origin, signed
 with edge0's on-chain account key; edge1 is an edge cache in front of it that accepts only manifests
-signed by edge0's address. Both are plain HTTP (HLS) servers: the on-chain side of the edge network
-(reserve funds, service payments to edges) is not wired into theta-edge yet, so their accounts only
-hold the genesis funds."""
+signed by edge0's address. Both are plain HTTP (HLS) servers; theta-edge can charge swarm viewers
+with service-payment vouchers (serve --payee_key --node_rpc, docs/p2p-video.md), but this launcher
+does not turn that on, so their accounts only hold the genesis funds
+(tests/integration/video_payments_test.py runs a paid edge on a devnet)."""
 
 import os
 import shutil

@@ -2,6 +2,7 @@
 // cache that fills itself from peers first and the origin last.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -52,7 +53,8 @@ struct EdgeCacheOptions {
   // Segments fetched ahead of the one a viewer asked for.
   size_t prefetch = 3;
   HttpGetOptions http;
-  // Called once per stream with its verified manifest (e.g. to announce it to the swarm).
+  // Called with each stream's verified manifest, and again with every newer version of a live
+  // stream (e.g. to announce it to the swarm).
   std::function<void(const Manifest&)> on_manifest;
 };
 
@@ -74,13 +76,15 @@ class EdgeCache : public StreamSource {
   ~EdgeCache() override;
 
   std::vector<std::string> StreamIds() override;
-  // Fetched from the origin on first use and verified.
+  // Fetched from the origin on first use and verified; a live stream's is refetched when older than
+  // half a segment, and only a newer sequence from the same publisher replaces it.
   absl::StatusOr<Manifest> GetManifest(const std::string& stream_id) override;
   absl::StatusOr<Bytes> GetSegment(const Manifest& manifest, const Rendition& rendition,
                                    const SegmentEntry& segment) override;
   EdgeCacheStats stats();
 
  private:
+  absl::StatusOr<Manifest> FetchFromOrigin(const std::string& stream_id);
   absl::StatusOr<Bytes> Fetch(const Manifest& manifest, const Rendition& rendition,
                               const SegmentEntry& segment);
   void SchedulePrefetch(const Manifest& manifest, const Rendition& rendition, uint64_t after);
@@ -91,6 +95,7 @@ class EdgeCache : public StreamSource {
   PeerFetch peers_;
   absl::Mutex mu_;
   std::map<std::string, Manifest> manifests_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::chrono::steady_clock::time_point> fetched_at_ ABSL_GUARDED_BY(mu_);
   EdgeCacheStats stats_ ABSL_GUARDED_BY(mu_);
   struct Job {
     std::string stream;

@@ -7,6 +7,8 @@
 //   /streams/<stream>/master.m3u8             multivariant playlist application/vnd.apple.mpegurl
 //   /streams/<stream>/<rendition>/index.m3u8  media playlist application/vnd.apple.mpegurl
 //   /streams/<stream>/<rendition>/<n>.ts      segment n, Range honoured  video/mp2t
+//   /streams/<stream>/<rendition>/<n>.m4s     fMP4 streams: fragment n     video/iso.segment
+//   /streams/<stream>/<rendition>/init.mp4    fMP4 streams: init segment   video/mp4
 //   /streams/<stream>/manifest                the signed manifest (RLP)  application/octet-stream
 // Every answer carries CORS headers (any origin may play; Range may be sent; Content-Range read).
 // Bad requests get 400/404/405/416, never a crash. Each connection is served by its own thread with

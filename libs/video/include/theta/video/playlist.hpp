@@ -1,6 +1,6 @@
 // HLS playlists (RFC 8216) generated from a manifest, so what a player fetches is always exactly
 // what the publisher signed. URLs are relative: master → "<rendition>/index.m3u8", media →
-// "<index>.ts".
+// "<index>.ts", or for fMP4 "<index>.m4s" after an EXT-X-MAP of "init.mp4" (version 7).
 #pragma once
 
 #include <string>
@@ -14,8 +14,9 @@ namespace theta::video {
 // The multivariant playlist: one EXT-X-STREAM-INF per rendition, highest bandwidth first.
 std::string MasterPlaylist(const Manifest& manifest);
 
-// The media playlist of one rendition (VOD: EXT-X-PLAYLIST-TYPE:VOD and EXT-X-ENDLIST).
-// NotFound when the manifest has no such rendition.
+// The media playlist of one rendition: VOD (EXT-X-PLAYLIST-TYPE:VOD and EXT-X-ENDLIST), or for a
+// live manifest the sliding window of its last live_window segments without an end. NotFound when
+// the manifest has no such rendition.
 absl::StatusOr<std::string> MediaPlaylist(const Manifest& manifest, std::string_view rendition);
 
 }  // namespace theta::video

@@ -46,6 +46,10 @@ class PaymentHook {
   virtual void Served(const net::NodeId& viewer, const SegmentEntry& segment) = 0;
   // A voucher from `viewer`; a non-OK status (a bad voucher) costs the viewer score.
   virtual absl::Status OnVoucher(const net::NodeId& viewer, ByteView voucher) = 0;
+  // The terms sent to every peer on connect (empty: none), so that viewers know whom to pay.
+  virtual Bytes Terms() { return {}; }
+  // `viewer` disconnected: its payment round is over (the app may settle it).
+  virtual void Disconnected(const net::NodeId& viewer) { (void)viewer; }
 };
 
 // The viewer side: the voucher to send to `server` after it delivered `segment` (nullopt: none).
@@ -54,6 +58,11 @@ class VoucherSource {
   virtual ~VoucherSource() = default;
   virtual std::optional<Bytes> VoucherFor(const net::NodeId& server,
                                           const SegmentEntry& segment) = 0;
+  // Terms `server` announced; a non-OK status (terms that do not parse) costs the server score.
+  virtual absl::Status OnTerms(const net::NodeId& server, ByteView terms) {
+    (void)server, (void)terms;
+    return absl::OkStatus();
+  }
 };
 
 // Fills a miss: returns the segment's bytes (they are checked against the manifest afterwards).

@@ -8,6 +8,8 @@
 //   Response [3, request_id, code, data]   code 0 ok (data = the segment), 1 not found, 2 busy
 //            (per-peer limit hit), 3 payment required (the payment hook refused)
 //   Voucher  [4, voucher]                  opaque service-payment voucher for the payment hook
+//   Terms    [5, terms]                    opaque payment terms of the sender (what it charges and
+//            whom to pay), sent by an edge to each peer on connect for the viewer's voucher source
 // Decoding is strict: canonical RLP, exact field counts, names valid per IsValidName, bounded
 // sizes; anything else is InvalidArgument (and costs the sending peer score).
 #pragma once
@@ -24,6 +26,7 @@ namespace theta::video {
 inline constexpr uint32_t kVideoChannel = 20;
 inline constexpr size_t kMaxBitfieldBytes = 8192;
 inline constexpr size_t kMaxVoucherBytes = 4096;
+inline constexpr size_t kMaxTermsBytes = 1024;
 inline constexpr size_t kMaxSegmentDataBytes = 64ull << 20;
 
 struct HaveMessage {
@@ -58,7 +61,13 @@ struct VoucherMessage {
   friend bool operator==(const VoucherMessage&, const VoucherMessage&) = default;
 };
 
-using SwarmMessage = std::variant<HaveMessage, RequestMessage, ResponseMessage, VoucherMessage>;
+struct TermsMessage {
+  Bytes terms;
+  friend bool operator==(const TermsMessage&, const TermsMessage&) = default;
+};
+
+using SwarmMessage =
+    std::variant<HaveMessage, RequestMessage, ResponseMessage, VoucherMessage, TermsMessage>;
 
 // Sets bit `offset` of a bitfield, growing it as needed.
 void SetBit(Bytes& bitfield, uint64_t offset);

@@ -6,6 +6,8 @@
 // arrived when the playhead reaches its start, else playback stalls until it does (one rebuffering
 // event). Fetching runs ahead of the playhead by at most `window_s` seconds of media, so a viewer
 // never hoards the whole stream. Every segment is checked against the signed manifest.
+// A live stream is joined 3 segments from its live edge and followed through `refresh` until its
+// publisher marks it ended.
 #pragma once
 
 #include <chrono>
@@ -36,6 +38,9 @@ struct WatchOptions {
   double window_s = 6.0;
   // False: download as fast as possible (no playhead waits), still reporting the same numbers.
   bool realtime = true;
+  // A live stream's newer manifest (e.g. FetchManifest again); without it a live stream is
+  // played as far as the first manifest lists.
+  std::function<absl::StatusOr<Manifest>()> refresh;
 };
 
 struct WatchReport {
