@@ -2,6 +2,7 @@
 //
 //   theta-sim --seeds=N --first_seed=S --validators=V [--guardians=G] [--faults=all|none|LIST]
 //             [--checkpoint_interval=K] [--real_crypto] [--fault_probability=P] [--verbose]
+//             [--no_wal_compaction]   (nodes compact their WAL every few commits by default)
 //
 // Prints one line per failing seed and, last, one summary line. Exits 1 if any seed violated an
 // invariant (the summary names the first such seed: rerun with --first_seed=S --seeds=1 to replay
@@ -37,6 +38,7 @@ struct Flags {
   bool real_crypto = false;
   bool verbose = false;
   bool trace = false;
+  bool compact_wal = true;
   theta_sim::MeasureFlags measure;
 };
 
@@ -82,6 +84,8 @@ bool Parse(int argc, char** argv, Flags* flags) {
       flags->real_crypto = true;
     } else if (arg == "--trace") {
       flags->trace = true;
+    } else if (arg == "--no_wal_compaction") {
+      flags->compact_wal = false;
     } else if (arg == "--verbose") {
       flags->verbose = true;
     } else {
@@ -101,7 +105,7 @@ int main(int argc, char** argv) {
                  "usage: theta-sim --seeds=N --first_seed=S --validators=V [--guardians=G] "
                  "[--faults=all|none|drop,dup,delay,partition,crash,skew,twins,lostfsync,"
                  "badguardians] [--checkpoint_interval=K] [--fault_probability=P] "
-                 "[--real_crypto] [--verbose]\n"
+                 "[--real_crypto] [--no_wal_compaction] [--verbose]\n"
                  "       theta-sim --measure --validators=V --guardians=G "
                  "[--latency=lan|wan|heavytail|range] [--byzantine=F] [--seed=S] "
                  "[--checkpoints=K] [--checkpoint_interval=I] [--round_ms=R] "
@@ -129,6 +133,7 @@ int main(int argc, char** argv) {
     options.fault_probability = flags.fault_probability;
     options.real_crypto = flags.real_crypto;
     options.trace = flags.trace;
+    options.compact_wal = flags.compact_wal;
     const theta::consensus::sim::Result r = theta::consensus::sim::Run(options);
     events += r.events;
     messages += r.messages;
@@ -154,10 +159,10 @@ int main(int argc, char** argv) {
   if (failures > 0) {
     std::printf(
         "theta-sim: FAILED %llu of %llu seeds; replay with --first_seed=%llu --seeds=1 "
-        "--validators=%d --guardians=%d --faults=%s (%.1f s)\n",
+        "--validators=%d --guardians=%d --faults=%s%s (%.1f s)\n",
         (unsigned long long)failures, (unsigned long long)flags.seeds,
         (unsigned long long)first_failure, flags.validators, flags.guardians, flags.faults.c_str(),
-        seconds);
+        flags.compact_wal ? "" : " --no_wal_compaction", seconds);
     return 1;
   }
   std::printf(

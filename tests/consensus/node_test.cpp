@@ -24,6 +24,8 @@ struct Harness final : public Transport, public Clock, public Application {
   ValidatorIndex self;
   bool fail_storage = false;
   uint64_t proposal_delay = 0;
+  uint64_t compact_every = 0;
+  uint64_t anchor_depth = 16;
   std::vector<std::pair<uint64_t, uint64_t>> timers;  // (delay, token)
   std::vector<std::pair<BlockHeader, QuorumCert>> proofs;
 
@@ -37,6 +39,8 @@ struct Harness final : public Transport, public Clock, public Application {
     options.chain_id = t.committee.chain_id;
     options.genesis_hash = t.committee.genesis_hash;
     options.self = self;
+    options.compact_wal_every = compact_every;
+    options.wal_anchor_depth = anchor_depth;
     node = std::make_unique<Node>(
         options, NodeEnv{signer.get(), t.verifier.get(), this, this, storage.get(), this});
     REQUIRE(node->Start().ok());
@@ -218,6 +222,90 @@ TEST_CASE("consensus node forms a QC from votes as next leader and proposes", "[
     }
   }
   CHECK(proposed);
+}
+
+}  // namespace
+}  // namespace theta::consensus
+
+namespace theta::consensus {
+namespace {
+
+// Delivers blocks of rounds first..last, each certifying the one before, from their leaders.
+void DeliverChain(Harness& h, std::vector<Block>& chain, uint64_t last) {
+  while (chain.size() < last) {
+    const uint64_t round = chain.size() + 1;
+    const QuorumCert qc = chain.empty()
+                              ? h.t.GenesisQc()
+                              : h.t.MakeQc({0, 1, 2}, round - 1, round - 1, chain.back().hash);
+    chain.push_back(h.t.MakeBlock(round, qc, std::string(1000, char('a' + round % 26))));
+    REQUIRE(h.Deliver(h.t.committee.validators.Leader(round), chain.back()).ok());
+  }
+}
+
+TEST_CASE("consensus node compacts its WAL and restarts from the compacted log",
+          "[consensus][node][wal]") {
+  const bool compact = GENERATE(true, false);
+  Harness h(0);
+  h.compact_every = compact ? 4 : 0;
+  h.anchor_depth = 2;
+  h.proposal_delay = 1'000'000;  // its own proposals wait on a timer that never fires
+  h.Restart();
+  std::vector<Block> chain;
+  DeliverChain(h, chain, 30);
+  REQUIRE(h.commits.size() == 28);
+  const uint64_t wal_bytes = h.disk.durable.size() + h.disk.pending.size();
+  CHECK(wal_bytes == h.storage->size_bytes());
+  if (!compact) {
+    CHECK(wal_bytes > 30 * 1000);  // every block since genesis
+    return;
+  }
+  // Compacted at height 28: anchor 26, blocks 27-30, the high QC and the safety record.
+  CHECK(wal_bytes < 6 * 1400);
+
+  h.Restart();  // the application keeps its 28 commits; the node roots at the anchor
+  DeliverChain(h, chain, 31);
+  REQUIRE(h.commits.size() == 29);
+  CHECK(h.commits.back().hash == chain[28].hash);
+  CHECK(h.node->status().ok());
+
+  // Crash right after a compaction, losing the unsynced tail: still safe and live.
+  DeliverChain(h, chain, 32);  // commits 30; the next compaction comes at 32
+  DeliverChain(h, chain, 34);
+  REQUIRE(h.commits.size() == 32);
+  h.disk.pending.clear();
+  h.Restart();
+  const size_t votes = h.VotesSent();
+  REQUIRE(h.Deliver(h.t.committee.validators.Leader(34), chain[33]).ok());
+  CHECK(h.VotesSent() == votes);  // voted for round 34 before the crash: never again
+  DeliverChain(h, chain, 36);
+  CHECK(h.commits.size() == 34);
+  CHECK(h.commits.back().hash == chain[33].hash);
+}
+
+TEST_CASE("consensus node syncs nothing below its committed block and roots at it",
+          "[consensus][node]") {
+  Harness h(0);
+  h.proposal_delay = 1'000'000;
+  std::vector<Block> chain;
+  {
+    Harness source(1);
+    source.proposal_delay = 1'000'000;
+    source.Restart();
+    DeliverChain(source, chain, 7);
+  }
+  // The application committed heights 1-4; the node lost every block (a fresh WAL).
+  h.commits.assign(chain.begin(), chain.begin() + 4);
+  h.disk = {};
+  h.Restart();
+  h.sent.clear();
+  // Newest first, reaching below the committed height without reaching genesis.
+  REQUIRE(h.Deliver(1, SyncResponse{{chain[5], chain[4], chain[3], chain[2], chain[1]}}).ok());
+  for (const auto& [to, message] : h.sent)
+    CHECK_FALSE(std::holds_alternative<SyncRequest>(message));  // no walk back to genesis
+  REQUIRE(h.Deliver(h.t.committee.validators.Leader(7), chain[6]).ok());
+  REQUIRE(h.commits.size() == 5);
+  CHECK(h.commits.back().hash == chain[4].hash);
+  CHECK(h.node->status().ok());
 }
 
 }  // namespace

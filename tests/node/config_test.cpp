@@ -21,6 +21,7 @@ TEST_CASE("a minimal config gets the documented defaults", "[node][config]") {
   CHECK(config->eth_rpc_listen == Endpoint{"127.0.0.1", 18888});
   CHECK(config->p2p_listen == Endpoint{"127.0.0.1", 30000});
   CHECK(config->consensus.max_block_txs == 4000);
+  CHECK(config->consensus.wal_compact_interval == 256);
 }
 
 TEST_CASE("every key of the documented example is read", "[node][config]") {
@@ -31,7 +32,7 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
             "network_id": 7},
     "rpc": {"listen": "0.0.0.0:1"}, "eth_rpc": {"listen": "127.0.0.1:2"},
     "consensus": {"base_timeout_ms": 2000, "idle_block_ms": 1000, "min_block_ms": 50,
-                  "max_block_txs": 10, "checkpoint_interval": 3},
+                  "max_block_txs": 10, "checkpoint_interval": 3, "wal_compact_interval": 0},
     "state": {"pruning_depth": 100, "gc_interval": 50},
     "log_level": "debug"})",
                                 "/d");
@@ -45,6 +46,7 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
   CHECK(config->network_id == 7);
   CHECK(config->rpc_listen == Endpoint{"0.0.0.0", 1});
   CHECK(config->consensus.checkpoint_interval == 3);
+  CHECK(config->consensus.wal_compact_interval == 0);
   CHECK(config->state.pruning_depth == 100);
   CHECK(config->state.gc_interval == 50);
   CHECK(config->log_level == "debug");

@@ -28,6 +28,7 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit) {
 }
 
 constexpr size_t kPruningNode = 2;
+constexpr size_t kRestartedNode = 3;
 
 class Cluster {
  public:
@@ -56,6 +57,8 @@ class Cluster {
       config->consensus.checkpoint_interval = 5;
       // One validator prunes its state hard, so garbage collection runs under real commits.
       if (configs_.size() == kPruningNode) config->state = StateConfig{4, 5};
+      // The validator that restarts compacts its WAL often, so it restarts from a compacted one.
+      if (configs_.size() == kRestartedNode) config->consensus.wal_compact_interval = 3;
       configs_.push_back(*config);
     }
     nodes_.resize(configs_.size());
@@ -92,6 +95,7 @@ class Cluster {
   }
 
   ThetaNode& node(size_t i) { return *nodes_[i]; }
+  std::filesystem::path data_dir(size_t i) const { return configs_[i].data_dir; }
   size_t size() const { return nodes_.size(); }
   const nlohmann::json& summary() const { return summary_; }
 
@@ -156,8 +160,16 @@ TEST_CASE("validators and guardians commit, agree, finalize and recover", "[node
                   std::chrono::seconds(60)));
   CHECK(cluster.node(0).Status().finalized_height % 5 == 0);
 
-  // A validator stops; three of four keep committing; it restarts from disk and catches up.
+  // A validator stops; three of four keep committing; it restarts from disk and catches up. Its
+  // WAL was compacted with an anchor 64 blocks deep: the first record is the anchor (type 4).
+  REQUIRE(WaitFor([&] { return min_height() >= 70; }, std::chrono::seconds(90)));
   cluster.StopNode(3);
+  {
+    std::ifstream wal(cluster.data_dir(kRestartedNode) / "consensus.wal", std::ios::binary);
+    std::vector<char> header(9);
+    REQUIRE(wal.read(header.data(), 9));
+    CHECK(static_cast<int>(header[8]) == 4);
+  }
   const uint64_t before = cluster.node(0).Status().height;
   REQUIRE(WaitFor([&] { return cluster.node(0).Status().height >= before + 5; },
                   std::chrono::seconds(60)));

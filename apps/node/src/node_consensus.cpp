@@ -32,7 +32,13 @@ absl::Status NodeImpl::StartConsensus() {
   options.self = *validator_index_;
   options.base_timeout_ms = config_.consensus.base_timeout_ms;
   options.max_timeout_ms = config_.consensus.max_timeout_ms;
-  options.keep_committed_blocks = 1024;  // older ones are served by block sync from the store
+  // Enough for a validator up to 64 blocks behind to catch up by consensus sync (further behind it
+  // uses block sync from the store); full blocks make each one costly to hold.
+  options.keep_committed_blocks = 128;
+  options.compact_wal_every = config_.consensus.wal_compact_interval;
+  // The store's commits are not fsynced one by one: root a compacted WAL well below the head, so
+  // a machine crash that loses the store's last writes still finds their blocks in the WAL.
+  options.wal_anchor_depth = 64;
   consensus::NodeEnv env{signer_.get(), verifier_.get(), this, this, wal_.get(), this};
   consensus_ = std::make_unique<consensus::Node>(options, env);
   absl::Status started = consensus_->Start();

@@ -11,6 +11,7 @@ void NodeImpl::SetUpMetrics() {
   metrics_->GetGauge("theta_peers", "Connected peers").Set(0);
   metrics_->GetGauge("theta_consensus_round", "Current consensus round (validators)").Set(0);
   metrics_->GetGauge("theta_txs_per_second", "Committed transactions per second, last 10 s").Set(0);
+  metrics_->GetGauge("theta_consensus_wal_bytes", "Size of the consensus WAL (validators)").Set(0);
   metrics_->GetCounter("theta_txs_committed_total", "Transactions committed");
   metrics_->GetCounter("theta_blocks_committed_total", "Blocks committed");
   metrics_->GetHistogram("theta_block_commit_latency_seconds",
@@ -22,6 +23,9 @@ void NodeImpl::UpdateMetrics(const CommitEvent& event) {
   metrics_->GetGauge("theta_height", "").Set(static_cast<double>(event.block->height));
   metrics_->GetCounter("theta_txs_committed_total", "").Increment(event.block->txs.size());
   metrics_->GetCounter("theta_blocks_committed_total", "").Increment();
+  if (wal_)  // commits run on the core thread, which also drives the WAL
+    metrics_->GetGauge("theta_consensus_wal_bytes", "")
+        .Set(static_cast<double>(wal_->size_bytes()));
   if (now > event.block->timestamp_ms)
     metrics_->GetHistogram("theta_block_commit_latency_seconds", "")
         .Observe(static_cast<double>(now - event.block->timestamp_ms) / 1000.0);

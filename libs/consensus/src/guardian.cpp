@@ -147,6 +147,12 @@ absl::StatusOr<GuardianMessage> DecodeGuardianMessage(ByteView bytes) {
 
 absl::Status VerifyCheckpointCertificate(const GuardianSet& set, std::string_view chain_id,
                                          const GuardianMessage& certificate) {
+  return VerifyCheckpointCertificate(set, chain_id, certificate, nullptr);
+}
+
+absl::Status VerifyCheckpointCertificate(const GuardianSet& set, std::string_view chain_id,
+                                         const GuardianMessage& certificate,
+                                         const AggregateVerifier& verify) {
   if (certificate.multiplicity.size() > set.size()) {
     return absl::InvalidArgumentError("guardian: certificate names signers past the set");
   }
@@ -155,9 +161,10 @@ absl::Status VerifyCheckpointCertificate(const GuardianSet& set, std::string_vie
   }
   THETA_ASSIGN_OR_RETURN(bls::Signature sig, bls::Signature::FromBytes(certificate.signature));
   const bls::WeightedAggregate aggregate{sig, certificate.multiplicity};
-  if (!bls::VerifyWeighted(set.keys(),
-                           CheckpointMessage(chain_id, certificate.height, certificate.block_hash),
-                           aggregate)) {
+  const Bytes message = CheckpointMessage(chain_id, certificate.height, certificate.block_hash);
+  const bool ok =
+      verify ? verify(message, aggregate) : bls::VerifyWeighted(set.keys(), message, aggregate);
+  if (!ok) {
     return absl::InvalidArgumentError("guardian: certificate signature does not verify");
   }
   return absl::OkStatus();
@@ -211,7 +218,8 @@ absl::Status Guardian::OnMessage(uint32_t from, ByteView bytes) {
     case GuardianMessage::Kind::kFinal: {
       if (cp.final) return absl::OkStatus();
       ++stats_.verifications;
-      if (absl::Status st = VerifyCheckpointCertificate(*set_, options_.chain_id, m); !st.ok()) {
+      if (absl::Status st = VerifyCheckpointCertificate(*set_, options_.chain_id, m, env_.verify);
+          !st.ok()) {
         ++stats_.rejected;
         return st;
       }
@@ -254,7 +262,7 @@ void Guardian::Round(uint64_t height, Checkpoint& cp) {
   cp.pending.clear();
   if (!decoded.empty()) {
     ++stats_.verifications;
-    if (bls::VerifyWeighted(set_->keys(), message, candidate)) {
+    if (Verify(message, candidate)) {
       cp.best = std::move(candidate);
     } else {
       // Someone sent a bad aggregate: find it by checking each alone, keep the good ones, and
@@ -262,7 +270,7 @@ void Guardian::Round(uint64_t height, Checkpoint& cp) {
       for (const auto& [from, incoming] : decoded) {
         if (!AddsSigner(cp.best.multiplicity, incoming.multiplicity)) continue;
         ++stats_.verifications;
-        if (!bls::VerifyWeighted(set_->keys(), message, incoming)) {
+        if (!Verify(message, incoming)) {
           ++stats_.rejected;
           misbehaved_[from] = true;
           continue;
@@ -290,6 +298,11 @@ void Guardian::Round(uint64_t height, Checkpoint& cp) {
          GuardianMessage{GuardianMessage::Kind::kPull, height, cp.block_hash, {}, {}});
   }
   if (cp.round < options_.max_rounds) env_.set_timer(options_.round_ms, height);
+}
+
+bool Guardian::Verify(ByteView message, const bls::WeightedAggregate& aggregate) const {
+  return env_.verify ? env_.verify(message, aggregate)
+                     : bls::VerifyWeighted(set_->keys(), message, aggregate);
 }
 
 void Guardian::BecomeFinal(uint64_t height, Checkpoint& cp) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "theta/core/hash.hpp"
 #include "theta/core/status.hpp"
@@ -68,8 +69,15 @@ absl::Status Node::Start() {
 
   THETA_ASSIGN_OR_RETURN(RecoveredState recovered, env_.storage->Load());
   if (recovered.safety) safety_ = *recovered.safety;
+  compacted_at_height_ = committed_height_;
+  if (recovered.anchor) {  // a compacted log: the saved blocks grow from this committed one
+    const Hash32 anchor_hash = recovered.anchor->hash;
+    blocks_.emplace(anchor_hash, *std::move(recovered.anchor));
+  }
   for (const Block& block : recovered.blocks) {
-    if (blocks_.contains(block.hash) || !blocks_.contains(block.header.parent)) continue;
+    // The application's committed block roots the tree even when its parent was not kept.
+    const bool root = block.hash == committed_hash_;
+    if (blocks_.contains(block.hash) || !(root || blocks_.contains(block.header.parent))) continue;
     blocks_.emplace(block.hash, block);
   }
   for (const QuorumCert& qc : recovered.qcs) {
@@ -292,6 +300,7 @@ void Node::CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCer
     committed_hash_ = it->first->hash;
   }
   PruneCommitted();
+  MaybeCompact();
 }
 
 void Node::PruneCommitted() {
@@ -307,6 +316,49 @@ void Node::PruneCommitted() {
       ++it;
     }
   }
+}
+
+void Node::MaybeCompact() {
+  const uint64_t every = options_.compact_wal_every;
+  if (every == 0 || committed_height_ < compacted_at_height_ + every || !status_.ok()) return;
+  std::optional<RecoveredState> live = LiveState();
+  if (!live) return;  // the committed block came by the application's sync: nothing to root at
+  if (absl::Status st = env_.storage->Compact(*live); !st.ok()) {
+    status_ = absl::FailedPreconditionError(
+        absl::StrCat("consensus node: cannot compact storage: ", std::string(st.message())));
+    return;
+  }
+  compacted_at_height_ = committed_height_;
+}
+
+// The anchor is the committed block wal_anchor_depth below the head (or the oldest one still held);
+// every held block descending from it is kept, parents first, so Start can rebuild the tree.
+std::optional<RecoveredState> Node::LiveState() const {
+  auto committed = blocks_.find(committed_hash_);
+  if (committed == blocks_.end()) return std::nullopt;
+  RecoveredState live;
+  live.safety = safety_;
+  if (!safety_.high_qc.IsGenesis()) live.qcs.push_back(safety_.high_qc);
+  const Block* anchor = &committed->second;
+  for (uint64_t depth = 0; depth < options_.wal_anchor_depth; ++depth) {
+    auto parent = blocks_.find(anchor->header.parent);
+    if (anchor->hash == options_.genesis_hash || parent == blocks_.end()) break;
+    anchor = &parent->second;
+  }
+  std::vector<const Block*> above;
+  for (const auto& [hash, block] : blocks_)
+    if (block.header.height > anchor->header.height) above.push_back(&block);
+  std::sort(above.begin(), above.end(), [](const Block* a, const Block* b) {
+    return std::tie(a->header.height, a->hash) < std::tie(b->header.height, b->hash);
+  });
+  absl::flat_hash_set<Hash32> kept{anchor->hash};
+  for (const Block* block : above) {
+    if (!kept.contains(block->header.parent)) continue;  // on a branch below the anchor
+    kept.insert(block->hash);
+    live.blocks.push_back(*block);
+  }
+  if (anchor->hash != options_.genesis_hash) live.anchor = *anchor;
+  return live;
 }
 
 std::vector<const Block*> Node::UncommittedChain(const Hash32& hash) const {
@@ -328,6 +380,7 @@ void Node::AdoptCommitted(const Block& block) {
   committed_hash_ = block.hash;
   if (pending_commit_ && pending_commit_->height <= committed_height_) pending_commit_.reset();
   PruneCommitted();
+  MaybeCompact();
   Drain();
 }
 
@@ -522,16 +575,36 @@ absl::Status Node::HandleSyncRequest(ValidatorIndex from, const SyncRequest& req
 }
 
 absl::Status Node::HandleSyncResponse(ValidatorIndex from, SyncResponse response) {
-  for (auto it = response.blocks.rbegin(); it != response.blocks.rend(); ++it) {
+  bool asked = false;
+  for (auto it = response.blocks.rbegin(); it != response.blocks.rend(); ++it) {  // oldest first
     Block& block = *it;
-    if (blocks_.contains(block.hash)) continue;
+    const uint64_t height = block.header.height;
+    // Nothing at or below the committed height is needed (a node restarted from a compacted WAL
+    // no longer holds those blocks, and fetching them would walk back to genesis), except the
+    // committed block itself when it is missing: it roots what comes after.
+    if (blocks_.contains(block.hash) || height < committed_height_) continue;
+    const bool root = block.hash == committed_hash_;
+    if (height == committed_height_ && !root) continue;
     THETA_RETURN_IF_ERROR(CheckBlock(block));
     sync_requested_at_.erase(block.hash);
-    if (!blocks_.contains(block.header.parent)) {
+    if (!root && !blocks_.contains(block.header.parent)) {
       const Hash32 parent = block.header.parent;
       if (orphans_.size() >= kMaxOrphans) orphans_.clear();
       orphans_[parent].push_back(std::move(block));
-      RequestSync(from, parent);
+      // Once per response, for its oldest gap: the later blocks hang on the earlier ones.
+      if (!asked) RequestSync(from, parent);
+      asked = true;
+      continue;
+    }
+    if (root) {
+      const Hash32 hash = block.hash;
+      blocks_.emplace(hash, std::move(block));
+      if (auto children = orphans_.find(hash); children != orphans_.end()) {
+        std::vector<Block> waiting = std::move(children->second);
+        orphans_.erase(children);
+        for (const Block& child : waiting)
+          THETA_RETURN_IF_ERROR(InsertBlock(from, child, true));
+      }
       continue;
     }
     THETA_RETURN_IF_ERROR(InsertBlock(from, block, true));

@@ -325,6 +325,10 @@ void World::StartNode(Instance& instance) {
   node_options.genesis_hash = genesis_hash_;
   node_options.self = instance.index;
   node_options.base_timeout_ms = options_.base_timeout_ms;
+  if (options_.compact_wal) {  // from the seed, not the RNG: other draws stay as they were
+    node_options.compact_wal_every = 2 + (options_.seed + instance.index) % 5;
+    node_options.wal_anchor_depth = options_.seed % 3;
+  }
   NodeEnv env{instance.signer.get(),  verifier_.get(), &instance, &instance,
               instance.storage.get(), &instance.app};
   instance.node = std::make_unique<Node>(node_options, env);

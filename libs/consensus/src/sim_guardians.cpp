@@ -67,12 +67,31 @@ GuardianNet::GuardianNet(const GuardianNetOptions& options, uint64_t seed)
     };
     env.random_guardian = [this]() { return uint32_t(rng_.Below(role_.size())); };
     env.on_final = [this, i](const GuardianMessage& certificate) { OnFinal(i, certificate); };
+    env.verify = [this](ByteView message, const crypto::bls::WeightedAggregate& aggregate) {
+      return VerifyShared(message, aggregate);
+    };
     GuardianOptions go;
     go.chain_id = "theta-sim";
     go.self = uint32_t(i);
     go.round_ms = options.round_ms;
     guardians_[i] = std::make_unique<Guardian>(go, set_.get(), *keys_[i], neighbours_[i], env);
   }
+}
+
+// Real pairing checks, each done once per distinct (message, aggregate) across all simulated
+// guardians: a verdict is a pure function of those bytes and the one shared key set.
+bool GuardianNet::VerifyShared(ByteView message, const crypto::bls::WeightedAggregate& aggregate) {
+  Bytes key_bytes(message.begin(), message.end());
+  const auto signature = aggregate.signature.ToBytes();
+  key_bytes.insert(key_bytes.end(), signature.begin(), signature.end());
+  for (uint32_t m : aggregate.multiplicity)
+    for (int b = 0; b < 4; ++b)
+      key_bytes.push_back(static_cast<uint8_t>(m >> (8 * b)));
+  const Hash32 key = Keccak256(key_bytes);
+  if (auto it = verdicts_.find(key); it != verdicts_.end()) return it->second;
+  const bool ok = crypto::bls::VerifyWeighted(set_->keys(), message, aggregate);
+  verdicts_.emplace(key, ok);
+  return ok;
 }
 
 void GuardianNet::Push(Event e) {

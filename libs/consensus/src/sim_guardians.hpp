@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "sim_world.hpp"
 #include "theta/consensus/guardian.hpp"
@@ -80,6 +81,7 @@ class GuardianNet {
     }
   };
   void Push(Event e);
+  bool VerifyShared(ByteView message, const crypto::bls::WeightedAggregate& aggregate);
   uint64_t Delay() {
     return SampleDelay(rng_, options_.latency, options_.min_delay_ms, options_.max_delay_ms);
   }
@@ -127,6 +129,7 @@ class GuardianNet {
   std::map<uint64_t, std::vector<int8_t>> naive_verdict_;
   std::map<std::pair<uint64_t, uint64_t>, bool> forged_verdict_;  // (height, sender)
   absl::flat_hash_set<Hash32> verified_;
+  absl::flat_hash_map<Hash32, bool> verdicts_;  // see VerifyShared
   std::string violation_;
 };
 

@@ -18,6 +18,7 @@ namespace {
 constexpr uint8_t kSafetyRecord = 1;
 constexpr uint8_t kBlockRecord = 2;
 constexpr uint8_t kQcRecord = 3;
+constexpr uint8_t kAnchorRecord = 4;
 constexpr size_t kHeaderSize = 8;
 constexpr uint32_t kMaxRecord = 64 << 20;
 
@@ -46,21 +47,39 @@ absl::Status Errno(std::string_view what, const std::string& path) {
       absl::StrCat("consensus wal: ", std::string(what), " ", path, ": ", std::strerror(errno)));
 }
 
+// Appends `length ‖ crc32c(type ‖ payload) ‖ type ‖ payload` to `out`.
+void AppendFramed(Bytes& out, uint8_t type, ByteView payload) {
+  const uint32_t length = static_cast<uint32_t>(payload.size() + 1);
+  Bytes body;
+  body.reserve(length);
+  body.push_back(type);
+  body.insert(body.end(), payload.begin(), payload.end());
+  WriteLe32(out, length);
+  WriteLe32(out, Crc32c(body));
+  out.insert(out.end(), body.begin(), body.end());
+}
+
+absl::Status WriteAll(int fd, ByteView data, const std::string& path) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("cannot write", path);
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+int OpenForAppend(const std::string& path) {
+  return ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
 class PosixWalFile final : public WalFile {
  public:
   PosixWalFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~PosixWalFile() override { ::close(fd_); }
 
-  absl::Status Append(ByteView data) override {
-    size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Errno("cannot append to", path_);
-      done += static_cast<size_t>(n);
-    }
-    return absl::OkStatus();
-  }
+  absl::Status Append(ByteView data) override { return WriteAll(fd_, data, path_); }
   absl::Status Sync() override {
     if (::fdatasync(fd_) != 0) return Errno("cannot fsync", path_);
     return absl::OkStatus();
@@ -83,8 +102,40 @@ class PosixWalFile final : public WalFile {
     if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return Errno("cannot truncate", path_);
     return Sync();
   }
+  absl::Status Replace(ByteView contents) override {
+    const std::string temp = path_ + ".compact";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return Errno("cannot create", temp);
+    absl::Status written = WriteAll(fd, contents, temp);
+    if (written.ok() && ::fdatasync(fd) != 0) written = Errno("cannot fsync", temp);
+    ::close(fd);
+    if (written.ok() && ::rename(temp.c_str(), path_.c_str()) != 0)
+      written = Errno("cannot rename over", path_);
+    if (!written.ok()) {
+      ::unlink(temp.c_str());
+      return written;
+    }
+    THETA_RETURN_IF_ERROR(SyncFolder());
+    const int reopened = OpenForAppend(path_);
+    if (reopened < 0) return Errno("cannot reopen", path_);
+    ::close(fd_);
+    fd_ = reopened;
+    return absl::OkStatus();
+  }
 
  private:
+  // The rename is durable only once the folder holding the log is synced.
+  absl::Status SyncFolder() const {
+    const size_t slash = path_.find_last_of('/');
+    const std::string folder = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Errno("cannot open the folder of", path_);
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return Errno("cannot fsync the folder of", path_);
+    return absl::OkStatus();
+  }
+
   int fd_;
   std::string path_;
 };
@@ -100,7 +151,7 @@ uint32_t Crc32c(ByteView data) {
 }
 
 absl::StatusOr<std::unique_ptr<WalFile>> OpenPosixWalFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const int fd = OpenForAppend(path);
   if (fd < 0) return Errno("cannot open", path);
   return std::make_unique<PosixWalFile>(fd, path);
 }
@@ -128,15 +179,23 @@ absl::StatusOr<SafetyState> DecodeSafetyState(ByteView bytes) {
 absl::Status WalStorage::AppendRecord(uint8_t type, ByteView payload, bool sync) {
   Bytes record;
   record.reserve(kHeaderSize + 1 + payload.size());
-  Bytes body;
-  body.reserve(1 + payload.size());
-  body.push_back(type);
-  body.insert(body.end(), payload.begin(), payload.end());
-  WriteLe32(record, static_cast<uint32_t>(body.size()));
-  WriteLe32(record, Crc32c(body));
-  record.insert(record.end(), body.begin(), body.end());
+  AppendFramed(record, type, payload);
   THETA_RETURN_IF_ERROR(file_->Append(record));
+  size_bytes_ += record.size();
   return sync ? file_->Sync() : absl::OkStatus();
+}
+
+absl::Status WalStorage::Compact(const RecoveredState& live) {
+  Bytes log;
+  if (live.anchor) AppendFramed(log, kAnchorRecord, EncodeBlock(*live.anchor));
+  for (const Block& block : live.blocks)
+    AppendFramed(log, kBlockRecord, EncodeBlock(block));
+  for (const QuorumCert& qc : live.qcs)
+    AppendFramed(log, kQcRecord, EncodeQuorumCert(qc));
+  if (live.safety) AppendFramed(log, kSafetyRecord, EncodeSafetyState(*live.safety));
+  THETA_RETURN_IF_ERROR(file_->Replace(log));
+  size_bytes_ = log.size();
+  return absl::OkStatus();
 }
 
 absl::Status WalStorage::SaveSafety(const SafetyState& state) {
@@ -185,6 +244,10 @@ absl::StatusOr<RecoveredState> WalStorage::Load() {
       absl::StatusOr<Block> b = DecodeBlock(payload);
       st = b.status();
       if (b.ok()) state.blocks.push_back(*std::move(b));
+    } else if (body[0] == kAnchorRecord) {
+      absl::StatusOr<Block> b = DecodeBlock(payload);
+      st = b.status();
+      if (b.ok()) state.anchor = *std::move(b);
     } else if (body[0] == kQcRecord) {
       absl::StatusOr<QuorumCert> q = DecodeQuorumCert(payload);
       st = q.status();
@@ -202,6 +265,7 @@ absl::StatusOr<RecoveredState> WalStorage::Load() {
     truncated_bytes_ = log.size() - offset;
     THETA_RETURN_IF_ERROR(file_->Truncate(offset));
   }
+  size_bytes_ = offset;
   return state;
 }
 

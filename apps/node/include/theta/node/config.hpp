@@ -32,6 +32,9 @@ struct ConsensusConfig {
   uint64_t max_block_txs = 4000;
   uint64_t checkpoint_interval = 10;  // guardians finalize every block whose height divides by it
   uint64_t guardian_round_ms = 300;
+  // The consensus WAL is rewritten to what a restart needs every this many committed blocks
+  // (0: never, the log grows without bound).
+  uint64_t wal_compact_interval = 256;
 };
 
 // How much history the state keeps (docs/node.md, "State pruning").

@@ -49,11 +49,15 @@ struct SafetyState {
   friend bool operator==(const SafetyState&, const SafetyState&) = default;
 };
 
-// What Storage::Load hands back after a restart.
+// What Storage::Load hands back after a restart, and what Storage::Compact keeps.
 struct RecoveredState {
   std::optional<SafetyState> safety;  // absent on first start
-  std::vector<Block> blocks;          // in the order saved (parents before children)
-  std::vector<QuorumCert> qcs;        // in the order saved
+  // A committed block the retained blocks grow from, set once the log has been compacted: the
+  // restarted Node roots its tree there instead of at genesis. The application must already hold
+  // it and every block below it.
+  std::optional<Block> anchor;
+  std::vector<Block> blocks;    // in the order saved (parents before children)
+  std::vector<QuorumCert> qcs;  // in the order saved
 };
 
 // Durable consensus state. SaveSafety must be durable (fsynced) when it returns OK: a vote or
@@ -69,6 +73,10 @@ class Storage {
   // Everything saved before, or DataLoss when the stored log is corrupt (not merely torn at the
   // tail: see wal.hpp).
   virtual absl::StatusOr<RecoveredState> Load() = 0;
+  // Replaces everything stored by `live` (safety state, anchor, blocks, QCs), atomically: a crash
+  // during the call leaves either the old contents or the new ones, never a mix. It must be
+  // durable when it returns OK. The Node calls it to keep the log from growing without bound.
+  virtual absl::Status Compact(const RecoveredState& live) = 0;
 };
 
 // The chain behind consensus: it fills, judges and applies the opaque payloads, and says who

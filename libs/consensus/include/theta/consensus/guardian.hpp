@@ -86,6 +86,14 @@ absl::StatusOr<GuardianMessage> DecodeGuardianMessage(ByteView bytes);
 absl::Status VerifyCheckpointCertificate(const GuardianSet& set, std::string_view chain_id,
                                          const GuardianMessage& certificate);
 
+// Checks a weighted aggregate on `message` against the guardian set's keys.
+using AggregateVerifier =
+    std::function<bool(ByteView message, const crypto::bls::WeightedAggregate& aggregate)>;
+// The same as above with the pairing check done by `verify` (when not empty).
+absl::Status VerifyCheckpointCertificate(const GuardianSet& set, std::string_view chain_id,
+                                         const GuardianMessage& certificate,
+                                         const AggregateVerifier& verify);
+
 struct GuardianOptions {
   std::string chain_id = "theta-consensus";
   uint32_t self = 0;
@@ -101,6 +109,10 @@ struct GuardianEnv {
   std::function<uint32_t()> random_guardian;  // any guardian, for pulls
   // Told once per checkpoint when this guardian holds its certificate (may be empty).
   std::function<void(const GuardianMessage& certificate)> on_final;
+  // Does the pairing checks (may be empty: bls::VerifyWeighted against the set's keys). The
+  // simulator shares one memo among its thousands of guardians, since the same bytes reach many
+  // of them and verify the same way each time.
+  AggregateVerifier verify;
 };
 
 class Guardian {
@@ -141,6 +153,7 @@ class Guardian {
   };
   void Round(uint64_t height, Checkpoint& cp);
   void BecomeFinal(uint64_t height, Checkpoint& cp);
+  bool Verify(ByteView message, const crypto::bls::WeightedAggregate& aggregate) const;
   void SendFinal(uint64_t height, Checkpoint& cp, uint32_t to);
   void Send(uint32_t to, const GuardianMessage& message);
 

@@ -43,6 +43,13 @@ struct NodeOptions {
   // ones are forgotten (0: keep all). A node that forgets must let lagging peers catch up another
   // way (the application's block sync, then AdoptCommitted).
   uint64_t keep_committed_blocks = 0;
+  // Every this many committed blocks the Node compacts its Storage to what a restart needs: the
+  // safety state, the highest QC, and the blocks from an anchor `wal_anchor_depth` blocks below
+  // the committed one (or the oldest still in memory) upward (0: never; the log grows forever).
+  // The application must hold every block up to the anchor durably, since the restarted Node
+  // roots its tree there and replays commits only above it.
+  uint64_t compact_wal_every = 0;
+  uint64_t wal_anchor_depth = 16;
 };
 
 // The environment a Node runs in; everything is borrowed and must outlive the Node.
@@ -113,6 +120,8 @@ class Node {
   void Propose();
   void ScheduleProposal();
   void PruneCommitted();
+  void MaybeCompact();
+  std::optional<RecoveredState> LiveState() const;
   void MaybeVote(const Block& block);
   void LocalTimeout();
   void RequestSync(ValidatorIndex from, const Hash32& hash);
@@ -136,6 +145,7 @@ class Node {
   std::optional<TimeoutCert> last_tc_;
   std::optional<Timeout> my_timeout_;  // signed for round_, re-sent on each timer
   uint64_t committed_height_ = 0;
+  uint64_t compacted_at_height_ = 0;  // committed height at the last compaction (or the anchor's)
   Hash32 committed_hash_;
 
   absl::flat_hash_map<Hash32, Block> blocks_;

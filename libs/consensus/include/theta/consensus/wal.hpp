@@ -2,7 +2,10 @@
 //
 // The log is a file of records, each `length (u32 LE) ‖ crc32c(type ‖ payload) (u32 LE) ‖ type ‖
 // payload`, appended in order: safety state (type 1, synced before SaveSafety returns), blocks
-// (type 2) and QCs (type 3) as their canonical RLP. On Load the log is replayed from the start:
+// (type 2) and QCs (type 3) as their canonical RLP, and after a compaction one anchor (type 4, a
+// block) first. Compact writes the live state as a fresh log and swaps it in whole (write a
+// temporary file, fsync it, rename it over the log, fsync the folder), so a crash leaves the old
+// log or the new one. On Load the log is replayed from the start:
 //   - a record cut short by a crash (the header or payload runs past the end of the file, or the
 //     very last record fails its checksum) is a torn tail: the file is truncated to the last
 //     whole record and Load succeeds;
@@ -31,6 +34,9 @@ class WalFile {
   virtual absl::StatusOr<Bytes> ReadAll() = 0;
   // Cuts the file to `size` bytes, durably.
   virtual absl::Status Truncate(uint64_t size) = 0;
+  // Replaces the whole file by `contents`, durably and atomically (old or new after a crash);
+  // later appends go after `contents`.
+  virtual absl::Status Replace(ByteView contents) = 0;
 };
 
 // A WalFile on the local file system at `path` (created if missing, parent directory must exist).
@@ -49,14 +55,18 @@ class WalStorage final : public Storage {
   absl::Status SaveQuorumCert(const QuorumCert& qc) override;
   // Replays the log (truncating a torn tail). DataLoss on corruption, as described above.
   absl::StatusOr<RecoveredState> Load() override;
+  absl::Status Compact(const RecoveredState& live) override;
 
   // Bytes truncated away by the last Load (0 when the tail was whole).
   uint64_t truncated_bytes() const { return truncated_bytes_; }
+  // The log's size as this WalStorage knows it: after Load, what was kept; plus appends since.
+  uint64_t size_bytes() const { return size_bytes_; }
 
  private:
   absl::Status AppendRecord(uint8_t type, ByteView payload, bool sync);
   std::unique_ptr<WalFile> file_;
   uint64_t truncated_bytes_ = 0;
+  uint64_t size_bytes_ = 0;
 };
 
 Bytes EncodeSafetyState(const SafetyState& state);
