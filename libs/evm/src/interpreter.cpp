@@ -174,11 +174,17 @@ L_STOP:
   f.gas = gas;
   return StatusCode::kSuccess;
 L_ADD:
-  BINARY(0x01, internal::Add(a, b))
+  CHECK(0x01);
+  internal::AddTo(sp[-2], sp[-1], sp[-2]);
+  --sp;
+  NEXT();
 L_MUL:
   BINARY(0x02, a * b)
 L_SUB:
-  BINARY(0x03, internal::Sub(a, b))
+  CHECK(0x03);
+  internal::SubTo(sp[-2], sp[-1], sp[-2]);
+  --sp;
+  NEXT();
 L_DIV:
   BINARY(0x04, a / b)
 L_SDIV:
