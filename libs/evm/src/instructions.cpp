@@ -10,6 +10,21 @@
 
 namespace theta::evm::internal {
 
+bool Memory::GrowSlow(size_t new_size) noexcept {
+  if (new_size > capacity_) {
+    const size_t capacity = std::max({new_size, 2 * capacity_, kInitialCapacity});
+    void* grown = std::realloc(data_, capacity);
+    if (grown == nullptr) return false;
+    data_ = static_cast<uint8_t*>(grown);
+    capacity_ = capacity;
+  }
+  const size_t to = std::min(capacity_, std::max(new_size, zeroed_ + kClearStep));
+  std::memset(data_ + zeroed_, 0, to - zeroed_);
+  zeroed_ = to;
+  size_ = new_size;
+  return true;
+}
+
 bool GrowMemory(Frame& f, int64_t& gas, uint64_t end) noexcept {
   const uint64_t new_words = static_cast<uint64_t>(NumWords(end));
   const uint64_t old_words = f.memory.size() / 32;
