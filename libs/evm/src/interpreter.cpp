@@ -3,6 +3,7 @@
 #include "theta/evm/interpreter.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -498,25 +499,65 @@ StatusCode RunForRevision(Frame& f, uint256* stack_base) noexcept {
 // The stack's storage, uninitialised: uint256 zero-initialises by default, and clearing 32 KiB per
 // call would cost more than a short call's whole execution. Words are written before they are read
 // (the stack checks guarantee it), and uint256 is an implicit-lifetime type.
-struct StackDeleter {
-  void operator()(uint256* p) const noexcept {
-    ::operator delete (p, std::align_val_t{alignof(uint256)});
-  }
-};
-using StackSpace = std::unique_ptr<uint256, StackDeleter>;
-
-StackSpace AllocateStack() {
-  return StackSpace(static_cast<uint256*>(::operator new (sizeof(uint256) * internal::kStackLimit,
-                                                          std::align_val_t{alignof(uint256)})));
+uint256* AllocateStack() {
+  return static_cast<uint256*>(
+      ::operator new (sizeof(uint256) * internal::kStackLimit, std::align_val_t{alignof(uint256)}));
 }
+
+void FreeStack(uint256* stack) noexcept {
+  ::operator delete (stack, std::align_val_t{alignof(uint256)});
+}
+
+// Stacks of finished frames, kept for the next frames on the same thread: a short call would
+// otherwise spend a noticeable part of its time allocating and freeing 32 KiB. Keeps at most
+// kPooled stacks; deeper nesting allocates as before.
+class StackPool {
+ public:
+  StackPool() = default;
+  StackPool(const StackPool&) = delete;
+  StackPool& operator=(const StackPool&) = delete;
+  ~StackPool() {
+    while (count_ > 0)
+      FreeStack(stacks_[--count_]);
+  }
+
+  uint256* Acquire() { return count_ > 0 ? stacks_[--count_] : AllocateStack(); }
+  void Release(uint256* stack) noexcept {
+    if (count_ < kPooled) {
+      stacks_[count_++] = stack;
+    } else {
+      FreeStack(stack);
+    }
+  }
+
+ private:
+  static constexpr size_t kPooled = 4;
+  std::array<uint256*, kPooled> stacks_{};
+  size_t count_ = 0;
+};
+
+thread_local StackPool t_stack_pool;
+
+// One frame's stack, from the pool and back to it.
+class FrameStack {
+ public:
+  FrameStack() : stack_(t_stack_pool.Acquire()) {}
+  FrameStack(const FrameStack&) = delete;
+  FrameStack& operator=(const FrameStack&) = delete;
+  ~FrameStack() { t_stack_pool.Release(stack_); }
+  uint256* get() const noexcept { return stack_; }
+
+ private:
+  uint256* stack_;
+};
 
 }  // namespace
 
 ExecutionResult Execute(Host& host, Revision rev, const Message& msg,
                         const CodeAnalysis& analysis) noexcept {
-  // One allocation per frame for the whole stack; nothing on the instruction path allocates
+  // One stack per frame, reused from earlier frames; nothing on the instruction path allocates
   // except memory growth, which gas pays for first.
-  const StackSpace stack = AllocateStack();
+  const FrameStack stack;
   Frame f(host, rev, msg, analysis);
   f.gas = msg.gas;
   const StatusCode status = RunForRevision(f, stack.get());
