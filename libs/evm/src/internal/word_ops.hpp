@@ -82,6 +82,22 @@ inline void SubTo(uint256& out, const uint256& a, const uint256& b) noexcept {
 #endif
 }
 
+// out = a * m modulo 2^256 for a 64-bit m: one row of four multiplications instead of the ten of
+// a full product. Compiled contracts often multiply by such factors (scales, powers of two used as
+// shifts). out may be a.
+inline void MulBy64(uint256& out, const uint256& a, uint64_t m) noexcept {
+  using Uint128 = uint256_internal::Uint128;
+  const Uint128 p0 = Uint128{a.limb(0)} * m;
+  const Uint128 p1 = Uint128{a.limb(1)} * m + static_cast<uint64_t>(p0 >> 64);
+  const Uint128 p2 = Uint128{a.limb(2)} * m + static_cast<uint64_t>(p1 >> 64);
+  const uint64_t r3 = a.limb(3) * m + static_cast<uint64_t>(p2 >> 64);
+  std::array<uint64_t, 4>& r = out.mutable_limbs();
+  r[0] = static_cast<uint64_t>(p0);
+  r[1] = static_cast<uint64_t>(p1);
+  r[2] = static_cast<uint64_t>(p2);
+  r[3] = r3;
+}
+
 // a < b, unsigned: the borrow out of a - b (only the flags are kept; the intrinsics' differences
 // would each cost GCC a dead store).
 [[nodiscard]] inline bool Lt(const uint256& a, const uint256& b) noexcept {
