@@ -1,4 +1,4 @@
-// The interpreter's own word operations (ADD, SUB, comparisons, shifts) checked against
+// The interpreter's own word operations (ADD, MUL, SUB, comparisons, shifts) checked against
 // theta::uint256's portable operators, through bytecode, on edge values and seeded random ones.
 #include <catch2/catch.hpp>
 #include <random>
@@ -36,6 +36,8 @@ uint256 Expected(uint8_t op, const uint256& a, const uint256& b) {
   switch (op) {
     case 0x01:
       return a + b;
+    case 0x02:
+      return a * b;
     case 0x03:
       return a - b;
     case 0x10:
@@ -71,7 +73,7 @@ std::vector<uint256> EdgeValues() {
   return v;
 }
 
-constexpr uint8_t kOps[] = {0x01, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x1b, 0x1c, 0x1d};
+constexpr uint8_t kOps[] = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x1b, 0x1c, 0x1d};
 
 TEST_CASE("interpreter word operations agree with uint256 on edge values", "[evm]") {
   const std::vector<uint256> values = EdgeValues();

@@ -16,13 +16,14 @@ size_t SignificantLimbs(const uint64_t* x, size_t n) noexcept {
   return n;
 }
 
-// x[0..n) <<= shift into out[0..n], out[n] receiving the bits shifted out. 0 <= shift < 64.
-void ShiftLeftInto(const uint64_t* x, size_t n, int shift, uint64_t* out) noexcept {
-  out[n] = (x[n - 1] >> 1) >> (63 - shift);
-  for (size_t i = n; i-- > 0;) {
-    const uint64_t below = i > 0 ? x[i - 1] : 0;
-    out[i] = (x[i] << shift) | ((below >> 1) >> (63 - shift));
-  }
+// x[0..K) <<= shift into out[0..K], out[K] receiving the bits shifted out. 0 <= shift < 64. A
+// fixed count, so the loop unrolls into straight-line shifts.
+template <size_t K>
+void ShiftLeftInto(const uint64_t (&x)[K], int shift, uint64_t* out) noexcept {
+  out[K] = (x[K - 1] >> 1) >> (63 - shift);
+  for (size_t i = K - 1; i > 0; --i)
+    out[i] = (x[i] << shift) | ((x[i - 1] >> 1) >> (63 - shift));
+  out[0] = x[0] << shift;
 }
 
 // Subtracts qhat * v[0..n) from u[0..n]; returns whether the result went negative (then qhat was
@@ -113,64 +114,134 @@ struct Divisor2 {
   }
 };
 
-// Knuth, TAOCP vol. 2, 4.3.1, algorithm D. u has m limbs, v has n >= 2 limbs with v[n-1] != 0, and
-// m >= n, m <= 8. Writes m - n + 1 quotient limbs to q (unless null) and n remainder limbs to r.
-// Each quotient digit comes from the top three remainder limbs over the top two divisor limbs by
-// the 3-by-2 reciprocal division; that estimate is exact or one too large, so step D6 (add back)
-// runs with probability about 2/2^64. A two-limb divisor needs no multiply-subtract at all.
-void KnuthDivide(const uint64_t* u, size_t m, const uint64_t* v, size_t n, uint64_t* q,
+// un[0..k) -= qhat * v[0..k); returns what the product and the borrows take from the limb above
+// (at most 2^64 - 1: the product's top limb is below 2^64 - 1 and one borrow is added).
+template <size_t K>
+uint64_t SubtractProduct(uint64_t* un, const uint64_t* v, uint64_t qhat) noexcept {
+  uint64_t carry = 0;
+  for (size_t i = 0; i < K; ++i) {
+    const Uint128 p = Uint128{qhat} * v[i] + carry;
+    const uint64_t lo = static_cast<uint64_t>(p);
+    carry = static_cast<uint64_t>(p >> 64) + (un[i] < lo);
+    un[i] -= lo;
+  }
+  return carry;
+}
+
+// un[0..k) += v[0..k), the carry out discarded (it cancels the wrap of a negative remainder).
+template <size_t K>
+void AddBackFixed(uint64_t* un, const uint64_t* v) noexcept {
+  bool carry = false;
+  for (size_t i = 0; i < K; ++i) {
+    const uint64_t s = un[i] + v[i];
+    const uint64_t t = s + static_cast<uint64_t>(carry);
+    carry = (s < un[i]) | (t < s);
+    un[i] = t;
+  }
+}
+
+// The quotient digits of the normalized un[0..m] by the normalized N-limb vn (N >= 3), from digit
+// m - N down; un keeps the remainder in its low N limbs. Each digit comes from the top three limbs
+// of the window over the divisor's top two (d) by the 3-by-2 reciprocal division, whose two-limb
+// remainder already accounts for d; only the lower N - 2 divisor limbs are multiplied and
+// subtracted, and the borrow out of them decides the rare correction (step D6, add back).
+template <size_t N>
+void DivideDigits(uint64_t* un, size_t m, const uint64_t* vn, const Divisor2& d,
+                  uint64_t* q) noexcept {
+  for (size_t j = m - N + 1; j-- > 0;) {
+    uint64_t* w = un + j;  // the window w[0..N]; w[1..N] < vn holds (Knuth's invariant)
+    const uint64_t u2 = w[N];
+    const uint64_t u1 = w[N - 1];
+    uint64_t qhat;
+    if (u2 == d.d1 && u1 == d.d0) [[unlikely]] {
+      // The 3-by-2 division's precondition fails. The digit is then exactly 2^64 - 1 (the window
+      // is at least (d1, d0) * 2^(64(N-1)) and below the divisor times 2^64); the check below
+      // only guards that argument.
+      qhat = ~0ULL;
+      if (MultiplySubtract(w, vn, N, qhat)) {
+        --qhat;
+        AddBack(w, vn, N);
+      }
+    } else {
+      uint64_t r1;
+      uint64_t r0;
+      qhat = d.DivRem3By2(u2, u1, w[N - 2], r1, r0);
+      const uint64_t taken = SubtractProduct<N - 2>(w, vn, qhat);
+      const bool borrow0 = r0 < taken;
+      r0 -= taken;
+      const bool borrow1 = r1 < static_cast<uint64_t>(borrow0);
+      r1 -= static_cast<uint64_t>(borrow0);
+      w[N - 2] = r0;
+      w[N - 1] = r1;
+      if (borrow1) [[unlikely]] {
+        --qhat;
+        AddBackFixed<N>(w, vn);
+      }
+    }
+    w[N] = 0;
+    if (q != nullptr) q[j] = qhat;
+  }
+}
+
+// Knuth, TAOCP vol. 2, 4.3.1, algorithm D. u has m significant limbs, v has n >= 2 with
+// v[n-1] != 0, and m >= n; both are zero above those limbs (fixed sizes, so that the normalizing
+// shifts are straight-line code). Writes m - n + 1 quotient limbs to q (unless null) and n
+// remainder limbs to r. The 3-by-2 estimate of each digit is exact or one too large, so the add
+// back runs with probability about 2/2^64. A two-limb divisor needs no multiply-subtract at all.
+void KnuthDivide(const uint64_t (&u)[8], size_t m, const uint64_t (&v)[4], size_t n, uint64_t* q,
                  uint64_t* r) noexcept {
   const int shift = std::countl_zero(v[n - 1]);
   uint64_t vn[5];
   uint64_t un[9];
-  ShiftLeftInto(v, n, shift, vn);  // vn[n] is 0: v's top limb has `shift` leading zeros
-  ShiftLeftInto(u, m, shift, un);
+  ShiftLeftInto(v, shift, vn);  // vn[n] is 0: v's top limb has `shift` leading zeros
+  ShiftLeftInto(u, shift, un);
   const Divisor2 d(vn[n - 1], vn[n - 2]);
+  // A leading quotient digit of 0 (the top window below the divisor, as for the product of two
+  // reduced operands in MULMOD) is skipped: the next window then starts one limb lower.
+  size_t top = m;
+  if (un[m] == 0 && m > n) {
+    size_t i = n;
+    while (i-- > 0 && un[m - n + i] == vn[i]) {
+    }
+    if (i < n && un[m - n + i] < vn[i]) {
+      if (q != nullptr) q[m - n] = 0;
+      --top;
+    }
+  }
   if (n == 2) {
-    // un[m] < 2^shift <= d1, so (un[m], un[m-1]) < d: the running remainder starts valid.
-    uint64_t r1 = un[m];
-    uint64_t r0 = un[m - 1];
-    for (size_t j = m - 1; j-- > 0;) {
+    // un[top] < d (it is below 2^shift <= d1, or the skipped window's top), so the running
+    // remainder starts valid.
+    uint64_t r1 = un[top];
+    uint64_t r0 = un[top - 1];
+    for (size_t j = top - 1; j-- > 0;) {
       const uint64_t digit = d.DivRem3By2(r1, r0, un[j], r1, r0);
       if (q != nullptr) q[j] = digit;
     }
     un[0] = r0;
     un[1] = r1;
     un[2] = 0;
+  } else if (n == 3) {
+    DivideDigits<3>(un, top, vn, d, q);
   } else {
-    for (size_t j = m - n + 1; j-- > 0;) {
-      const uint64_t u2 = un[j + n];
-      const uint64_t u1 = un[j + n - 1];
-      uint64_t qhat = ~0ULL;  // exact when the top two limbs equal the divisor's (the invariant
-                              // of step D3 rules out more)
-      if (u2 != d.d1 || u1 != d.d0) [[likely]] {
-        uint64_t r1;
-        uint64_t r0;
-        qhat = d.DivRem3By2(u2, u1, un[j + n - 2], r1, r0);
-      }
-      if (MultiplySubtract(un + j, vn, n, qhat)) [[unlikely]] {
-        --qhat;
-        AddBack(un + j, vn, n);
-      }
-      if (q != nullptr) q[j] = qhat;
-    }
+    DivideDigits<4>(un, top, vn, d, q);
   }
   for (size_t i = 0; i < n; ++i) {
     r[i] = (un[i] >> shift) | ((un[i + 1] << 1) << (63 - shift));
   }
 }
 
-// u[0..m) mod d for a non-zero d, m <= 8.
-uint256 Reduce(const uint64_t* u, size_t m, const uint256& d) noexcept {
+// u mod d for a non-zero d; u has at most m significant limbs and is zero above them.
+uint256 Reduce(const uint64_t (&u)[8], size_t m, const uint256& d) noexcept {
   const size_t n = SignificantLimbs(d.limbs().data(), 4);
   m = SignificantLimbs(u, m);
-  if (m < n) return uint256::FromLimbs(u[0], m > 1 ? u[1] : 0, m > 2 ? u[2] : 0, 0);
+  if (m < n) return uint256::FromLimbs(u[0], u[1], u[2], u[3]);
   if (n == 1) {
     uint64_t scratch[8];
     return DivRemBy64(u, m, d.limb(0), scratch);
   }
+  const uint64_t v[4] = {d.limb(0), d.limb(1), d.limb(2), d.limb(3)};
   uint64_t r[4] = {};
-  KnuthDivide(u, m, d.limbs().data(), n, nullptr, r);
+  KnuthDivide(u, m, v, n, nullptr, r);
   return uint256::FromLimbs(r[0], r[1], r[2], r[3]);
 }
 
@@ -207,7 +278,9 @@ DivModResult DivModMultiLimb(const uint256& u, const uint256& v) noexcept {
   const size_t n = SignificantLimbs(v.limbs().data(), 4);
   uint64_t q[4] = {};
   uint64_t r[4] = {};
-  KnuthDivide(u.limbs().data(), m, v.limbs().data(), n, q, r);
+  const uint64_t ux[8] = {u.limb(0), u.limb(1), u.limb(2), u.limb(3), 0, 0, 0, 0};
+  const uint64_t vx[4] = {v.limb(0), v.limb(1), v.limb(2), v.limb(3)};
+  KnuthDivide(ux, m, vx, n, q, r);
   return {uint256::FromLimbs(q[0], q[1], q[2], q[3]), uint256::FromLimbs(r[0], r[1], r[2], r[3])};
 }
 
@@ -224,7 +297,8 @@ uint256 AddMod(const uint256& a, const uint256& b, const uint256& m) noexcept {
     // subtraction's own wrap supplies the missing 2^256.
     return (carry || sum >= m) ? sum - m : sum;
   }
-  const uint64_t u[5] = {sum.limb(0), sum.limb(1), sum.limb(2), sum.limb(3), carry ? 1ULL : 0ULL};
+  const uint64_t u[8] = {sum.limb(0),         sum.limb(1), sum.limb(2), sum.limb(3),
+                         carry ? 1ULL : 0ULL, 0,           0,           0};
   return uint256_internal::Reduce(u, 5, m);
 }
 

@@ -2,6 +2,7 @@
 #include "internal/instructions.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "internal/op_table.hpp"
@@ -9,6 +10,70 @@
 #include "theta/evm/interpreter.hpp"
 
 namespace theta::evm::internal {
+
+namespace {
+
+// Cleared memory buffers of finished frames, per thread (see Memory()). Small, and buffers above
+// kMaxPooledCapacity are freed rather than kept.
+struct MemoryPool {
+  static constexpr size_t kPooled = 4;
+  static constexpr size_t kMaxPooledCapacity = size_t{4} << 20;
+  struct Buffer {
+    uint8_t* data = nullptr;
+    size_t zeroed = 0;
+    size_t capacity = 0;
+  };
+  std::array<Buffer, kPooled> buffers{};
+  size_t count = 0;
+
+  MemoryPool() = default;
+  MemoryPool(const MemoryPool&) = delete;
+  MemoryPool& operator=(const MemoryPool&) = delete;
+  ~MemoryPool() {
+    while (count > 0)
+      std::free(buffers[--count].data);
+  }
+};
+
+thread_local MemoryPool t_memory_pool;
+
+}  // namespace
+
+Memory::Memory() noexcept {
+  MemoryPool& pool = t_memory_pool;
+  if (pool.count > 0) {
+    const MemoryPool::Buffer b = pool.buffers[--pool.count];
+    data_ = b.data;
+    zeroed_ = b.zeroed;
+    capacity_ = b.capacity;
+  }
+}
+
+Memory::~Memory() {
+  MemoryPool& pool = t_memory_pool;
+  if (data_ == nullptr) return;
+  if (pool.count < MemoryPool::kPooled && capacity_ <= MemoryPool::kMaxPooledCapacity) {
+    std::memset(data_, 0, size_);  // bytes from size_ to zeroed_ are zero already
+    pool.buffers[pool.count++] = {data_, zeroed_, capacity_};
+  } else {
+    std::free(data_);
+  }
+}
+
+bool Memory::GrowSlow(size_t new_size) noexcept {
+  if (new_size > capacity_) {
+    const size_t capacity = std::max({new_size, 2 * capacity_, kInitialCapacity});
+    void* grown = std::realloc(data_, capacity);
+    if (grown == nullptr) return false;
+    data_ = static_cast<uint8_t*>(grown);
+    capacity_ = capacity;
+  }
+  const size_t to = std::min(capacity_, std::max(new_size, zeroed_ + kClearStep));
+  std::memset(data_ + zeroed_, 0, to - zeroed_);
+  zeroed_ = to;
+  size_ = new_size;
+  return true;
+}
 
 bool GrowMemory(Frame& f, int64_t& gas, uint64_t end) noexcept {
   const uint64_t new_words = static_cast<uint64_t>(NumWords(end));

@@ -3,6 +3,7 @@
 #include "theta/evm/interpreter.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -59,6 +60,27 @@ inline void StoreWord(uint8_t* p, const uint256& v) noexcept {
   }
 }
 
+// Why the block at `start` failed its stack check on entry with `height` words: walks it as the
+// per-instruction checks would, so the status names the first instruction that cannot run (an
+// opcode this revision lacks, a missing operand, a full stack). Cold: the frame ends here.
+template <Revision R>
+[[gnu::cold]] StatusCode BlockFailure(const uint8_t* start, int64_t height) noexcept {
+  constexpr const internal::OpTable& kTable = kOpTables[static_cast<size_t>(R)];
+  for (const uint8_t* p = start;; ++p) {
+    const uint8_t op = *p;
+    const OpInfo& info = kTable[op];
+    if (info.gas < 0) return StatusCode::kUndefinedInstruction;
+    if (height < info.stack_req) return StatusCode::kStackUnderflow;
+    height += info.stack_change;
+    if (height > internal::kStackLimit) return StatusCode::kStackOverflow;
+    // The block's other instructions cannot fail its check; the analysis agrees on where it ends.
+    if (op >= 0x60 && op <= 0x7f) p += op - 0x5f;
+    const bool ends = op == 0x00 || op == 0x56 || op == 0x57 || op == 0xf3 || op == 0xfd ||
+                      op == 0xfe || op == 0xff || p[1] == 0x5b;
+    if (ends) return StatusCode::kStackUnderflow;  // unreachable while the analysis is right
+  }
+}
+
 // Runs the frame to its end; returns the final status and leaves gas and output in `f`.
 //
 // One instantiation per revision, so that each instruction's table entry (base gas, stack bounds,
@@ -72,36 +94,36 @@ StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
   };
   static constexpr const internal::OpTable& kTable = kOpTables[static_cast<size_t>(R)];
   const uint8_t* const code = f.analysis.padded_code();
+  const CodeAnalysis::BlockStack* const blocks = f.analysis.block_stack();
   const uint8_t* pc = code;
   uint256* sp = stack_base;
   int64_t gas = f.gas;
-  StatusCode status = StatusCode::kSuccess;
 
 #define DISPATCH() goto* kLabels[*pc]
 #define NEXT() \
   ++pc;        \
   DISPATCH()
-  // The preconditions of opcode `op` from the revision's table: it exists, its operands are on the
-  // stack, its results fit, and its base gas is paid.
-#define CHECK(op)                                                                        \
-  do {                                                                                   \
-    constexpr OpInfo kInfo = kTable[op];                                                 \
-    if constexpr (kInfo.gas < 0) {                                                       \
-      goto L_UNDEFINED;                                                                  \
-    } else {                                                                             \
-      if constexpr (kInfo.stack_req > 0) {                                               \
-        if (sp < stack_base + kInfo.stack_req) [[unlikely]]                              \
-          goto L_UNDERFLOW;                                                              \
-      }                                                                                  \
-      if constexpr (kInfo.stack_change > 0) {                                            \
-        if (sp > stack_base + (internal::kStackLimit - kInfo.stack_change)) [[unlikely]] \
-          goto L_OVERFLOW;                                                               \
-      }                                                                                  \
-      if constexpr (kInfo.gas > 0) {                                                     \
-        if ((gas -= kInfo.gas) < 0) [[unlikely]]                                         \
-          goto L_OUT_OF_GAS;                                                             \
-      }                                                                                  \
-    }                                                                                    \
+  // The stack check of the basic block starting at pc (see CodeAnalysis::BlockStack): after it,
+  // every instruction of the block finds its operands and has room for its results.
+#define ENTER_BLOCK()                                                                      \
+  do {                                                                                     \
+    const CodeAnalysis::BlockStack b_ = blocks[pc - code];                                 \
+    const auto height_ = static_cast<uint64_t>(reinterpret_cast<const char*>(sp) -         \
+                                               reinterpret_cast<const char*>(stack_base)); \
+    if (height_ - b_.min_bytes > b_.span_bytes) [[unlikely]]                               \
+      goto L_STACK_ERROR;                                                                  \
+  } while (0)
+  // The preconditions of opcode `op` from the revision's table: it exists and its base gas is
+  // paid. The stack was checked for the whole block on entry.
+#define CHECK(op)                              \
+  do {                                         \
+    constexpr OpInfo kInfo = kTable[op];       \
+    if constexpr (kInfo.gas < 0) {             \
+      goto L_UNDEFINED;                        \
+    } else if constexpr (kInfo.gas > 0) {      \
+      if ((gas -= kInfo.gas) < 0) [[unlikely]] \
+        goto L_OUT_OF_GAS;                     \
+    }                                          \
   } while (0)
 #define SYNC_GAS() f.gas = gas
 #define LOAD_GAS() gas = f.gas
@@ -115,16 +137,16 @@ StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
     NEXT();                    \
   }
   // Runs an out-of-line instruction and moves the stack by `change` words.
-#define CALL_OP(op, call, change)                    \
-  {                                                  \
-    CHECK(op);                                       \
-    SYNC_GAS();                                      \
-    status = internal::call;                         \
-    LOAD_GAS();                                      \
-    if (status != StatusCode::kSuccess) [[unlikely]] \
-      goto L_END;                                    \
-    sp += (change);                                  \
-    NEXT();                                          \
+#define CALL_OP(op, call, change)                     \
+  {                                                   \
+    CHECK(op);                                        \
+    SYNC_GAS();                                       \
+    const StatusCode status_ = internal::call;        \
+    if (status_ != StatusCode::kSuccess) [[unlikely]] \
+      return status_;                                 \
+    LOAD_GAS();                                       \
+    sp += (change);                                   \
+    NEXT();                                           \
   }
 #define PUSH_VALUE(op, v) \
   {                       \
@@ -146,16 +168,33 @@ StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
     }                                                                                   \
   } while (0)
 
+  ENTER_BLOCK();
   DISPATCH();
 
 L_STOP:
-  goto L_END;
+  f.gas = gas;
+  return StatusCode::kSuccess;
 L_ADD:
-  BINARY(0x01, internal::Add(a, b))
+  CHECK(0x01);
+  internal::AddTo(sp[-2], sp[-1], sp[-2]);
+  --sp;
+  NEXT();
 L_MUL:
-  BINARY(0x02, a * b)
+  CHECK(0x02);
+  // Only the top operand is tested: a second test costs more on contracts whose products are all
+  // wide (blake2b_huff) than it saves elsewhere.
+  if (sp[-1].FitsUint64()) {
+    internal::MulBy64(sp[-2], sp[-2], sp[-1].limb(0));
+  } else {
+    sp[-2] = sp[-1] * sp[-2];
+  }
+  --sp;
+  NEXT();
 L_SUB:
-  BINARY(0x03, internal::Sub(a, b))
+  CHECK(0x03);
+  internal::SubTo(sp[-2], sp[-1], sp[-2]);
+  --sp;
+  NEXT();
 L_DIV:
   BINARY(0x04, a / b)
 L_SDIV:
@@ -327,7 +366,9 @@ L_JUMPI : {
   CHECK(0x57);
   if (sp[-2].IsZero()) {
     sp -= 2;
-    NEXT();
+    ++pc;
+    ENTER_BLOCK();  // the fall-through path starts a block
+    DISPATCH();
   }
   const uint256& dest = sp[-1];
   if (!dest.FitsUint64() || !f.analysis.IsJumpdest(dest.limb(0))) [[unlikely]]
@@ -344,6 +385,7 @@ L_GAS:
   PUSH_VALUE(0x5a, uint256{static_cast<uint64_t>(gas)})
 L_JUMPDEST:
   CHECK(0x5b);
+  ENTER_BLOCK();
   NEXT();
 L_TLOAD:
   CALL_OP(0x5c, OpTload(f, f.gas, sp), 0)
@@ -386,65 +428,56 @@ L_PUSH1:
   SWAP_N(10) SWAP_N(11) SWAP_N(12) SWAP_N(13) SWAP_N(14) SWAP_N(15) SWAP_N(16)
       // clang-format on
 
-      L_LOG0 : CALL_OP(0xa0, OpLog(f, f.gas, sp, 0), -2) L_LOG1
-      : CALL_OP(0xa1, OpLog(f, f.gas, sp, 1), -3) L_LOG2 : CALL_OP(0xa2, OpLog(f, f.gas, sp, 2), -4)
-                                                               L_LOG3
-      : CALL_OP(0xa3, OpLog(f, f.gas, sp, 3), -5) L_LOG4 : CALL_OP(0xa4, OpLog(f, f.gas, sp, 4), -6)
-                                                               L_CREATE
-      : CALL_OP(0xf0, OpCreate(f, f.gas, sp, CallKind::kCreate), -2) L_CALL
-      : CALL_OP(0xf1, OpCall(f, f.gas, sp, CallKind::kCall), -6) L_CALLCODE
-      : CALL_OP(0xf2, OpCall(f, f.gas, sp, CallKind::kCallCode), -6) L_RETURN : CHECK(0xf3);
+      // clang-format off
+L_LOG0: CALL_OP(0xa0, OpLog(f, f.gas, sp, 0), -2)
+L_LOG1: CALL_OP(0xa1, OpLog(f, f.gas, sp, 1), -3)
+L_LOG2: CALL_OP(0xa2, OpLog(f, f.gas, sp, 2), -4)
+L_LOG3: CALL_OP(0xa3, OpLog(f, f.gas, sp, 3), -5)
+L_LOG4: CALL_OP(0xa4, OpLog(f, f.gas, sp, 4), -6)
+L_CREATE: CALL_OP(0xf0, OpCreate(f, f.gas, sp, CallKind::kCreate), -2)
+L_CALL: CALL_OP(0xf1, OpCall(f, f.gas, sp, CallKind::kCall), -6)
+L_CALLCODE: CALL_OP(0xf2, OpCall(f, f.gas, sp, CallKind::kCallCode), -6)
+L_DELEGATECALL: CALL_OP(0xf4, OpCall(f, f.gas, sp, CallKind::kDelegateCall), -5)
+L_CREATE2: CALL_OP(0xf5, OpCreate(f, f.gas, sp, CallKind::kCreate2), -3)
+L_STATICCALL: CALL_OP(0xfa, OpCall(f, f.gas, sp, CallKind::kStaticCall), -5)
+        // clang-format on
+        // The instructions that end the frame leave the gas in f.gas (the out-of-line ones already
+        // do).
+        L_RETURN : CHECK(0xf3);
   SYNC_GAS();
-  status = internal::OpReturn(f, f.gas, sp);
-  LOAD_GAS();
-  goto L_END;
-L_DELEGATECALL:
-  CALL_OP(0xf4, OpCall(f, f.gas, sp, CallKind::kDelegateCall), -5)
-L_CREATE2:
-  CALL_OP(0xf5, OpCreate(f, f.gas, sp, CallKind::kCreate2), -3)
-L_STATICCALL:
-  CALL_OP(0xfa, OpCall(f, f.gas, sp, CallKind::kStaticCall), -5)
-L_REVERT:
+  return internal::OpReturn(f, f.gas, sp);
+L_REVERT : {
   CHECK(0xfd);
   SYNC_GAS();
-  status = internal::OpReturn(f, f.gas, sp);
-  LOAD_GAS();
-  if (status == StatusCode::kSuccess) status = StatusCode::kRevert;
-  goto L_END;
+  const StatusCode status = internal::OpReturn(f, f.gas, sp);
+  return status == StatusCode::kSuccess ? StatusCode::kRevert : status;
+}
 L_INVALID:
   CHECK(0xfe);
-  status = StatusCode::kInvalidInstruction;
-  goto L_END;
+  SYNC_GAS();
+  return StatusCode::kInvalidInstruction;
 L_SELFDESTRUCT:
   CHECK(0xff);
   SYNC_GAS();
-  status = internal::OpSelfdestruct(f, f.gas, sp);
-  LOAD_GAS();
-  goto L_END;
+  return internal::OpSelfdestruct(f, f.gas, sp);
 
 L_UNDEFINED:
-  status = StatusCode::kUndefinedInstruction;
-  goto L_END;
-L_UNDERFLOW:
-  status = StatusCode::kStackUnderflow;
-  goto L_END;
-L_OVERFLOW:
-  status = StatusCode::kStackOverflow;
-  goto L_END;
+  SYNC_GAS();
+  return StatusCode::kUndefinedInstruction;
+L_STACK_ERROR:
+  SYNC_GAS();
+  return BlockFailure<R>(pc, sp - stack_base);
 L_OUT_OF_GAS:
-  status = StatusCode::kOutOfGas;
-  goto L_END;
+  SYNC_GAS();
+  return StatusCode::kOutOfGas;
 L_BAD_JUMP:
-  status = StatusCode::kBadJumpDestination;
-  goto L_END;
-
-L_END:
-  f.gas = gas;
-  return status;
+  SYNC_GAS();
+  return StatusCode::kBadJumpDestination;
 
 #undef DISPATCH
 #undef NEXT
 #undef CHECK
+#undef ENTER_BLOCK
 #undef SYNC_GAS
 #undef LOAD_GAS
 #undef BINARY
@@ -475,25 +508,65 @@ StatusCode RunForRevision(Frame& f, uint256* stack_base) noexcept {
 // The stack's storage, uninitialised: uint256 zero-initialises by default, and clearing 32 KiB per
 // call would cost more than a short call's whole execution. Words are written before they are read
 // (the stack checks guarantee it), and uint256 is an implicit-lifetime type.
-struct StackDeleter {
-  void operator()(uint256* p) const noexcept {
-    ::operator delete (p, std::align_val_t{alignof(uint256)});
-  }
-};
-using StackSpace = std::unique_ptr<uint256, StackDeleter>;
-
-StackSpace AllocateStack() {
-  return StackSpace(static_cast<uint256*>(::operator new (sizeof(uint256) * internal::kStackLimit,
-                                                          std::align_val_t{alignof(uint256)})));
+uint256* AllocateStack() {
+  return static_cast<uint256*>(
+      ::operator new (sizeof(uint256) * internal::kStackLimit, std::align_val_t{alignof(uint256)}));
 }
+
+void FreeStack(uint256* stack) noexcept {
+  ::operator delete (stack, std::align_val_t{alignof(uint256)});
+}
+
+// Stacks of finished frames, kept for the next frames on the same thread: a short call would
+// otherwise spend a noticeable part of its time allocating and freeing 32 KiB. Keeps at most
+// kPooled stacks; deeper nesting allocates as before.
+class StackPool {
+ public:
+  StackPool() = default;
+  StackPool(const StackPool&) = delete;
+  StackPool& operator=(const StackPool&) = delete;
+  ~StackPool() {
+    while (count_ > 0)
+      FreeStack(stacks_[--count_]);
+  }
+
+  uint256* Acquire() { return count_ > 0 ? stacks_[--count_] : AllocateStack(); }
+  void Release(uint256* stack) noexcept {
+    if (count_ < kPooled) {
+      stacks_[count_++] = stack;
+    } else {
+      FreeStack(stack);
+    }
+  }
+
+ private:
+  static constexpr size_t kPooled = 4;
+  std::array<uint256*, kPooled> stacks_{};
+  size_t count_ = 0;
+};
+
+thread_local StackPool t_stack_pool;
+
+// One frame's stack, from the pool and back to it.
+class FrameStack {
+ public:
+  FrameStack() : stack_(t_stack_pool.Acquire()) {}
+  FrameStack(const FrameStack&) = delete;
+  FrameStack& operator=(const FrameStack&) = delete;
+  ~FrameStack() { t_stack_pool.Release(stack_); }
+  uint256* get() const noexcept { return stack_; }
+
+ private:
+  uint256* stack_;
+};
 
 }  // namespace
 
 ExecutionResult Execute(Host& host, Revision rev, const Message& msg,
                         const CodeAnalysis& analysis) noexcept {
-  // One allocation per frame for the whole stack; nothing on the instruction path allocates
+  // One stack per frame, reused from earlier frames; nothing on the instruction path allocates
   // except memory growth, which gas pays for first.
-  const StackSpace stack = AllocateStack();
+  const FrameStack stack;
   Frame f(host, rev, msg, analysis);
   f.gas = msg.gas;
   const StatusCode status = RunForRevision(f, stack.get());

@@ -20,14 +20,21 @@ inline constexpr uint64_t kMaxMemory = 0xffffffffULL;
 
 // A frame's memory: a zero-filled byte buffer that only grows. Capacity doubles from 4 KiB with
 // realloc, so a contract that grows memory a word at a time pays amortised constant work per word
-// and large buffers move by page remapping rather than copying; only the newly exposed bytes are
-// cleared. Not copyable (one owner: the frame).
+// and large buffers move by page remapping rather than copying. The bytes from size() up to a
+// watermark are kept zero (nothing writes past size()), and the watermark advances in steps of at
+// least kClearStep bytes, so growing a word at a time clears memory in a few larger pieces instead
+// of one call per word, without clearing the whole capacity of a frame that uses little of it.
+// Not copyable (one owner: the frame).
 class Memory {
  public:
-  Memory() = default;
+  // Takes a cleared buffer that an earlier frame on this thread gave back, if any: a frame that
+  // uses hundreds of KiB then reuses pages that are already mapped instead of faulting in fresh
+  // ones and copying on every doubling.
+  Memory() noexcept;
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
-  ~Memory() { std::free(data_); }
+  // Clears the used bytes and gives the buffer back for the next frame (or frees it).
+  ~Memory();
 
   uint8_t* data() noexcept { return data_; }
   const uint8_t* data() const noexcept { return data_; }
@@ -37,23 +44,23 @@ class Memory {
   // Grows to `new_size` (> size()) zero bytes past the old end. False when the allocation fails;
   // the memory is then unchanged.
   [[nodiscard]] bool Grow(size_t new_size) noexcept {
-    if (new_size > capacity_) {
-      const size_t capacity = std::max({new_size, 2 * capacity_, kInitialCapacity});
-      void* grown = std::realloc(data_, capacity);
-      if (grown == nullptr) return false;
-      data_ = static_cast<uint8_t*>(grown);
-      capacity_ = capacity;
-    }
-    std::memset(data_ + size_, 0, new_size - size_);
+    if (new_size > zeroed_) [[unlikely]]
+      return GrowSlow(new_size);
     size_ = new_size;
     return true;
   }
 
  private:
   static constexpr size_t kInitialCapacity = 4096;
+  static constexpr size_t kClearStep = 1024;
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  size_t zeroed_ = 0;  // bytes [size_, zeroed_) are zero
   size_t capacity_ = 0;
+
+  // Grow past the cleared bytes: reallocates when needed and clears the next step. Out of line, so
+  // that the common growth within cleared memory is a leaf function without calls.
+  [[nodiscard]] bool GrowSlow(size_t new_size) noexcept;
 };
 
 struct Frame {

@@ -1,6 +1,7 @@
 // Per-revision instruction table: base gas and stack bounds of every opcode.
 //
-// The interpreter checks these before dispatching to an instruction, so instruction bodies may
+// The code analysis sums the stack bounds over each basic block, which the interpreter checks on
+// entering the block; existence and base gas it checks per instruction. So instruction bodies may
 // assume their operands are on the stack, their results fit, and their base gas is paid. Dynamic
 // costs (memory expansion, cold access, copy words, SSTORE) are charged by the instruction itself.
 // Sources: the Yellow Paper's fee schedule with EIP-1884 (Istanbul), EIP-2929 (Berlin: the warm

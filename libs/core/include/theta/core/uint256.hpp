@@ -91,6 +91,9 @@ class uint256 {  // NOLINT(readability-identifier-naming): lower case like absl:
   // Limb i (0 = least significant). Precondition: i < 4.
   [[nodiscard]] constexpr uint64_t limb(size_t i) const noexcept { return limbs_[i]; }
   [[nodiscard]] constexpr const std::array<uint64_t, 4>& limbs() const noexcept { return limbs_; }
+  // The limbs for writing in place: a hot loop that stores a result limb by limb into an existing
+  // word (the EVM interpreter's stack) avoids building a temporary and copying it.
+  [[nodiscard]] constexpr std::array<uint64_t, 4>& mutable_limbs() noexcept { return limbs_; }
   [[nodiscard]] constexpr bool IsZero() const noexcept {
     return (limbs_[0] | limbs_[1] | limbs_[2] | limbs_[3]) == 0;
   }

@@ -3,7 +3,9 @@
 // A CodeAnalysis is built once per distinct code (one linear pass) and is then read-only, so it can
 // be shared between executions and threads. It holds the code padded with zero bytes (STOP) so that
 // the interpreter never checks for the end of code while decoding PUSH data or the next opcode, and
-// a bitmap of valid jump destinations (JUMPDEST bytes that are not inside PUSH data).
+// a bitmap of valid jump destinations (JUMPDEST bytes that are not inside PUSH data), and the stack
+// bounds of every basic block, so that the interpreter checks the stack once per block instead of
+// once per instruction.
 //
 // AnalysisCache maps code hashes to analyses. It is not thread-safe: give each thread its own
 // cache, or guard it.
@@ -38,10 +40,26 @@ class CodeAnalysis {
     return dest < code_size_ && ((jumpdests_[dest / 64] >> (dest % 64)) & 1) != 0;
   }
 
+  // The stack needs of a basic block: straight-line code that starts at offset 0, at a JUMPDEST or
+  // after a JUMPI, and ends at the next terminating instruction (STOP, JUMP, JUMPI, RETURN, REVERT,
+  // INVALID, SELFDESTRUCT, an undefined opcode) or before the next JUMPDEST. Entering the block
+  // with a stack of h words (32 bytes each) lets every instruction in it find its operands and
+  // fit its results iff h * 32 - min_bytes, computed without sign, is at most span_bytes. A block
+  // that no stack can satisfy has min_bytes above any stack and span_bytes 0. Whether an opcode
+  // exists is taken from the newest revision; an opcode that an older revision lacks fails there
+  // anyway, so a block that runs past it fails either way.
+  struct BlockStack {
+    uint32_t min_bytes = 0;
+    uint32_t span_bytes = 0;
+  };
+  // Indexed by the offset where a block starts (0..code_size()); other entries are unspecified.
+  const BlockStack* block_stack() const noexcept { return block_stack_.data(); }
+
  private:
   Bytes padded_;
   size_t code_size_ = 0;
   std::vector<uint64_t> jumpdests_;
+  std::vector<BlockStack> block_stack_;
 };
 
 // Analyses by code hash. Entries are never evicted (contracts are few and immutable); Clear() drops
