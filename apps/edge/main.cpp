@@ -369,6 +369,12 @@ int WatchUrl(const std::string& text) {
              .realtime = absl::GetFlag(FLAGS_realtime),
              .refresh = [&] { return FetchManifest(*url, parts[1]); }});
   if (!report.ok()) return Fail(report.status());
+  if (swarm && *vouchers) {
+    // The voucher for the last segment is queued on the swarm's connections, and closing them
+    // drops what is still queued (the host has no flush): give it time to leave, or the edge
+    // settles one segment short.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
   std::cout << report->ToJson() << std::endl;
   if (*vouchers) {
     std::cerr << "theta-edge: signed " << (*vouchers)->stats().vouchers << " vouchers, "

@@ -222,8 +222,8 @@ def main(argv, repo):
             edges = EdgeApps(devnet, player_js=_player_js(repo))
             try:
                 edges.start()
-                edge_note = ("the edge apps serve HLS; paying edges on chain (reserve funds, "
-                             "service payments) is not wired into theta-edge yet")
+                edge_note = ("the edge apps serve HLS free of charge; for paid swarm serving "
+                             "(vouchers settled on chain) see docs/p2p-video.md, Payments")
             except EdgeError as e:
                 edge_note = f"edge apps not started: {e}"
         text = describe(devnet, edges, wallet, edge_note)
