@@ -230,12 +230,18 @@ SUITES: list[Suite] = [
         pairs=[
             Pair("BM_CpuBackendSgemm/1024", "BM_OpenBlasSgemm/1024", "OpenBLAS cblas_sgemm (same run)"),
             Pair("BM_VulkanSgemm/1024", "BM_OpenBlasSgemm/1024", "OpenBLAS cblas_sgemm (same run)"),
-            Pair("BM_VulkanResize720pTo480p", "BM_CpuResize720pTo480p", "CPU backend resize (same run)"),
+            Pair("BM_VulkanResize720pTo480p", "BM_FfmpegScaleVulkan720pTo480p",
+                 "FFmpeg scale_vulkan on the same device (same run)"),
+            Pair("BM_CpuResize720pTo480p", "BM_FfmpegScaleVulkan720pTo480p",
+                 "FFmpeg scale_vulkan on the same device (same run)"),
         ],
         metrics=[
             Metric("BM_OpenBlasSgemm", "GFLOP/s", "GFLOP/s", "higher"),
             Metric("BM_CpuBackendSgemm", "GFLOP/s", "GFLOP/s", "higher"),
             Metric("BM_VulkanSgemm", "GFLOP/s", "GFLOP/s", "higher"),
+            Metric("BM_VulkanResize720pTo480p", "frames/s", "frames/s", "higher"),
+            Metric("BM_CpuResize720pTo480p", "frames/s", "frames/s", "higher"),
+            Metric("BM_FfmpegScaleVulkan720pTo480p", "frames/s", "frames/s", "higher"),
         ],
     ),
     Suite(
