@@ -1,6 +1,6 @@
-// Fuzzes the swarm protocol's message decoder (Have, Request, Response, Voucher, Terms). Properties: it
-// never crashes; every message it accepts re-encodes to exactly the input (canonical), and a Have
-// bitfield query never reads out of bounds.
+// Fuzzes the swarm protocol's message decoder (Have, Request, Response, Voucher, Terms).
+// Properties: it never crashes; every message it accepts re-encodes to exactly the input
+// (canonical), and a Have bitfield query never reads out of bounds.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>

@@ -231,10 +231,12 @@ TEST_CASE("swarm: an edge stops serving a viewer whose vouchers stop", "[video]"
 }
 
 TEST_CASE("swarm messages round-trip and malformed ones are refused", "[video]") {
-  const std::vector<SwarmMessage> messages = {
-      HaveMessage{"s", "r", 7, {0xa0, 0x01}}, RequestMessage{9, "s", "r", 3},
-      ResponseMessage{9, ResponseCode::kOk, {1, 2, 3}}, ResponseMessage{9, ResponseCode::kBusy, {}},
-      VoucherMessage{{4, 5}}, TermsMessage{{6, 7}}};
+  const std::vector<SwarmMessage> messages = {HaveMessage{"s", "r", 7, {0xa0, 0x01}},
+                                              RequestMessage{9, "s", "r", 3},
+                                              ResponseMessage{9, ResponseCode::kOk, {1, 2, 3}},
+                                              ResponseMessage{9, ResponseCode::kBusy, {}},
+                                              VoucherMessage{{4, 5}},
+                                              TermsMessage{{6, 7}}};
   for (const SwarmMessage& m : messages) {
     auto back = DecodeSwarmMessage(EncodeSwarmMessage(m));
     REQUIRE(back.ok());
