@@ -3,6 +3,7 @@
 //   theta-sim --seeds=N --first_seed=S --validators=V [--guardians=G] [--faults=all|none|LIST]
 //             [--checkpoint_interval=K] [--real_crypto] [--fault_probability=P] [--verbose]
 //             [--no_wal_compaction]   (nodes compact their WAL every few commits by default)
+//             [--epoch_length=L]      (blocks per epoch; default: from the seed, 0 or 1-8)
 //
 // Prints one line per failing seed and, last, one summary line. Exits 1 if any seed violated an
 // invariant (the summary names the first such seed: rerun with --first_seed=S --seeds=1 to replay
@@ -39,6 +40,7 @@ struct Flags {
   bool verbose = false;
   bool trace = false;
   bool compact_wal = true;
+  int64_t epoch_length = -1;  // from the seed
   theta_sim::MeasureFlags measure;
 };
 
@@ -70,6 +72,8 @@ bool Parse(int argc, char** argv, Flags* flags) {
       flags->guardians = int(n);
     } else if (key == "--checkpoint_interval" && ParseUint(value, &n) && n >= 1) {
       flags->checkpoint_interval = n;
+    } else if (key == "--epoch_length" && ParseUint(value, &n) && n <= 1'000'000) {
+      flags->epoch_length = int64_t(n);
     } else if (key == "--faults" && !value.empty()) {
       flags->faults = std::string(value);
     } else if (key == "--fault_probability" && !value.empty()) {
@@ -105,7 +109,7 @@ int main(int argc, char** argv) {
                  "usage: theta-sim --seeds=N --first_seed=S --validators=V [--guardians=G] "
                  "[--faults=all|none|drop,dup,delay,partition,crash,skew,twins,lostfsync,"
                  "badguardians] [--checkpoint_interval=K] [--fault_probability=P] "
-                 "[--real_crypto] [--no_wal_compaction] [--verbose]\n"
+                 "[--real_crypto] [--no_wal_compaction] [--epoch_length=L] [--verbose]\n"
                  "       theta-sim --measure --validators=V --guardians=G "
                  "[--latency=lan|wan|heavytail|range] [--byzantine=F] [--seed=S] "
                  "[--checkpoints=K] [--checkpoint_interval=I] [--round_ms=R] "
@@ -134,18 +138,22 @@ int main(int argc, char** argv) {
     options.real_crypto = flags.real_crypto;
     options.trace = flags.trace;
     options.compact_wal = flags.compact_wal;
+    options.epoch_length = flags.epoch_length;
     const theta::consensus::sim::Result r = theta::consensus::sim::Run(options);
     events += r.events;
     messages += r.messages;
     max_height = std::max(max_height, r.max_committed_height);
     if (flags.verbose) {
       std::printf(
-          "seed %llu: %s faults=%s height=%llu events=%llu virtual_ms=%llu evidence=%llu "
+          "seed %llu: %s faults=%s epoch_length=%llu epoch=%llu epoch_proofs=%llu "
+          "height=%llu events=%llu virtual_ms=%llu evidence=%llu "
           "checkpoints_final=%llu guardian_rounds_max=%llu guardian_msg_bytes_max=%llu\n",
           (unsigned long long)s, r.ok ? "ok" : "VIOLATION", r.faults.c_str(),
-          (unsigned long long)r.max_committed_height, (unsigned long long)r.events,
-          (unsigned long long)r.virtual_ms, (unsigned long long)r.evidence,
-          (unsigned long long)r.checkpoints_finalized, (unsigned long long)r.max_guardian_rounds,
+          (unsigned long long)r.epoch_length, (unsigned long long)r.max_epoch,
+          (unsigned long long)r.epoch_proofs_accepted, (unsigned long long)r.max_committed_height,
+          (unsigned long long)r.events, (unsigned long long)r.virtual_ms,
+          (unsigned long long)r.evidence, (unsigned long long)r.checkpoints_finalized,
+          (unsigned long long)r.max_guardian_rounds,
           (unsigned long long)r.max_guardian_message_bytes);
     }
     if (!r.ok) {
@@ -159,10 +167,13 @@ int main(int argc, char** argv) {
   if (failures > 0) {
     std::printf(
         "theta-sim: FAILED %llu of %llu seeds; replay with --first_seed=%llu --seeds=1 "
-        "--validators=%d --guardians=%d --faults=%s%s (%.1f s)\n",
+        "--validators=%d --guardians=%d --faults=%s%s%s (%.1f s)\n",
         (unsigned long long)failures, (unsigned long long)flags.seeds,
         (unsigned long long)first_failure, flags.validators, flags.guardians, flags.faults.c_str(),
-        flags.compact_wal ? "" : " --no_wal_compaction", seconds);
+        flags.compact_wal ? "" : " --no_wal_compaction",
+        flags.epoch_length < 0 ? ""
+                               : (" --epoch_length=" + std::to_string(flags.epoch_length)).c_str(),
+        seconds);
     return 1;
   }
   std::printf(

@@ -33,7 +33,8 @@ TEST_CASE("consensus codec round-trips every message kind", "[consensus][codec]"
 
   for (const Message& m : std::vector<Message>{
            block, t.MakeVote(2, 3, 2, block.hash), Timeout{0, 4, qc, SomeTc(t, 3), 1, Bytes(65, 7)},
-           SyncRequest{block.hash, 17}, SyncResponse{{block, t.MakeBlock(2, qc)}}}) {
+           SyncRequest{block.hash, 17}, SyncResponse{{block, t.MakeBlock(2, qc)}},
+           EpochProof{5, {block, t.MakeBlock(2, qc)}, qc}}) {
     const Bytes encoded = EncodeMessage(m);
     absl::StatusOr<Message> decoded = DecodeMessage(encoded);
     REQUIRE(decoded.ok());
@@ -102,6 +103,24 @@ TEST_CASE("consensus codec rejects sync responses over the block limit", "[conse
   CHECK(DecodeMessage(EncodeMessage(response)).ok());
 }
 
+TEST_CASE("consensus codec rejects epoch proofs without blocks or over the block limit",
+          "[consensus][codec]") {
+  TestCommittee t({100, 100, 100, 100});
+  const QuorumCert qc = t.MakeQc({0, 1, 2}, 1, 1, Keccak256(AsBytes("b1")));
+  EpochProof proof{3, {}, qc};
+  absl::StatusOr<Message> empty = DecodeMessage(EncodeMessage(proof));
+  REQUIRE_FALSE(empty.ok());
+  CHECK(std::string(empty.status().message()).find("without blocks") != std::string::npos);
+  for (uint32_t i = 0; i <= kMaxSyncBlocks; ++i)
+    proof.blocks.push_back(t.MakeBlock(1, t.GenesisQc()));
+  CHECK_FALSE(DecodeMessage(EncodeMessage(proof)).ok());
+  proof.blocks.pop_back();
+  absl::StatusOr<Message> full = DecodeMessage(EncodeMessage(proof));
+  REQUIRE(full.ok());
+  CHECK(std::get<EpochProof>(*full).epoch == 3);
+  CHECK(std::get<EpochProof>(*full).qc == qc);
+}
+
 TEST_CASE("consensus digests separate purposes and chains", "[consensus][codec]") {
   const Hash32 h = Keccak256(AsBytes("h"));
   CHECK(VoteDigest("a", 0, 1, 1, h) != VoteDigest("b", 0, 1, 1, h));
@@ -139,6 +158,7 @@ TEST_CASE("consensus fuzz corpus writer", "[.corpus]") {
   WriteSeed(m, "timeout", EncodeMessage(Timeout{0, 4, qc, SomeTc(t, 3), 1, Bytes(65, 7)}));
   WriteSeed(m, "sync_request", EncodeMessage(SyncRequest{block.hash, 17}));
   WriteSeed(m, "sync_response", EncodeMessage(SyncResponse{{block, t.MakeBlock(2, qc)}}));
+  WriteSeed(m, "epoch_proof", EncodeMessage(EpochProof{1, {block, t.MakeBlock(2, qc)}, qc}));
   Evidence e;
   e.vote_a = t.MakeVote(2, 9, 4, Keccak256(AsBytes("a")));
   e.vote_b = t.MakeVote(2, 9, 4, Keccak256(AsBytes("b")));

@@ -54,6 +54,38 @@ TEST_CASE("consensus wal replays safety state, blocks and QCs from a file", "[co
   CHECK(wal.truncated_bytes() == 0);
 }
 
+TEST_CASE("consensus wal keeps epoch proofs across a reload and a compaction", "[consensus][wal]") {
+  sim::internal::SimDisk disk;
+  TestCommittee t({100, 100, 100, 100});
+  const Block b1 = t.MakeBlock(1, t.GenesisQc());
+  const Block b2 = t.MakeBlock(2, t.MakeQc({0, 1, 2}, 1, 1, b1.hash));
+  const EpochProof proof{7, {b1, b2}, t.MakeQc({0, 1, 3}, 2, 2, b2.hash)};
+  {
+    WalStorage wal(std::make_unique<sim::internal::SimWalFile>(&disk));
+    REQUIRE(wal.SaveEpochProof(proof).ok());
+    REQUIRE(wal.SaveSafety(Safety(4)).ok());  // syncs the proof with it
+  }
+  WalStorage wal(std::make_unique<sim::internal::SimWalFile>(&disk));
+  absl::StatusOr<RecoveredState> state = wal.Load();
+  REQUIRE(state.ok());
+  REQUIRE(state->epoch_proofs.size() == 1);
+  CHECK(state->epoch_proofs[0].epoch == 7);
+  CHECK(state->epoch_proofs[0].qc == proof.qc);
+  REQUIRE(state->epoch_proofs[0].blocks.size() == 2);
+  CHECK(state->epoch_proofs[0].blocks[1].hash == b2.hash);
+
+  RecoveredState live;
+  live.safety = Safety(5);
+  live.epoch_proofs.push_back(proof);
+  REQUIRE(wal.Compact(live).ok());
+  WalStorage reopened(std::make_unique<sim::internal::SimWalFile>(&disk));
+  absl::StatusOr<RecoveredState> compacted = reopened.Load();
+  REQUIRE(compacted.ok());
+  REQUIRE(compacted->epoch_proofs.size() == 1);
+  CHECK(compacted->epoch_proofs[0].qc == proof.qc);
+  CHECK(*compacted->safety == Safety(5));
+}
+
 TEST_CASE("consensus wal truncates a torn tail at every cut point", "[consensus][wal]") {
   sim::internal::SimDisk disk;
   TestCommittee t({100, 100, 100, 100});

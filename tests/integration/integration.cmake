@@ -44,6 +44,8 @@ if(TARGET theta_wallet)
                          wallet_keys_test.py ${_theta_it_bins})
   theta_integration_test("theta-wallet stakes for validator, guardian and EEN, reserves and releases a fund, sets a split rule, deploys and calls a contract"
                          wallet_chain_test.py ${_theta_it_bins})
+  theta_integration_test("validator-set epochs: stake counts from the next epoch, a validator down for two epochs catches up"
+                         epoch_test.py ${_theta_it_bins})
   theta_integration_test("docs/wallet.md's devnet walkthrough of every theta-wallet command runs as written"
                          wallet_docs_test.py ${_theta_it_bins})
 endif()

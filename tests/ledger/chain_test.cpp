@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "absl/strings/str_cat.h"
 #include "theta/core/hash.hpp"
 #include "theta/core/rlp.hpp"
 
@@ -82,6 +83,18 @@ TEST_CASE("genesis JSON is parsed strictly", "[ledger][chain]") {
                              .status()
                              .message()),
              Catch::Contains("48 bytes"));
+  CHECK(genesis->epoch_length == 0);  // absent: the genesis validators for good
+  auto epochs = ParseGenesisJson(R"({"chain_id": "x", "accounts": [], "epoch_length": 100})");
+  REQUIRE(epochs.ok());
+  CHECK(epochs->epoch_length == 100);
+  for (const char* bad : {"-1", "1.5", "\"100\"", "10000000000"}) {
+    INFO(bad);
+    CHECK_THAT(std::string(ParseGenesisJson(absl::StrCat(R"({"chain_id": "x", "accounts": [],
+               "epoch_length": )", bad, "}"))
+                               .status()
+                               .message()),
+               Catch::Contains("epoch_length"));
+  }
 }
 
 TEST_CASE("blocks apply in one write, all or nothing, and are found again after reopening",

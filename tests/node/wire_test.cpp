@@ -55,6 +55,16 @@ TEST_CASE("commit records and proofs round-trip", "[node][wire]") {
   CHECK(back->child == proof.child);
   CHECK(back->child_qc == qc);
   CHECK(!internal::DecodeCommitProof(Bytes{0x80}).ok());
+  CHECK(back->suffix.empty());
+  // An epoch's last block committed through a longer suffix: the extra headers travel too.
+  consensus::BlockHeader above = block.header;
+  above.round = 13;
+  proof.suffix = {above, above};
+  back = internal::DecodeCommitProof(internal::EncodeCommitProof(proof));
+  REQUIRE(back.ok());
+  REQUIRE(back->suffix.size() == 2);
+  CHECK(back->suffix[1] == above);
+  CHECK(back->top() == above);
 }
 
 }  // namespace

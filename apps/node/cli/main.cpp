@@ -38,6 +38,9 @@ ABSL_FLAG(uint32_t, p2p_port, 30000, "init-devnet: first p2p port (node i uses p
 ABSL_FLAG(uint32_t, rpc_port, 16888, "init-devnet: first native RPC port");
 ABSL_FLAG(uint32_t, eth_rpc_port, 18888, "init-devnet: first Ethereum RPC port");
 ABSL_FLAG(bool, force, false, "init-devnet: replace a devnet already in --dir");
+ABSL_FLAG(uint64_t, epoch_length, 0,
+          "init-devnet: blocks per epoch, after which the validator set follows the stakes "
+          "(genesis epoch_length; 0: the genesis validators for good)");
 
 namespace theta::node {
 namespace {
@@ -119,6 +122,7 @@ int InitDevnetCommand() {
   options.rpc_port = static_cast<uint16_t>(absl::GetFlag(FLAGS_rpc_port));
   options.eth_rpc_port = static_cast<uint16_t>(absl::GetFlag(FLAGS_eth_rpc_port));
   options.overwrite = absl::GetFlag(FLAGS_force);
+  options.epoch_length = absl::GetFlag(FLAGS_epoch_length);
   absl::StatusOr<std::filesystem::path> summary = InitDevnet(options);
   if (!summary.ok()) {
     std::cerr << "theta-node: " << summary.status().message() << "\n";

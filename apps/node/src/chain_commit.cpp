@@ -81,7 +81,7 @@ absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record) cons
     record.tx_hashes.push_back(ledger::TxHash(tx));
   if (height > 0) {
     absl::StatusOr<std::vector<ledger::StakedMember>> validators =
-        chain_->ValidatorSetAt(height - 1);
+        chain_->ValidatorSetAt(CommitteeStateHeight(height));
     const size_t proposer = record.block.header.proposer;
     if (validators.ok() && proposer < validators->size())
       record.proposer = (*validators)[proposer].address;
@@ -111,7 +111,7 @@ absl::Status ChainService::AddCommitProof(const CommitProof& proof) {
   const uint64_t height = proof.child.height - 1;
   THETA_ASSIGN_OR_RETURN(ledger::StoredBlock stored, chain_->GetBlock(height));
   if (stored.hash != proof.child.parent ||
-      proof.child_qc.block_hash != consensus::HeaderHash(proof.child))
+      proof.child_qc.block_hash != consensus::HeaderHash(proof.top()))
     return absl::InvalidArgumentError(
         absl::StrCat("node: the commit proof does not fit block ", height));
   return store_->Put(internal::ProofKey(height), internal::EncodeCommitProof(proof));

@@ -30,8 +30,10 @@ absl::StatusOr<std::unique_ptr<ChainService>> ChainService::Open(KvStore& store,
   std::unique_ptr<KvStore> scratch = NewMemoryStore();
   THETA_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Chain> fresh,
                          ledger::Chain::Create(*scratch, genesis, options.chain));
-  const consensus::Block genesis_block = GenesisBlock(genesis.chain_id, fresh->StateRoot());
+  const consensus::Block genesis_block =
+      GenesisBlock(genesis.chain_id, fresh->StateRoot(), genesis.epoch_length);
   service->genesis_hash_ = genesis_block.hash;
+  service->epoch_length_ = genesis.epoch_length;
 
   absl::StatusOr<std::unique_ptr<ledger::Chain>> chain =
       ledger::Chain::Open(store, genesis.chain_id, options.chain);

@@ -89,6 +89,7 @@ absl::StatusOr<std::filesystem::path> InitDevnet(const DevnetOptions& o) {
                   {"accounts", Json::array()},
                   {"validators", Json::array()},
                   {"guardians", Json::array()}};
+  if (o.epoch_length > 0) genesis["epoch_length"] = o.epoch_length;
   Json summary = {
       {"chain_id", o.chain_id},
       {"eth_chain_id", ledger::EvmChainId(o.chain_id, ledger::kAllForksHeight).limbs()[0]},

@@ -84,20 +84,26 @@ absl::Status NodeImpl::OpenChain() {
   return absl::OkStatus();
 }
 
-// The committee is the genesis validator set (validator-set changes at epochs are not wired yet).
+// The genesis committee; with epochs (genesis epoch_length) each epoch's comes from the ledger's
+// stakes at its start (ValidatorsAt).
 absl::Status NodeImpl::SetUpCommittee() {
-  THETA_ASSIGN_OR_RETURN(validators_, ValidatorsAt(0));
+  THETA_ASSIGN_OR_RETURN(validators_, ValidatorSetOfState(0));
   verifier_ = consensus::NewSecp256k1AddressVerifier();
-  committee_ = consensus::Committee{chain_->chain_id(), 0, validators_, chain_->genesis_hash(),
-                                    verifier_.get()};
   for (size_t i = 0; i < validator_addresses_.size(); ++i) {
     if (keys_.account && validator_addresses_[i] == address_)
       validator_index_ = static_cast<consensus::ValidatorIndex>(i);
   }
-  if (config_.role == Role::kValidator && !validator_index_)
+  const bool epochs = chain_->epoch_length() > 0;
+  if (config_.role == Role::kValidator && !validator_index_ && !epochs)
     return absl::FailedPreconditionError(absl::StrCat(
         "role validator, but the account ", ToHex(address_.view()),
         " is not in the genesis validator set (", validator_addresses_.size(), " validators)"));
+  if (config_.role == Role::kValidator && !validator_index_)
+    log_->warn(
+        "the account {} is not in the genesis validator set: it follows the chain and "
+        "votes from the first epoch whose stakes include it",
+        ToHex(address_.view()));
+  runs_consensus_ = config_.role == Role::kValidator && keys_.account.has_value();
   if (config_.role != Role::kValidator) validator_index_.reset();
   return absl::OkStatus();
 }
@@ -127,7 +133,7 @@ absl::Status NodeImpl::Start() {
   std::promise<absl::Status> started;
   std::future<absl::Status> result = started.get_future();
   boost::asio::post(core_io_, [this, &started] {
-    absl::Status status = validator_index_ ? StartConsensus() : absl::OkStatus();
+    absl::Status status = runs_consensus_ ? StartConsensus() : absl::OkStatus();
     if (status.ok()) StatusTick();
     started.set_value(status);
   });

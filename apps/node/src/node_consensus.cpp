@@ -29,7 +29,10 @@ absl::Status NodeImpl::StartConsensus() {
   consensus::NodeOptions options;
   options.chain_id = chain_->chain_id();
   options.genesis_hash = chain_->genesis_hash();
-  options.self = *validator_index_;
+  options.self = validator_index_.value_or(0);
+  options.self_key = Bytes(address_.bytes.begin(), address_.bytes.end());  // its index per epoch
+  options.epoch_length = chain_->epoch_length();
+  options.keep_epoch_proofs = 16;  // full blocks: a node further behind uses block sync
   options.base_timeout_ms = config_.consensus.base_timeout_ms;
   options.max_timeout_ms = config_.consensus.max_timeout_ms;
   // Enough for a validator up to 64 blocks behind to catch up by consensus sync (further behind it
@@ -47,23 +50,28 @@ absl::Status NodeImpl::StartConsensus() {
                         absl::StrCat("consensus (", path, "): ", std::string(started.message())));
   if (wal_->truncated_bytes() > 0)
     log_->warn("consensus WAL: cut {} bytes of a torn last record", wal_->truncated_bytes());
-  log_->info("validator {} of {} enters consensus at round {}", *validator_index_,
-             validators_.size(), consensus_->round());
+  const std::optional<consensus::ValidatorIndex> self = consensus_->self();
+  log_->info("validator {} enters consensus in epoch {} at round {} ({} of {} validators)",
+             ToHex(address_.view()), consensus_->epoch(), consensus_->round(),
+             self ? absl::StrCat("index ", *self) : std::string("not in the committee"),
+             consensus_->committee().validators.size());
   round_ = consensus_->round();
   return absl::OkStatus();
 }
 
 // A consensus envelope from the gossip (network thread). Envelopes addressed elsewhere are relayed
-// and otherwise ignored; ours go to the core thread.
+// and otherwise ignored; ours go to the core thread, where the committee (which changes with the
+// epochs) says who we are.
 absl::Status NodeImpl::OnConsensusItem(ByteView item) {
   THETA_ASSIGN_OR_RETURN(Envelope envelope, DecodeEnvelope(item));
-  if (envelope.from >= validators_.size())
+  if (envelope.from >= consensus::kMaxValidators)
     return absl::InvalidArgumentError("consensus envelope from a non-validator index");
-  if (!validator_index_) return absl::OkStatus();
-  if (envelope.to != kToAll && envelope.to != *validator_index_) return absl::OkStatus();
-  if (envelope.from == *validator_index_) return absl::OkStatus();  // our own, echoed back
+  if (!runs_consensus_) return absl::OkStatus();
   boost::asio::post(core_io_, [this, envelope = std::move(envelope)] {
     if (!consensus_) return;
+    const std::optional<consensus::ValidatorIndex> self = consensus_->self();
+    if (envelope.to != kToAll && envelope.to != self) return;
+    if (envelope.from == self) return;  // our own, echoed back
     absl::Status status = consensus_->OnMessage(envelope.from, envelope.message);
     if (!status.ok())
       log_->debug("consensus message from validator {}: {}", envelope.from,
@@ -74,7 +82,10 @@ absl::Status NodeImpl::OnConsensusItem(ByteView item) {
 }
 
 void NodeImpl::Send(consensus::ValidatorIndex to, Bytes message) {
-  Envelope envelope{*validator_index_, to, send_sequence_++, std::move(message)};
+  const std::optional<consensus::ValidatorIndex> self =
+      consensus_ ? consensus_->self() : std::nullopt;
+  if (!self) return;  // a follower outside the committee has no index to send from
+  Envelope envelope{*self, to, send_sequence_++, std::move(message)};
   consensus_gossip_->Publish(EncodeEnvelope(envelope));
 }
 
@@ -146,19 +157,60 @@ std::pair<uint64_t, Hash32> NodeImpl::LastCommitted() const {
   return {chain_->Height(), chain_->HeadHash()};
 }
 
+// The committee of the epoch that holds `height`: the ledger's validator set after the block
+// before the epoch (stake changes count from the next epoch on; docs/node.md).
 absl::StatusOr<consensus::ValidatorSet> NodeImpl::ValidatorsAt(uint64_t height) {
-  (void)height;  // one committee per chain until epochs change it (docs/node.md)
-  if (validator_addresses_.empty()) {
-    THETA_ASSIGN_OR_RETURN(std::vector<ledger::StakedMember> members, chain_->ValidatorSetAt(0));
-    std::vector<consensus::Validator> set;
-    for (const ledger::StakedMember& m : members) {
-      validator_addresses_.push_back(m.address);
-      set.push_back(consensus::Validator{Bytes(m.address.bytes.begin(), m.address.bytes.end()),
-                                         StakeUnits(m.stake)});
-    }
-    THETA_ASSIGN_OR_RETURN(validators_, consensus::ValidatorSet::Create(std::move(set)));
+  return ValidatorSetOfState(chain_->CommitteeStateHeight(height));
+}
+
+absl::StatusOr<consensus::ValidatorSet> NodeImpl::ValidatorSetOfState(uint64_t state_height) {
+  std::lock_guard lock(committees_mu_);
+  if (auto it = committees_.find(state_height); it != committees_.end()) return it->second;
+  THETA_ASSIGN_OR_RETURN(std::vector<ledger::StakedMember> members,
+                         chain_->ValidatorSetAt(state_height));
+  std::vector<consensus::Validator> set;
+  for (const ledger::StakedMember& m : members) {
+    if (state_height == 0) validator_addresses_.push_back(m.address);
+    set.push_back(consensus::Validator{Bytes(m.address.bytes.begin(), m.address.bytes.end()),
+                                       StakeUnits(m.stake)});
   }
-  return validators_;
+  absl::StatusOr<consensus::ValidatorSet> validators =
+      consensus::ValidatorSet::Create(std::move(set));
+  if (!validators.ok())
+    return absl::FailedPreconditionError(
+        absl::StrCat("the validator set after block ", state_height,
+                     " is not a committee: ", std::string(validators.status().message())));
+  if (committees_.size() >= 8) committees_.erase(committees_.begin());  // old epochs
+  return committees_.emplace(state_height, *std::move(validators)).first->second;
+}
+
+absl::StatusOr<consensus::Committee> NodeImpl::CommitteeForBlock(uint64_t height) {
+  const uint64_t state_height = chain_->CommitteeStateHeight(height);
+  THETA_ASSIGN_OR_RETURN(consensus::ValidatorSet set, ValidatorSetOfState(state_height));
+  const uint64_t length = chain_->epoch_length();
+  const uint64_t epoch = length == 0 || height == 0 ? 0 : (height - 1) / length;
+  return consensus::Committee{chain_->chain_id(), epoch,           std::move(set),
+                              Hash32{},           verifier_.get(), state_height};
+}
+
+std::optional<Hash32> NodeImpl::CommittedHashAt(uint64_t height) const {
+  absl::StatusOr<BlockRecord> record = chain_->BlockAt(height);
+  if (!record.ok()) return std::nullopt;
+  return record->hash;
+}
+
+// The epoch's last block may have committed through a longer suffix than one block: keep the
+// proof in the form block sync serves.
+void NodeImpl::OnEpochEnd(const consensus::EpochProof& proof) {
+  CommitProof commit{proof.blocks[1].header, proof.qc, {}};
+  for (size_t i = 2; i < proof.blocks.size(); ++i)
+    commit.suffix.push_back(proof.blocks[i].header);
+  absl::Status status = chain_->AddCommitProof(commit);
+  if (!status.ok())
+    log_->warn("epoch {} end proof: {}", proof.epoch, std::string(status.message()));
+  else
+    log_->info("epoch {} ended at block {}; epoch {} begins", proof.epoch,
+               proof.blocks[0].header.height, proof.epoch + 1);
 }
 
 void NodeImpl::ReportEvidence(const consensus::Evidence& evidence) {

@@ -79,6 +79,8 @@ class NodeImpl final : public consensus::Application,
   void OnCommitProof(const consensus::BlockHeader& child, const consensus::QuorumCert& qc) override;
   std::pair<uint64_t, Hash32> LastCommitted() const override;
   absl::StatusOr<consensus::ValidatorSet> ValidatorsAt(uint64_t height) override;
+  std::optional<Hash32> CommittedHashAt(uint64_t height) const override;
+  void OnEpochEnd(const consensus::EpochProof& proof) override;
   void ReportEvidence(const consensus::Evidence& evidence) override;
   uint64_t ProposalDelayMs(uint64_t parent_timestamp_ms) override;
   // consensus::Transport
@@ -99,6 +101,9 @@ class NodeImpl final : public consensus::Application,
   void RunThread(boost::asio::io_context& io, const char* name);
   // node_consensus.cpp
   absl::Status StartConsensus();
+  // The committee that certified the block at `height` (its epoch's), from the ledger's state.
+  absl::StatusOr<consensus::Committee> CommitteeForBlock(uint64_t height);
+  absl::StatusOr<consensus::ValidatorSet> ValidatorSetOfState(uint64_t state_height);
   absl::Status OnConsensusItem(ByteView item);
   void OnNewTx();
   void AfterCommit(const CommitEvent& event);
@@ -151,14 +156,16 @@ class NodeImpl final : public consensus::Application,
   size_t outbox_bytes_ = 0;
 
   // Consensus (core thread).
-  consensus::ValidatorSet validators_;
+  consensus::ValidatorSet validators_;  // the genesis committee
   std::vector<Address> validator_addresses_;
-  std::optional<consensus::ValidatorIndex> validator_index_;
+  std::optional<consensus::ValidatorIndex> validator_index_;  // in the genesis committee
+  bool runs_consensus_ = false;  // role validator: follows (and, when in the committee, votes)
+  std::mutex committees_mu_;
+  std::map<uint64_t, consensus::ValidatorSet> committees_;  // by the state height they come from
   std::unique_ptr<consensus::Verifier> verifier_;
   std::unique_ptr<consensus::Signer> signer_;
   std::unique_ptr<consensus::WalStorage> wal_;
   std::unique_ptr<consensus::Node> consensus_;
-  consensus::Committee committee_;
   std::atomic<bool> waiting_idle_{false};  // a leader waits out idle_block_ms with nothing to do
   uint64_t idle_parent_ms_ = 0;
 

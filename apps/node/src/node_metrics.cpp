@@ -12,6 +12,14 @@ void NodeImpl::SetUpMetrics() {
   metrics_->GetGauge("theta_consensus_round", "Current consensus round (validators)").Set(0);
   metrics_->GetGauge("theta_txs_per_second", "Committed transactions per second, last 10 s").Set(0);
   metrics_->GetGauge("theta_consensus_wal_bytes", "Size of the consensus WAL (validators)").Set(0);
+  metrics_->GetGauge("theta_consensus_epoch", "Current consensus epoch (validators)").Set(0);
+  metrics_->GetGauge("theta_consensus_committee_size", "Validators in this epoch's committee")
+      .Set(0);
+  metrics_
+      ->GetGauge("theta_consensus_own_stake",
+                 "This validator's stake in this epoch's committee, in whole THETA (0: not in "
+                 "it)")
+      .Set(0);
   metrics_->GetCounter("theta_txs_committed_total", "Transactions committed");
   metrics_->GetCounter("theta_blocks_committed_total", "Blocks committed");
   metrics_->GetHistogram("theta_block_commit_latency_seconds",
@@ -45,6 +53,14 @@ void NodeImpl::RefreshGauges() {
   metrics_->GetGauge("theta_mempool_size", "").Set(static_cast<double>(s.mempool));
   metrics_->GetGauge("theta_peers", "").Set(static_cast<double>(s.peers));
   metrics_->GetGauge("theta_consensus_round", "").Set(static_cast<double>(s.consensus_round));
+  if (!consensus_) return;  // RefreshGauges runs on the core thread, which owns the Node
+  const consensus::ValidatorSet& committee = consensus_->committee().validators;
+  const std::optional<consensus::ValidatorIndex> self = consensus_->self();
+  metrics_->GetGauge("theta_consensus_epoch", "").Set(static_cast<double>(consensus_->epoch()));
+  metrics_->GetGauge("theta_consensus_committee_size", "")
+      .Set(static_cast<double>(committee.size()));
+  metrics_->GetGauge("theta_consensus_own_stake", "")
+      .Set(self ? static_cast<double>(committee.at(*self).stake) : 0.0);
 }
 
 }  // namespace theta::node

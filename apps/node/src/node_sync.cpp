@@ -39,9 +39,20 @@ absl::Status CheckChain(const std::vector<BlockRecord>& records, const CommitPro
     parent = b.hash;
   }
   const consensus::Block& last = records.back().block;
-  if (proof.child.parent != last.hash || proof.child.round != last.header.round + 1 ||
-      proof.child.qc.block_hash != last.hash ||
-      proof.child_qc.block_hash != consensus::HeaderHash(proof.child))
+  if (proof.child.parent != last.hash || proof.child.qc.block_hash != last.hash)
+    return Bad("the commit proof does not extend the last block");
+  // Each suffix header extends the one before; the certified top's round follows its parent's.
+  const consensus::BlockHeader* below = &proof.child;
+  uint64_t below_round = last.header.round;  // the round of the top's parent
+  for (const consensus::BlockHeader& h : proof.suffix) {
+    const Hash32 below_hash = consensus::HeaderHash(*below);
+    if (h.parent != below_hash || h.qc.block_hash != below_hash)
+      return Bad("the commit proof's suffix does not chain");
+    below_round = below->round;
+    below = &h;
+  }
+  if (proof.top().round != below_round + 1 ||
+      proof.child_qc.block_hash != consensus::HeaderHash(proof.top()))
     return Bad("the commit proof does not commit the last block");
   return absl::OkStatus();
 }
@@ -74,7 +85,7 @@ void NodeImpl::StatusTick() {
 
 void NodeImpl::MaybeRequestBlocks() {
   const uint64_t height = chain_->Height();
-  const uint64_t lag = validator_index_ ? kValidatorSyncLag : 1;
+  const uint64_t lag = runs_consensus_ ? kValidatorSyncLag : 1;
   std::optional<net::NodeId> best;
   uint64_t best_height = 0;
   for (const auto& [peer, peer_height] : peer_heights_) {
@@ -88,8 +99,12 @@ void NodeImpl::MaybeRequestBlocks() {
   const uint64_t now = NowMs();
   if (now < sync_requested_at_ms_ + kRequestTimeoutMs) return;
   sync_requested_at_ms_ = now;
+  // Within our epoch only: the next epoch's committee comes from the state at its start.
+  uint64_t count = kMaxBlocksPerAnswer;
+  if (const uint64_t length = chain_->epoch_length(); length > 0)
+    count = std::min(count, length - height % length);
   RlpWriter w;
-  w.BeginList().AddUint(kRequest).AddUint(height + 1).AddUint(kMaxBlocksPerAnswer).EndList();
+  w.BeginList().AddUint(kRequest).AddUint(height + 1).AddUint(count).EndList();
   (void)host_->Send(*best, kSyncChannel, std::move(w).Finish());
 }
 
@@ -163,8 +178,12 @@ absl::Status NodeImpl::ApplySyncedBlocks(const net::NodeId& peer, ByteView answe
   const uint64_t head = chain_->Height();
   if (records.front().block.header.height != head + 1) return absl::OkStatus();  // stale answer
   THETA_RETURN_IF_ERROR(CheckChain(records, proof, head, chain_->HeadHash()));
-  absl::Status certified = consensus::VerifyQuorumCert(committee_, proof.child.qc);
-  if (certified.ok()) certified = consensus::VerifyQuorumCert(committee_, proof.child_qc);
+  const uint64_t last_height = records.back().block.header.height;
+  absl::StatusOr<consensus::Committee> committee = CommitteeForBlock(last_height);
+  if (!committee.ok()) return committee.status();  // beyond our epoch: a stale answer
+  absl::Status certified = consensus::VerifyQuorumCert(*committee, proof.child.qc);
+  if (certified.ok()) certified = consensus::VerifyQuorumCert(*committee, proof.top().qc);
+  if (certified.ok()) certified = consensus::VerifyQuorumCert(*committee, proof.child_qc);
   if (!certified.ok()) return Bad(std::string(certified.message()));
   for (size_t i = 0; i < records.size(); ++i) {
     // Each block's own certificate is the next block's header QC; the last one's is the proof's.

@@ -53,9 +53,14 @@ absl::StatusOr<Payload> DecodePayload(ByteView bytes, size_t max_txs) {
   return payload;
 }
 
-consensus::Block GenesisBlock(std::string_view chain_id, const Hash32& genesis_state_root) {
+consensus::Block GenesisBlock(std::string_view chain_id, const Hash32& genesis_state_root,
+                              uint64_t epoch_length) {
   RlpWriter w;
-  w.BeginList().AddString(chain_id).AddBytes(genesis_state_root.view()).EndList();
+  w.BeginList().AddString(chain_id).AddBytes(genesis_state_root.view());
+  // A chain parameter every validator must share: nodes that disagree have different genesis
+  // hashes and never talk. Left out when 0, so chains without epochs keep their hash.
+  if (epoch_length != 0) w.AddUint(epoch_length);
+  w.EndList();
   return consensus::MakeGenesisBlock(0, std::move(w).Finish());
 }
 

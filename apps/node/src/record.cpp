@@ -64,21 +64,48 @@ absl::Status DecodeRecord(ByteView bytes, BlockRecord& out) {
   return absl::OkStatus();
 }
 
+// [child header, child QC] or, with a suffix, [child header, child QC, [header, ...]].
 Bytes EncodeCommitProof(const CommitProof& proof) {
   RlpWriter w;
   w.BeginList().AddBytes(consensus::EncodeHeader(proof.child));
-  w.AddBytes(consensus::EncodeQuorumCert(proof.child_qc)).EndList();
+  w.AddBytes(consensus::EncodeQuorumCert(proof.child_qc));
+  if (!proof.suffix.empty()) {
+    w.BeginList();
+    for (const consensus::BlockHeader& header : proof.suffix)
+      w.AddBytes(consensus::EncodeHeader(header));
+    w.EndList();
+  }
+  w.EndList();
   return std::move(w).Finish();
 }
 
 absl::StatusOr<CommitProof> DecodeCommitProof(ByteView bytes) {
-  auto pair = Pair(bytes);
-  if (!pair.ok()) return pair.status();
-  absl::StatusOr<consensus::BlockHeader> child = consensus::DecodeHeader(pair->first);
-  absl::StatusOr<consensus::QuorumCert> qc = consensus::DecodeQuorumCert(pair->second);
+  absl::StatusOr<RlpItem> item = DecodeRlp(bytes);
+  absl::StatusOr<std::vector<RlpItem>> fields =
+      item.ok() ? RlpListItems(*item) : absl::StatusOr<std::vector<RlpItem>>(item.status());
+  if (!fields.ok() || fields->size() < 2 || fields->size() > 3)
+    return Bad("a commit proof is [child, qc] or [child, qc, [header, ...]]");
+  absl::StatusOr<ByteView> child_bytes = RlpBytes((*fields)[0]);
+  absl::StatusOr<ByteView> qc_bytes = RlpBytes((*fields)[1]);
+  if (!child_bytes.ok() || !qc_bytes.ok()) return Bad("commit proof fields are not strings");
+  absl::StatusOr<consensus::BlockHeader> child = consensus::DecodeHeader(*child_bytes);
+  absl::StatusOr<consensus::QuorumCert> qc = consensus::DecodeQuorumCert(*qc_bytes);
   if (!child.ok()) return Bad(std::string(child.status().message()));
   if (!qc.ok()) return Bad(std::string(qc.status().message()));
-  return CommitProof{*std::move(child), *std::move(qc)};
+  CommitProof proof{*std::move(child), *std::move(qc), {}};
+  if (fields->size() == 3) {
+    absl::StatusOr<std::vector<RlpItem>> headers = RlpListItems((*fields)[2]);
+    if (!headers.ok() || headers->empty() || headers->size() > consensus::kMaxSyncBlocks)
+      return Bad("a commit proof's suffix is a list of 1-64 headers");
+    for (const RlpItem& h : *headers) {
+      absl::StatusOr<ByteView> raw = RlpBytes(h);
+      if (!raw.ok()) return Bad("a suffix header is not a string");
+      absl::StatusOr<consensus::BlockHeader> header = consensus::DecodeHeader(*raw);
+      if (!header.ok()) return Bad(std::string(header.status().message()));
+      proof.suffix.push_back(*std::move(header));
+    }
+  }
+  return proof;
 }
 
 }  // namespace theta::node::internal

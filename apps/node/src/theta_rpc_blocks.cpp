@@ -11,7 +11,8 @@ namespace {
 // set that certified it. Genesis has none.
 Json BlockHcc(const Context& ctx, const BlockRecord& block) {
   const consensus::QuorumCert& qc = block.block.header.qc;
-  auto validators = ctx.chain->ValidatorSetAt(qc.height);
+  // The committee of the certified block's epoch (its state before the epoch began).
+  auto validators = ctx.chain->ValidatorSetAt(ctx.chain->CommitteeStateHeight(qc.height));
   return HccJson(qc, validators.ok() ? &*validators : nullptr);
 }
 

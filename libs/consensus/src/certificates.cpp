@@ -82,8 +82,10 @@ Bytes Secp256k1ValidatorKey(const PrivateKey& key) {
 
 absl::Status VerifyQuorumCert(const Committee& c, const QuorumCert& qc) {
   if (qc.IsGenesis()) {
-    if (qc.height != 0 || qc.block_hash != c.genesis_hash || !qc.signatures.empty()) {
-      return absl::InvalidArgumentError("consensus: a round-0 QC must be the genesis QC");
+    const bool root_known = c.genesis_hash != Hash32{};
+    if (qc.height != c.root_height || (root_known && qc.block_hash != c.genesis_hash) ||
+        !qc.signatures.empty()) {
+      return absl::InvalidArgumentError("consensus: a round-0 QC must be the epoch's root QC");
     }
     return absl::OkStatus();
   }
@@ -137,8 +139,9 @@ absl::Status VerifyProposal(const Committee& c, const Block& block) {
   if (h.payload_hash != Keccak256(block.payload)) {
     return absl::InvalidArgumentError("consensus: payload hash does not match the payload");
   }
-  if (h.round == 0 || h.height == 0) {
-    return absl::InvalidArgumentError("consensus: only genesis has round or height 0");
+  if (h.round == 0 || h.height <= c.root_height) {
+    return absl::InvalidArgumentError(
+        "consensus: a proposal needs a round above 0 and a height above the epoch's root");
   }
   if (h.proposer != c.validators.Leader(h.round)) {
     return absl::InvalidArgumentError(absl::StrCat("consensus: validator ", h.proposer,

@@ -233,6 +233,31 @@ absl::StatusOr<Timeout> ReadTimeout(const RlpItem& item) {
   return t;
 }
 
+void WriteBlocks(RlpWriter& w, const std::vector<Block>& blocks) {
+  w.BeginList();
+  for (const Block& b : blocks)
+    WriteBlock(w, b);
+  w.EndList();
+}
+
+// At most kMaxSyncBlocks blocks.
+absl::StatusOr<std::vector<Block>> ReadBlocks(const RlpItem& list, std::string_view what) {
+  absl::StatusOr<std::vector<RlpItem>> items = RlpListItems(list);
+  if (!items.ok()) return FieldError(what, items.status());
+  if (items->size() > kMaxSyncBlocks) {
+    return absl::InvalidArgumentError(absl::StrCat("consensus codec: ", std::string(what), " with ",
+                                                   items->size(), " blocks exceeds ",
+                                                   kMaxSyncBlocks));
+  }
+  std::vector<Block> blocks;
+  blocks.reserve(items->size());
+  for (const RlpItem& b : *items) {
+    THETA_ASSIGN_OR_RETURN(Block block, ReadBlock(b));
+    blocks.push_back(std::move(block));
+  }
+  return blocks;
+}
+
 template <typename Writer>
 Bytes EncodeWith(Writer write) {
   RlpWriter w;
@@ -256,19 +281,19 @@ absl::StatusOr<Message> ReadMessageBody(MessageKind kind, const RlpItem& body) {
       return r;
     }
     case MessageKind::kSyncResponse: {
-      absl::StatusOr<std::vector<RlpItem>> items = RlpListItems(body);
-      if (!items.ok()) return FieldError("sync response", items.status());
-      if (items->size() > kMaxSyncBlocks) {
-        return absl::InvalidArgumentError(absl::StrCat("consensus codec: sync response with ",
-                                                       items->size(), " blocks exceeds ",
-                                                       kMaxSyncBlocks));
-      }
       SyncResponse r;
-      for (const RlpItem& b : *items) {
-        THETA_ASSIGN_OR_RETURN(Block block, ReadBlock(b));
-        r.blocks.push_back(std::move(block));
-      }
+      THETA_ASSIGN_OR_RETURN(r.blocks, ReadBlocks(body, "sync response"));
       return r;
+    }
+    case MessageKind::kEpochProof: {
+      THETA_ASSIGN_OR_RETURN(Fields f, Fields::Open(body, "epoch proof", 3));
+      EpochProof p;
+      THETA_ASSIGN_OR_RETURN(p.epoch, f.Uint(0, "epoch"));
+      THETA_ASSIGN_OR_RETURN(p.blocks, ReadBlocks(f.Item(1), "epoch proof"));
+      if (p.blocks.empty())
+        return absl::InvalidArgumentError("consensus codec: epoch proof without blocks");
+      THETA_ASSIGN_OR_RETURN(p.qc, ReadQc(f.Item(2)));
+      return p;
     }
   }
   return absl::InvalidArgumentError(
@@ -395,10 +420,12 @@ Bytes EncodeMessage(const Message& message) {
             WriteTimeout(w, m);
           } else if constexpr (std::is_same_v<T, SyncRequest>) {
             w.BeginList().AddBytes(m.block_hash).AddUint(m.max_blocks).EndList();
+          } else if constexpr (std::is_same_v<T, SyncResponse>) {
+            WriteBlocks(w, m.blocks);
           } else {
-            w.BeginList();
-            for (const Block& b : m.blocks)
-              WriteBlock(w, b);
+            w.BeginList().AddUint(m.epoch);
+            WriteBlocks(w, m.blocks);
+            WriteQc(w, m.qc);
             w.EndList();
           }
         },
@@ -411,7 +438,7 @@ absl::StatusOr<Message> DecodeMessage(ByteView bytes) {
   THETA_ASSIGN_OR_RETURN(RlpItem item, Top(bytes, "message"));
   THETA_ASSIGN_OR_RETURN(Fields f, Fields::Open(item, "message", 2));
   THETA_ASSIGN_OR_RETURN(uint64_t kind, f.Uint(0, "kind"));
-  if (kind < 1 || kind > 5) {
+  if (kind < 1 || kind > 6) {
     return absl::InvalidArgumentError(absl::StrCat("consensus codec: unknown message kind ", kind));
   }
   return ReadMessageBody(static_cast<MessageKind>(kind), f.Item(1));

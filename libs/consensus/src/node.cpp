@@ -5,10 +5,14 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "node_limits.hpp"
 #include "theta/core/hash.hpp"
 #include "theta/core/status.hpp"
 
 namespace theta::consensus {
+
+using internal::kMaxOrphans;
+using internal::kSyncRetryMs;
 
 struct Node::VoteTally {
   std::map<ValidatorIndex, Bytes> signatures;
@@ -24,13 +28,11 @@ struct Node::TimeoutTally {
 
 namespace {
 constexpr size_t kMaxVerifiedQcs = 4096;
-constexpr uint64_t kSyncRetryMs = 500;
 constexpr uint64_t kEvidenceWindow = 64;  // rounds of votes and proposals kept for equivocation
 // Bounds on what faulty validators can make a node remember: distinct vote targets per round,
 // rounds ahead of ours worth tallying timeouts for, and blocks waiting for their parent.
 constexpr size_t kMaxTalliesPerRound = 2 * kMaxValidators;
 constexpr uint64_t kMaxRoundsAhead = 100;
-constexpr size_t kMaxOrphans = 1024;
 // Marks the token of a delayed proposal (round timers use the bare round number).
 constexpr uint64_t kProposalTimerBit = uint64_t{1} << 63;
 }  // namespace
@@ -53,35 +55,45 @@ absl::Status Node::Start() {
   auto [height, hash] = env_.app->LastCommitted();
   committed_height_ = height;
   committed_hash_ = hash;
-  THETA_ASSIGN_OR_RETURN(ValidatorSet validators, env_.app->ValidatorsAt(height));
-  if (options_.self >= validators.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("consensus node: own index ", options_.self,
-                                                   " outside a committee of ", validators.size()));
-  }
-  committee_ = Committee{options_.chain_id, options_.epoch, std::move(validators),
-                         options_.genesis_hash, env_.verifier};
+  const uint64_t length = options_.epoch_length;
+  const uint64_t root_height = length == 0 ? 0 : height - height % length;
 
   Block genesis;  // stands in for the genesis block: only its hash, height and round matter
   genesis.hash = options_.genesis_hash;
   blocks_.emplace(genesis.hash, genesis);
-  safety_.epoch = options_.epoch;
-  safety_.high_qc.block_hash = options_.genesis_hash;
 
   THETA_ASSIGN_OR_RETURN(RecoveredState recovered, env_.storage->Load());
-  if (recovered.safety) safety_ = *recovered.safety;
   compacted_at_height_ = committed_height_;
   if (recovered.anchor) {  // a compacted log: the saved blocks grow from this committed one
     const Hash32 anchor_hash = recovered.anchor->hash;
     blocks_.emplace(anchor_hash, *std::move(recovered.anchor));
   }
+  const uint64_t epoch = EpochAfter(height);
   for (const Block& block : recovered.blocks) {
-    // The application's committed block roots the tree even when its parent was not kept.
+    // The application's committed block roots the tree even when its parent was not kept; blocks
+    // an older epoch added above our root (its suffix) are of no use any more.
     const bool root = block.hash == committed_hash_;
+    if (block.header.height > root_height && block.header.epoch != epoch) continue;
     if (blocks_.contains(block.hash) || !(root || blocks_.contains(block.header.parent))) continue;
     blocks_.emplace(block.hash, block);
   }
+  for (EpochProof& proof : recovered.epoch_proofs)
+    epoch_proofs_[proof.epoch] = std::move(proof);
+
+  Hash32 root_hash = root_height == height ? committed_hash_ : Hash32{};
+  if (root_height == 0) root_hash = options_.genesis_hash;
+  if (root_hash == Hash32{}) root_hash = env_.app->CommittedHashAt(root_height).value_or(Hash32{});
+  const std::optional<SafetyState>& stored = recovered.safety;
+  if (stored && stored->epoch > epoch) later_safety_ = stored;  // see later_safety_
+  THETA_RETURN_IF_ERROR(EnterEpoch(epoch, root_hash, root_height));
+  if (options_.self_key.empty() && !self_) {
+    return absl::InvalidArgumentError(absl::StrCat("consensus node: own index ", options_.self,
+                                                   " outside a committee of ",
+                                                   committee_.validators.size()));
+  }
+  if (stored && stored->epoch == epoch) safety_ = *stored;
   for (const QuorumCert& qc : recovered.qcs) {
-    if (qc.round > safety_.high_qc.round) safety_.high_qc = qc;
+    if (qc.epoch == epoch && qc.round > safety_.high_qc.round) safety_.high_qc = qc;
   }
   AdvanceRound(std::max(safety_.high_qc.round + 1, uint64_t{1}), true);
   Drain();
@@ -102,13 +114,14 @@ absl::Status Node::OnMessage(ValidatorIndex from, ByteView message) {
 
 void Node::OnTimer(uint64_t token) {
   if (!status_.ok() || !started_) return;
-  if (token == round_) LocalTimeout();
-  if (token == (kProposalTimerBit | round_)) Propose();
+  if (token == TimerToken(round_)) LocalTimeout();
+  if (token == (kProposalTimerBit | TimerToken(round_))) Propose();
   Drain();
 }
 
 absl::Status Node::Dispatch(ValidatorIndex from, ByteView bytes) {
   THETA_ASSIGN_OR_RETURN(Message message, DecodeMessage(bytes));
+  if (Routed(from, message, bytes)) return absl::OkStatus();  // another epoch's
   switch (message.index()) {
     case 0:
       return HandleProposal(from, std::move(std::get<Block>(message)));
@@ -118,25 +131,34 @@ absl::Status Node::Dispatch(ValidatorIndex from, ByteView bytes) {
       return HandleTimeout(from, std::get<Timeout>(message));
     case 3:
       return HandleSyncRequest(from, std::get<SyncRequest>(message));
-    default:
+    case 4:
       return HandleSyncResponse(from, std::move(std::get<SyncResponse>(message)));
+    default:
+      return HandleEpochProof(from, std::move(std::get<EpochProof>(message)));
   }
 }
 
 void Node::Drain() {
   // Our own messages (a proposal we made, a vote for ourselves as next leader) go through the
-  // same handlers as everyone's, but only once the current event is done: no re-entrancy.
-  while (!self_inbox_.empty() && status_.ok()) {
-    std::vector<Bytes> batch;
-    batch.swap(self_inbox_);
-    for (const Bytes& message : batch)
-      (void)Dispatch(options_.self, message);
+  // same handlers as everyone's, but only once the current event is done: no re-entrancy. An
+  // epoch that ended during the event is left here too, so no handler sees the state change
+  // under its feet.
+  while (status_.ok()) {
+    if (!inbox_.empty()) {
+      auto [from, message] = std::move(inbox_.front());
+      inbox_.pop_front();
+      (void)Dispatch(from, message);
+    } else if (ended_) {
+      SwitchEpoch();
+    } else {
+      break;
+    }
   }
 }
 
 void Node::Deliver(ValidatorIndex to, Bytes message) {
-  if (to == options_.self) {
-    self_inbox_.push_back(std::move(message));
+  if (self_ && to == *self_) {
+    inbox_.emplace_back(to, std::move(message));
   } else {
     env_.transport->Send(to, std::move(message));
   }
@@ -155,6 +177,10 @@ bool Node::Persist(const SafetyState& next) {
 }
 
 absl::Status Node::CheckQc(const QuorumCert& qc) {
+  if (!qc.IsGenesis() && qc.epoch != epoch_) {  // before the cache, which spans epochs
+    return absl::InvalidArgumentError(
+        absl::StrCat("consensus node: a QC of epoch ", qc.epoch, " in epoch ", epoch_));
+  }
   const Hash32 key = Keccak256(EncodeQuorumCert(qc));
   if (verified_qcs_.contains(key)) return absl::OkStatus();
   THETA_RETURN_IF_ERROR(VerifyQuorumCert(committee_, qc));
@@ -185,6 +211,10 @@ absl::Status Node::CheckBlock(const Block& block) {
     }
     THETA_RETURN_IF_ERROR(CheckTc(*h.tc));
   }
+  if (h.height > epoch_end_height_ && !block.payload.empty()) {
+    return absl::InvalidArgumentError(
+        "consensus node: a block past the epoch's last height must carry no payload");
+  }
   return CheckQc(h.qc);
 }
 
@@ -212,7 +242,8 @@ absl::Status Node::InsertBlock(ValidatorIndex from, const Block& first, bool per
     const BlockHeader& h = block.header;
     auto parent = blocks_.find(h.parent);
     if (parent == blocks_.end() || blocks_.contains(block.hash)) continue;
-    if (h.height != parent->second.header.height + 1 || h.round <= parent->second.header.round) {
+    const BlockHeader& p = parent->second.header;  // an epoch's root is of the epoch before
+    if (h.height != p.height + 1 || (p.epoch == h.epoch && h.round <= p.round)) {
       return absl::InvalidArgumentError(
           "consensus node: block height or round does not follow "
           "its parent's");
@@ -264,16 +295,31 @@ void Node::TryCommit(ValidatorIndex from, const QuorumCert& qc) {
   auto parent = blocks_.find(certified->second.header.parent);
   if (parent == blocks_.end()) return;
   // The 2-chain rule: a certified block whose certified child sits in the very next round.
-  if (parent->second.header.round + 1 != certified->second.header.round) return;
-  if (parent->second.header.height <= committed_height_) return;
-  CommitUpTo(from, parent->first, certified->second.header.qc);
-  if (committed_hash_ == parent->first) env_.app->OnCommitProof(certified->second.header, qc);
+  const BlockHeader& p = parent->second.header;
+  const BlockHeader& c = certified->second.header;
+  if (p.epoch != c.epoch || p.round + 1 != c.round) return;
+  if (p.height <= committed_height_) return;
+  CommitUpTo(from, parent->first, c.qc);
+  if (committed_hash_ == parent->first) env_.app->OnCommitProof(c, qc);
+  if (committed_height_ < std::min(p.height, epoch_end_height_)) {
+    pending_commit_ = qc;  // ancestors are on their way from block sync: try again then
+  } else if (committed_height_ == epoch_end_height_ && !ended_) {
+    EndEpoch(qc);
+  }
 }
 
 void Node::CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCert& proof) {
   std::vector<std::pair<const Block*, const QuorumCert*>> chain;  // newest first
   const QuorumCert* certificate = &proof;
   Hash32 cursor = target;
+  // The epoch's suffix is never committed: walk down to its last block, which a suffix block's
+  // QC certifies.
+  for (auto it = blocks_.find(cursor);; it = blocks_.find(cursor)) {
+    if (it == blocks_.end()) return RequestSync(from, cursor);
+    if (it->second.header.height <= epoch_end_height_) break;
+    certificate = &it->second.header.qc;
+    cursor = it->second.header.parent;
+  }
   while (true) {
     auto it = blocks_.find(cursor);
     if (it == blocks_.end()) {
@@ -303,64 +349,6 @@ void Node::CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCer
   MaybeCompact();
 }
 
-void Node::PruneCommitted() {
-  const uint64_t keep = options_.keep_committed_blocks;
-  if (keep == 0 || committed_height_ <= keep) return;
-  const uint64_t floor = committed_height_ - keep;
-  for (auto it = blocks_.begin(); it != blocks_.end();) {
-    const bool old = it->second.header.height < floor && it->first != committed_hash_ &&
-                     it->first != safety_.high_qc.block_hash;
-    if (old) {
-      blocks_.erase(it++);
-    } else {
-      ++it;
-    }
-  }
-}
-
-void Node::MaybeCompact() {
-  const uint64_t every = options_.compact_wal_every;
-  if (every == 0 || committed_height_ < compacted_at_height_ + every || !status_.ok()) return;
-  std::optional<RecoveredState> live = LiveState();
-  if (!live) return;  // the committed block came by the application's sync: nothing to root at
-  if (absl::Status st = env_.storage->Compact(*live); !st.ok()) {
-    status_ = absl::FailedPreconditionError(
-        absl::StrCat("consensus node: cannot compact storage: ", std::string(st.message())));
-    return;
-  }
-  compacted_at_height_ = committed_height_;
-}
-
-// The anchor is the committed block wal_anchor_depth below the head (or the oldest one still held);
-// every held block descending from it is kept, parents first, so Start can rebuild the tree.
-std::optional<RecoveredState> Node::LiveState() const {
-  auto committed = blocks_.find(committed_hash_);
-  if (committed == blocks_.end()) return std::nullopt;
-  RecoveredState live;
-  live.safety = safety_;
-  if (!safety_.high_qc.IsGenesis()) live.qcs.push_back(safety_.high_qc);
-  const Block* anchor = &committed->second;
-  for (uint64_t depth = 0; depth < options_.wal_anchor_depth; ++depth) {
-    auto parent = blocks_.find(anchor->header.parent);
-    if (anchor->hash == options_.genesis_hash || parent == blocks_.end()) break;
-    anchor = &parent->second;
-  }
-  std::vector<const Block*> above;
-  for (const auto& [hash, block] : blocks_)
-    if (block.header.height > anchor->header.height) above.push_back(&block);
-  std::sort(above.begin(), above.end(), [](const Block* a, const Block* b) {
-    return std::tie(a->header.height, a->hash) < std::tie(b->header.height, b->hash);
-  });
-  absl::flat_hash_set<Hash32> kept{anchor->hash};
-  for (const Block* block : above) {
-    if (!kept.contains(block->header.parent)) continue;  // on a branch below the anchor
-    kept.insert(block->hash);
-    live.blocks.push_back(*block);
-  }
-  if (anchor->hash != options_.genesis_hash) live.anchor = *anchor;
-  return live;
-}
-
 std::vector<const Block*> Node::UncommittedChain(const Hash32& hash) const {
   std::vector<const Block*> chain;
   Hash32 at = hash;
@@ -379,9 +367,25 @@ void Node::AdoptCommitted(const Block& block) {
   committed_height_ = block.header.height;
   committed_hash_ = block.hash;
   if (pending_commit_ && pending_commit_->height <= committed_height_) pending_commit_.reset();
+  if (committed_height_ >= epoch_end_height_ && !ended_) ended_ = EpochProof{};  // no proof held
   PruneCommitted();
   MaybeCompact();
   Drain();
+}
+
+void Node::ForgetRounds() {
+  round_ = 0;
+  timeouts_in_a_row_ = 0;
+  last_tc_.reset();
+  my_timeout_.reset();
+  votes_.clear();
+  timeouts_.clear();
+  seen_votes_.clear();
+  seen_proposals_.clear();
+  pending_commit_.reset();
+  orphans_.clear();
+  sync_requested_at_.clear();
+  verified_qcs_.clear();
 }
 
 void Node::AdvanceRound(uint64_t round, bool by_qc) {
@@ -394,21 +398,22 @@ void Node::AdvanceRound(uint64_t round, bool by_qc) {
   const uint64_t floor = round_ > kEvidenceWindow ? round_ - kEvidenceWindow : 0;
   seen_votes_.erase(seen_votes_.begin(), seen_votes_.lower_bound({floor, 0}));
   seen_proposals_.erase(seen_proposals_.begin(), seen_proposals_.lower_bound(floor));
-  env_.clock->SetTimer(TimeoutDuration(), round_);
-  if (committee_.validators.Leader(round_) == options_.self) ScheduleProposal();
+  env_.clock->SetTimer(TimeoutDuration(), TimerToken(round_));
+  if (Signing() && committee_.validators.Leader(round_) == *self_) ScheduleProposal();
 }
 
 void Node::ScheduleProposal() {
   auto parent = blocks_.find(safety_.high_qc.block_hash);
-  const uint64_t delay =
-      parent == blocks_.end() ? 0 : env_.app->ProposalDelayMs(parent->second.header.timestamp_ms);
+  // Past the epoch's last height there is nothing to pace: the suffix only certifies that block.
+  const bool pace = parent != blocks_.end() && parent->second.header.height < epoch_end_height_;
+  const uint64_t delay = pace ? env_.app->ProposalDelayMs(parent->second.header.timestamp_ms) : 0;
   if (delay == 0) return Propose();
-  env_.clock->SetTimer(delay, kProposalTimerBit | round_);
+  env_.clock->SetTimer(delay, kProposalTimerBit | TimerToken(round_));
 }
 
 void Node::ProposeNow() {
   if (!started_ || !status_.ok()) return;
-  if (committee_.validators.Leader(round_) != options_.self) return;
+  if (!Signing() || committee_.validators.Leader(round_) != *self_) return;
   Propose();
   Drain();
 }
@@ -422,28 +427,29 @@ uint64_t Node::TimeoutDuration() const {
 }
 
 void Node::Propose() {
-  if (safety_.last_proposed_round >= round_ || !status_.ok()) return;
+  if (safety_.last_proposed_round >= round_ || !Signing()) return;
   const QuorumCert& qc = safety_.high_qc;
   auto parent = blocks_.find(qc.block_hash);
   if (parent == blocks_.end()) {
-    RequestSync(qc.signatures.empty() ? options_.self : qc.signatures.front().signer,
-                qc.block_hash);
+    // (An unknown root, all zeros, cannot be fetched: wait for the first QC of the epoch.)
+    if (qc.block_hash != Hash32{})
+      RequestSync(qc.signatures.empty() ? *self_ : qc.signatures.front().signer, qc.block_hash);
     return;
   }
   Block block;
   BlockHeader& h = block.header;
-  h.epoch = options_.epoch;
+  h.epoch = epoch_;
   h.round = round_;
   h.height = parent->second.header.height + 1;
   h.parent = parent->first;
-  h.proposer = options_.self;
+  h.proposer = *self_;
   h.timestamp_ms = env_.clock->NowMs();
   h.qc = qc;
   if (qc.round + 1 != round_) {
     if (!last_tc_ || last_tc_->round + 1 != round_) return;  // not entitled to propose yet
     h.tc = last_tc_;
   }
-  block.payload = env_.app->Propose(h.height, h.parent);
+  if (h.height <= epoch_end_height_) block.payload = env_.app->Propose(h.height, h.parent);
   h.payload_hash = Keccak256(block.payload);
   block.hash = HeaderHash(h);
   SafetyState next = safety_;
@@ -452,21 +458,21 @@ void Node::Propose() {
   block.signature = env_.signer->Sign(ProposalDigest(options_.chain_id, block.hash));
   Bytes message = EncodeMessage(block);
   env_.transport->Broadcast(message);
-  self_inbox_.push_back(std::move(message));
+  inbox_.emplace_back(*self_, std::move(message));
 }
 
 void Node::MaybeVote(const Block& block) {
   const BlockHeader& h = block.header;
-  if (h.round != round_ || h.round <= safety_.last_voted_round || !status_.ok()) return;
+  if (h.round != round_ || h.round <= safety_.last_voted_round || !Signing()) return;
   const bool direct = h.qc.round + 1 == h.round;
   const bool after_tc = h.tc && h.tc->round + 1 == h.round && h.qc.round >= h.tc->MaxHighQcRound();
   if (!direct && !after_tc) return;
-  if (!env_.app->Validate(block).ok()) return;
+  if (h.height <= epoch_end_height_ && !env_.app->Validate(block).ok()) return;
   SafetyState next = safety_;
   next.last_voted_round = h.round;
   if (h.qc.round > next.high_qc.round) next.high_qc = h.qc;
   if (!Persist(next)) return;
-  Vote vote{h.epoch, h.round, h.height, block.hash, options_.self, {}};
+  Vote vote{h.epoch, h.round, h.height, block.hash, *self_, {}};
   vote.signature =
       env_.signer->Sign(VoteDigest(options_.chain_id, h.epoch, h.round, h.height, block.hash));
   Deliver(committee_.validators.Leader(h.round + 1), EncodeMessage(vote));
@@ -476,7 +482,7 @@ absl::Status Node::HandleVote(const Vote& vote) {
   THETA_RETURN_IF_ERROR(VerifyVote(committee_, vote));
   NoteVote(vote);
   if (vote.round + 1 < round_) return absl::OkStatus();  // stale
-  if (committee_.validators.Leader(vote.round + 1) != options_.self) return absl::OkStatus();
+  if (!self_ || committee_.validators.Leader(vote.round + 1) != *self_) return absl::OkStatus();
   const Hash32 key =
       VoteDigest(options_.chain_id, vote.epoch, vote.round, vote.height, vote.block_hash);
   auto& round_tallies = votes_[vote.round];
@@ -505,7 +511,7 @@ absl::Status Node::HandleTimeout(ValidatorIndex from, const Timeout& t) {
   if (t.last_round_tc) ProcessTc(*t.last_round_tc);
   if (t.round < round_) {
     // The sender lags: our own timeout carries the TC that moves it to our round.
-    if (my_timeout_ && from != options_.self) Deliver(from, EncodeMessage(*my_timeout_));
+    if (my_timeout_ && from != self_) Deliver(from, EncodeMessage(*my_timeout_));
     return absl::OkStatus();
   }
   if (t.round > round_ + kMaxRoundsAhead) return absl::OkStatus();
@@ -529,92 +535,24 @@ absl::Status Node::HandleTimeout(ValidatorIndex from, const Timeout& t) {
 }
 
 void Node::LocalTimeout() {
-  if (!status_.ok()) return;
+  if (!Signing()) return;
   if (!my_timeout_ || my_timeout_->round != round_) {
     SafetyState next = safety_;
     next.last_voted_round = std::max(next.last_voted_round, round_);
     if (!Persist(next)) return;
     Timeout t;
-    t.epoch = options_.epoch;
+    t.epoch = epoch_;
     t.round = round_;
     t.high_qc = safety_.high_qc;
     if (last_tc_ && last_tc_->round + 1 == round_) t.last_round_tc = last_tc_;
-    t.voter = options_.self;
+    t.voter = *self_;
     t.signature =
         env_.signer->Sign(TimeoutDigest(options_.chain_id, t.epoch, t.round, t.high_qc.round));
     my_timeout_ = std::move(t);
-    self_inbox_.push_back(EncodeMessage(*my_timeout_));
+    inbox_.emplace_back(*self_, EncodeMessage(*my_timeout_));
   }
   env_.transport->Broadcast(EncodeMessage(*my_timeout_));
-  env_.clock->SetTimer(TimeoutDuration(), round_);
-}
-
-void Node::RequestSync(ValidatorIndex from, const Hash32& hash) {
-  if (from == options_.self) from = committee_.validators.Leader(round_);
-  if (from == options_.self) from = (options_.self + 1) % committee_.validators.size();
-  const uint64_t now = env_.clock->NowMs();
-  auto [it, fresh] = sync_requested_at_.try_emplace(hash, now);
-  if (!fresh && now < it->second + kSyncRetryMs) return;
-  it->second = now;
-  if (sync_requested_at_.size() > 1024) sync_requested_at_.clear();
-  Deliver(from, EncodeMessage(SyncRequest{hash, kMaxSyncBlocks}));
-}
-
-absl::Status Node::HandleSyncRequest(ValidatorIndex from, const SyncRequest& request) {
-  SyncResponse response;
-  Hash32 cursor = request.block_hash;
-  const uint32_t limit = std::min(request.max_blocks, kMaxSyncBlocks);
-  while (response.blocks.size() < limit) {
-    auto it = blocks_.find(cursor);
-    if (it == blocks_.end() || it->second.header.height == 0) break;
-    response.blocks.push_back(it->second);
-    cursor = it->second.header.parent;
-  }
-  if (!response.blocks.empty()) Deliver(from, EncodeMessage(response));
-  return absl::OkStatus();
-}
-
-absl::Status Node::HandleSyncResponse(ValidatorIndex from, SyncResponse response) {
-  bool asked = false;
-  for (auto it = response.blocks.rbegin(); it != response.blocks.rend(); ++it) {  // oldest first
-    Block& block = *it;
-    const uint64_t height = block.header.height;
-    // Nothing at or below the committed height is needed (a node restarted from a compacted WAL
-    // no longer holds those blocks, and fetching them would walk back to genesis), except the
-    // committed block itself when it is missing: it roots what comes after.
-    if (blocks_.contains(block.hash) || height < committed_height_) continue;
-    const bool root = block.hash == committed_hash_;
-    if (height == committed_height_ && !root) continue;
-    THETA_RETURN_IF_ERROR(CheckBlock(block));
-    sync_requested_at_.erase(block.hash);
-    if (!root && !blocks_.contains(block.header.parent)) {
-      const Hash32 parent = block.header.parent;
-      if (orphans_.size() >= kMaxOrphans) orphans_.clear();
-      orphans_[parent].push_back(std::move(block));
-      // Once per response, for its oldest gap: the later blocks hang on the earlier ones.
-      if (!asked) RequestSync(from, parent);
-      asked = true;
-      continue;
-    }
-    if (root) {
-      const Hash32 hash = block.hash;
-      blocks_.emplace(hash, std::move(block));
-      if (auto children = orphans_.find(hash); children != orphans_.end()) {
-        std::vector<Block> waiting = std::move(children->second);
-        orphans_.erase(children);
-        for (const Block& child : waiting)
-          THETA_RETURN_IF_ERROR(InsertBlock(from, child, true));
-      }
-      continue;
-    }
-    THETA_RETURN_IF_ERROR(InsertBlock(from, block, true));
-  }
-  if (pending_commit_ && blocks_.contains(pending_commit_->block_hash)) {
-    QuorumCert qc = *std::move(pending_commit_);
-    pending_commit_.reset();
-    TryCommit(from, qc);
-  }
-  return absl::OkStatus();
+  env_.clock->SetTimer(TimeoutDuration(), TimerToken(round_));
 }
 
 void Node::NoteVote(const Vote& vote) {

@@ -49,10 +49,15 @@ class InstanceApp final : public Application {
   absl::Status Validate(const Block& block) override;
   void Commit(const Block& block, const QuorumCert& proof) override;
   std::pair<uint64_t, Hash32> LastCommitted() const override { return last_; }
+  std::optional<Hash32> CommittedHashAt(uint64_t height) const override {
+    if (height >= hashes_.size()) return std::nullopt;
+    return hashes_[height];
+  }
   absl::StatusOr<ValidatorSet> ValidatorsAt(uint64_t height) override;
   void ReportEvidence(const Evidence& evidence) override;
 
   std::pair<uint64_t, Hash32> last_;
+  std::vector<Hash32> hashes_;  // committed, by height (the application's state survives crashes)
 
  private:
   World* world_;
@@ -101,6 +106,13 @@ class World {
   Instance& instance(int id) { return *instances_[id]; }
   Rng& rng() { return rng_; }
   const ValidatorSet& validators() const { return validators_; }
+  uint64_t EpochOf(uint64_t height) const {
+    return epoch_length_ == 0 || height == 0 ? 0 : (height - 1) / epoch_length_;
+  }
+  // The committee of `epoch` as the nodes see it (with the nodes' quorum rule), and as the oracle
+  // judges it (always 2/3).
+  const ValidatorSet& ValidatorsOf(uint64_t epoch);
+  Committee Reference(uint64_t epoch);
   bool IsFaultyIndex(ValidatorIndex index) const { return faulty_index_ == int(index); }
   void OnCommit(int id, const Block& block, const QuorumCert& proof);
   void OnEvidence(int id, const Evidence& evidence);
@@ -116,6 +128,7 @@ class World {
   void DrawFaults();
   void StartNode(Instance& instance);
   void Crash(Instance& instance);
+  void NoteNodeStats(const Instance& instance);
   void Handle(Event& event);
   void Heal();
   bool Blocked(int from, int to) const;
@@ -128,8 +141,9 @@ class World {
   FaultSet active_;
   Rng rng_;
   Result result_;
-  ValidatorSet validators_;
-  Committee reference_;  // the oracle's committee: always the 2/3 rule
+  ValidatorSet validators_;  // the genesis committee
+  uint64_t epoch_length_ = 0;
+  std::map<uint64_t, ValidatorSet> epoch_validators_;
   std::unique_ptr<Verifier> verifier_;
   Hash32 genesis_hash_;
   std::vector<std::unique_ptr<Instance>> instances_;
@@ -177,10 +191,12 @@ absl::Status InstanceApp::Validate(const Block& block) {
 void InstanceApp::Commit(const Block& block, const QuorumCert& proof) {
   world_->OnCommit(id_, block, proof);
   last_ = {block.header.height, block.hash};
+  hashes_.resize(block.header.height + 1);
+  hashes_[block.header.height] = block.hash;
 }
 
-absl::StatusOr<ValidatorSet> InstanceApp::ValidatorsAt(uint64_t) {
-  return world_->validators();
+absl::StatusOr<ValidatorSet> InstanceApp::ValidatorsAt(uint64_t height) {
+  return world_->ValidatorsOf(world_->EpochOf(height));
 }
 
 void InstanceApp::ReportEvidence(const Evidence& evidence) {
@@ -235,10 +251,15 @@ void World::Setup() {
   verifier_ = options_.real_crypto ? NewSecp256k1Verifier()
                                    : std::unique_ptr<Verifier>(new internal::SimVerifier());
   genesis_hash_ = MakeGenesisBlock(0, AsBytes("sim-genesis")).hash;
-  reference_ = Committee{"theta-sim", 0, validators_, genesis_hash_, verifier_.get()};
   if (options_.broken_quorum_for_testing) {
     validators_.SetQuorumRuleForTesting(QuorumRule::kBrokenHalfForTesting);
   }
+  // From the seed, not the RNG: the other draws stay as they were.
+  epoch_length_ = options_.epoch_length >= 0 ? uint64_t(options_.epoch_length)
+                  : options_.measure_checkpoints > 0 || options_.seed % 4 == 0
+                      ? 0
+                      : 1 + (options_.seed / 4) % 8;
+  result_.epoch_length = epoch_length_;
   DrawFaults();
   if (options_.guardians > 0) {
     internal::GuardianNetOptions go;
@@ -331,6 +352,7 @@ void World::StartNode(Instance& instance) {
   }
   NodeEnv env{instance.signer.get(),  verifier_.get(), &instance, &instance,
               instance.storage.get(), &instance.app};
+  node_options.epoch_length = epoch_length_;
   instance.node = std::make_unique<Node>(node_options, env);
   instance.up = true;
   if (absl::Status st = instance.node->Start(); !st.ok()) {
@@ -338,7 +360,14 @@ void World::StartNode(Instance& instance) {
   }
 }
 
+void World::NoteNodeStats(const Instance& instance) {
+  if (!instance.node) return;
+  result_.max_epoch = std::max(result_.max_epoch, instance.node->epoch());
+  result_.epoch_proofs_accepted += instance.node->stats().epoch_proofs_accepted;
+}
+
 void World::Crash(Instance& instance) {
+  NoteNodeStats(instance);
   instance.node.reset();
   instance.storage.reset();
   instance.disk.Crash(rng_);
@@ -510,7 +539,7 @@ void World::OnCommit(int id, const Block& block, const QuorumCert& proof) {
   }
   const Hash32 key = Keccak256(EncodeQuorumCert(proof));
   if (options_.check_certificates && !verified_proofs_.contains(key)) {
-    absl::Status st = VerifyQuorumCert(reference_, proof);
+    absl::Status st = VerifyQuorumCert(Reference(EpochOf(height)), proof);
     if (st.ok() && (proof.block_hash != block.hash || proof.height != height)) {
       st = absl::InvalidArgumentError("the proof certifies another block");
     }
@@ -533,9 +562,42 @@ void World::OnCommit(int id, const Block& block, const QuorumCert& proof) {
   if (!measuring && healed_ && LivenessReached()) stop_ = true;
 }
 
+const ValidatorSet& World::ValidatorsOf(uint64_t epoch) {
+  if (epoch == 0) return validators_;
+  auto it = epoch_validators_.find(epoch);
+  if (it != epoch_validators_.end()) return it->second;
+  std::vector<Validator> members;
+  uint64_t total = 0;
+  for (size_t i = 0; i < validators_.size(); ++i) {
+    Validator v = validators_.at(ValidatorIndex(i));
+    const Hash32 draw =
+        Keccak256(AsBytes(absl::StrCat("sim-stake|", options_.seed, "|", epoch, "|", i)));
+    v.stake = options_.broken_quorum_for_testing ? 100 : 100 + (draw.bytes[0] % 3) * 50;
+    total += v.stake;
+    members.push_back(std::move(v));
+  }
+  // Safety assumes faulty stake under a third; Twins and lost fsyncs are that faulty validator.
+  if (faulty_index_ >= 0 && 3 * members[faulty_index_].stake >= total) {
+    total -= members[faulty_index_].stake - 100;
+    members[faulty_index_].stake = 100;
+  }
+  ValidatorSet set = *ValidatorSet::Create(std::move(members));
+  if (options_.broken_quorum_for_testing)
+    set.SetQuorumRuleForTesting(QuorumRule::kBrokenHalfForTesting);
+  return epoch_validators_.emplace(epoch, std::move(set)).first->second;
+}
+
+Committee World::Reference(uint64_t epoch) {
+  ValidatorSet set = ValidatorsOf(epoch);
+  set.SetQuorumRuleForTesting(QuorumRule::kTwoThirds);  // the oracle's own rule
+  return Committee{"theta-sim", epoch, std::move(set), Hash32{}, verifier_.get()};
+}
+
 void World::OnEvidence(int id, const Evidence& evidence) {
   ++result_.evidence;
-  if (absl::Status st = VerifyEvidence(reference_, evidence); !st.ok()) {
+  const uint64_t epoch = evidence.kind == Evidence::Kind::kDoubleVote ? evidence.vote_a.epoch
+                                                                      : evidence.header_a.epoch;
+  if (absl::Status st = VerifyEvidence(Reference(epoch), evidence); !st.ok()) {
     Violation(absl::StrCat("evidence: node ", id,
                            " reported evidence that does not verify: ", std::string(st.message())));
     return;
@@ -594,6 +656,8 @@ Result World::Run() {
     }
   }
   result_.virtual_ms = now_;
+  for (const auto& instance : instances_)
+    NoteNodeStats(*instance);
   Summarize();
   return result_;
 }

@@ -19,6 +19,7 @@ constexpr uint8_t kSafetyRecord = 1;
 constexpr uint8_t kBlockRecord = 2;
 constexpr uint8_t kQcRecord = 3;
 constexpr uint8_t kAnchorRecord = 4;
+constexpr uint8_t kEpochProofRecord = 5;  // an EpochProof as its message encoding
 constexpr size_t kHeaderSize = 8;
 constexpr uint32_t kMaxRecord = 64 << 20;
 
@@ -192,6 +193,8 @@ absl::Status WalStorage::Compact(const RecoveredState& live) {
     AppendFramed(log, kBlockRecord, EncodeBlock(block));
   for (const QuorumCert& qc : live.qcs)
     AppendFramed(log, kQcRecord, EncodeQuorumCert(qc));
+  for (const EpochProof& proof : live.epoch_proofs)
+    AppendFramed(log, kEpochProofRecord, EncodeMessage(proof));
   if (live.safety) AppendFramed(log, kSafetyRecord, EncodeSafetyState(*live.safety));
   THETA_RETURN_IF_ERROR(file_->Replace(log));
   size_bytes_ = log.size();
@@ -206,6 +209,9 @@ absl::Status WalStorage::SaveBlock(const Block& block) {
 }
 absl::Status WalStorage::SaveQuorumCert(const QuorumCert& qc) {
   return AppendRecord(kQcRecord, EncodeQuorumCert(qc), false);
+}
+absl::Status WalStorage::SaveEpochProof(const EpochProof& proof) {
+  return AppendRecord(kEpochProofRecord, EncodeMessage(proof), false);
 }
 
 absl::StatusOr<RecoveredState> WalStorage::Load() {
@@ -252,6 +258,13 @@ absl::StatusOr<RecoveredState> WalStorage::Load() {
       absl::StatusOr<QuorumCert> q = DecodeQuorumCert(payload);
       st = q.status();
       if (q.ok()) state.qcs.push_back(*std::move(q));
+    } else if (body[0] == kEpochProofRecord) {
+      absl::StatusOr<Message> m = DecodeMessage(payload);
+      st = m.status();
+      if (st.ok() && !std::holds_alternative<EpochProof>(*m)) {
+        st = absl::InvalidArgumentError("an epoch proof record holds another message");
+      }
+      if (st.ok()) state.epoch_proofs.push_back(std::get<EpochProof>(*std::move(m)));
     } else {
       st = absl::InvalidArgumentError(absl::StrCat("unknown record type ", body[0]));
     }

@@ -92,6 +92,12 @@ absl::StatusOr<Genesis> ParseGenesisJson(std::string_view text) {
   }
   THETA_ASSIGN_OR_RETURN(genesis.validators, Stakes(root, "validators", false));
   THETA_ASSIGN_OR_RETURN(genesis.guardians, Stakes(root, "guardians", true));
+  if (root.contains("epoch_length")) {
+    const Json& length = root["epoch_length"];
+    if (!length.is_number_unsigned() || length.get<uint64_t>() > 1'000'000'000)
+      return Bad("epoch_length", "not a whole number of blocks up to 10^9");
+    genesis.epoch_length = length.get<uint64_t>();
+  }
   return genesis;
 }
 

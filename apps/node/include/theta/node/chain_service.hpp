@@ -58,10 +58,18 @@ struct BlockRecord {
   std::optional<consensus::QuorumCert> qc;  // certifies the block (absent for genesis)
 };
 
-// Why block `child.parent` is committed: see the store layout above.
+// Why block `child.parent` is committed: see the store layout above. Usually `child` was certified
+// (child_qc) in the round right after its parent's: the 2-chain rule. An epoch's last block may
+// commit through a longer suffix instead: then `suffix` holds the headers above `child`, each
+// extending the one before, and child_qc certifies the last of them, whose round follows its
+// parent's.
 struct CommitProof {
   consensus::BlockHeader child;
   consensus::QuorumCert child_qc;
+  std::vector<consensus::BlockHeader> suffix;
+
+  // The block child_qc certifies.
+  const consensus::BlockHeader& top() const { return suffix.empty() ? child : suffix.back(); }
 };
 
 // What a proposal's payload carries: RLP [version 1, committed height, committed root, [raw txs]].
@@ -101,6 +109,14 @@ class ChainService {
   // The Ethereum chain ID of this chain (ledger::EvmChainId).
   uint64_t eth_chain_id() const;
   const Hash32& genesis_hash() const { return genesis_hash_; }
+  // Blocks per consensus epoch, from the genesis (0: the genesis validators for good).
+  uint64_t epoch_length() const { return epoch_length_; }
+  // The height whose state holds the validator set that certified the block at `height`: the
+  // last block before its epoch (0 for the first epoch, or without epochs).
+  uint64_t CommitteeStateHeight(uint64_t height) const {
+    if (epoch_length_ == 0 || height == 0) return 0;
+    return (height - 1) - (height - 1) % epoch_length_;
+  }
 
   // --- transactions ---------------------------------------------------------------------------
   // Admits a raw tx (Theta or Ethereum form) into the mempool: its hash, or the mempool's error.
@@ -169,6 +185,7 @@ class ChainService {
   ChainServiceOptions options_;
   std::string chain_id_;
   Hash32 genesis_hash_;
+  uint64_t epoch_length_ = 0;
   std::unique_ptr<ledger::Chain> chain_;
   std::unique_ptr<ledger::Mempool> mempool_;
   mutable std::shared_mutex mu_;
@@ -186,6 +203,7 @@ class ChainService {
 
 // The genesis block of a chain as consensus sees it: height 0, its payload RLP [chain ID, genesis
 // state root]; its hash is the chain's genesis hash.
-consensus::Block GenesisBlock(std::string_view chain_id, const Hash32& genesis_state_root);
+consensus::Block GenesisBlock(std::string_view chain_id, const Hash32& genesis_state_root,
+                              uint64_t epoch_length = 0);
 
 }  // namespace theta::node

@@ -21,7 +21,8 @@ struct DevnetOptions {
   uint16_t p2p_port = 30000;  // node i (validators first, then guardians) uses port + i
   uint16_t rpc_port = 16888;
   uint16_t eth_rpc_port = 18888;
-  bool overwrite = false;  // replace an existing devnet in `dir`
+  bool overwrite = false;     // replace an existing devnet in `dir`
+  uint64_t epoch_length = 0;  // genesis epoch_length: blocks per validator-set epoch (0: none)
 };
 
 // Writes the devnet; returns the path of devnet.json. AlreadyExists when `dir` holds one and

@@ -46,18 +46,24 @@ struct Committee {
   std::string chain_id;
   uint64_t epoch = 0;
   ValidatorSet validators;
+  // The committed block the epoch grows from: the chain's genesis for the first epoch, the last
+  // block of the previous epoch otherwise. An all-zero hash stands for a root the holder does not
+  // know (a node restarted in mid-epoch without it): any hash at root_height then passes, which is
+  // harmless because such a node never holds a block at or below its committed height to extend.
   Hash32 genesis_hash;
   const Verifier* verifier = nullptr;
+  uint64_t root_height = 0;
 };
 
-// A QC is valid when it is the genesis QC (round 0, height 0, the genesis hash, no signatures), or
-// its epoch is the committee's, every signer is a validator with a valid vote signature and the
-// signers' stake is a quorum.
+// A QC is valid when it is the epoch's root QC (round 0, the root's height and hash, no
+// signatures), or its epoch is the committee's, every signer is a validator with a valid vote
+// signature and the signers' stake is a quorum.
 absl::Status VerifyQuorumCert(const Committee& committee, const QuorumCert& qc);
 // Likewise for a TC: each entry signs (epoch, round, its high QC round); the stake is a quorum.
 absl::Status VerifyTimeoutCert(const Committee& committee, const TimeoutCert& tc);
-// The block's hash matches its header, its payload hash its payload, the proposer is the round's
-// leader, and the signature is the proposer's. Does not check the embedded QC/TC.
+// The block's hash matches its header, its payload hash its payload, it sits above the epoch's
+// root, the proposer is the round's leader, and the signature is the proposer's. Does not check the
+// embedded QC/TC.
 absl::Status VerifyProposal(const Committee& committee, const Block& block);
 // The voter is a validator of the epoch and signed this vote.
 absl::Status VerifyVote(const Committee& committee, const Vote& vote);

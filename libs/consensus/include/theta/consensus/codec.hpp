@@ -9,7 +9,8 @@
 //   timeout   [epoch, round, high_qc, [] | [last_round_tc], voter, signature]
 //   evidence  [1, header_a, sig_a, header_b, sig_b] | [2, vote_a, vote_b]
 //   message   [kind, body]  (kind 1 proposal (a block), 2 vote, 3 timeout, 4 sync request
-//              [block_hash, max_blocks], 5 sync response [block, ...])
+//              [block_hash, max_blocks], 5 sync response [block, ...], 6 epoch proof
+//              [epoch, [block, ...], QC])
 // Decoders are strict: the exact field count, canonical integers, 32-byte hashes, signer lists
 // strictly increasing, at most kMaxValidators signers, indices below 2^32, payloads at most
 // kMaxPayloadBytes. Every failure is InvalidArgument naming the field. A decoded value owns its
@@ -60,8 +61,9 @@ enum class MessageKind : uint8_t {
   kTimeout = 3,
   kSyncRequest = 4,
   kSyncResponse = 5,
+  kEpochProof = 6,
 };
-using Message = std::variant<Block, Vote, Timeout, SyncRequest, SyncResponse>;
+using Message = std::variant<Block, Vote, Timeout, SyncRequest, SyncResponse, EpochProof>;
 
 Bytes EncodeMessage(const Message& message);
 absl::StatusOr<Message> DecodeMessage(ByteView bytes);

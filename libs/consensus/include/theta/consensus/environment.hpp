@@ -56,8 +56,9 @@ struct RecoveredState {
   // restarted Node roots its tree there instead of at genesis. The application must already hold
   // it and every block below it.
   std::optional<Block> anchor;
-  std::vector<Block> blocks;    // in the order saved (parents before children)
-  std::vector<QuorumCert> qcs;  // in the order saved
+  std::vector<Block> blocks;             // in the order saved (parents before children)
+  std::vector<QuorumCert> qcs;           // in the order saved
+  std::vector<EpochProof> epoch_proofs;  // in the order saved (older epochs first)
 };
 
 // Durable consensus state. SaveSafety must be durable (fsynced) when it returns OK: a vote or
@@ -70,6 +71,8 @@ class Storage {
   virtual absl::Status SaveSafety(const SafetyState& state) = 0;
   virtual absl::Status SaveBlock(const Block& block) = 0;
   virtual absl::Status SaveQuorumCert(const QuorumCert& qc) = 0;
+  // The proof that an epoch ended, kept to hand to lagging peers (may be buffered like blocks).
+  virtual absl::Status SaveEpochProof(const EpochProof& proof) = 0;
   // Everything saved before, or DataLoss when the stored log is corrupt (not merely torn at the
   // tail: see wal.hpp).
   virtual absl::StatusOr<RecoveredState> Load() = 0;
@@ -107,10 +110,22 @@ class Application {
     (void)child;
     (void)child_qc;
   }
+  // An epoch ended (NodeOptions::epoch_length): `proof` shows that its last block, proof.blocks[0],
+  // is committed, whether directly (two blocks) or through a longer suffix. With the epoch's
+  // validator set it convinces anyone; a chain keeps it for followers. Default: ignored.
+  virtual void OnEpochEnd(const struct EpochProof& proof) { (void)proof; }
   // The last block committed durably: (0, genesis hash) before the first commit.
   virtual std::pair<uint64_t, Hash32> LastCommitted() const = 0;
-  // The committee that validates blocks at `height` (constant within an epoch).
+  // The committee that validates blocks at `height`. The Node asks for the first height of each
+  // epoch once the block before it is committed (see NodeOptions::epoch_length), and on Start.
   virtual absl::StatusOr<ValidatorSet> ValidatorsAt(uint64_t height) = 0;
+  // The hash of the committed block at `height` (not above LastCommitted), if the application
+  // still has it: a node restarted in mid-epoch asks for the epoch's root. Default: unknown, which
+  // only costs that node the acceptance of the epoch's first, root-certified proposals.
+  virtual std::optional<Hash32> CommittedHashAt(uint64_t height) const {
+    (void)height;
+    return std::nullopt;
+  }
   // Self-verifying proof that a validator equivocated, for the ledger to slash.
   virtual void ReportEvidence(const struct Evidence& evidence) = 0;
 };

@@ -16,6 +16,8 @@
 //   certified  each committed block comes with a QC that verifies with > 2/3 of the stake under
 //              the oracle's own quorum rule (whatever rule the nodes were built with);
 //   evidence   equivocation evidence verifies and never accuses an honest validator;
+//   epochs     each committed block's certificate is of its height's epoch and verifies with
+//              that epoch's stakes;
 //   liveness   after healing, every honest node commits new blocks within `liveness_bound_ms`.
 // With guardians, checkpoints are finalized by the guardian protocol (guardian.hpp) with real BLS
 // and the oracle adds: one finalized hash per checkpoint height, every certificate verifies with >
@@ -81,6 +83,10 @@ struct Options {
   // Nodes compact their WAL every 2–6 commits with an anchor 0–2 blocks deep (fixed per seed and
   // node), so crashes land before, during and after compactions.
   bool compact_wal = true;
+  // Committed blocks per epoch; every epoch redraws the validators' stakes (the committee's
+  // members stay; a faulty validator keeps under a third of the stake). -1: from the seed (one
+  // epoch for a quarter of the seeds, else 1–8 blocks); 0: one epoch; measurement mode: one epoch.
+  int64_t epoch_length = -1;
   // Test-only: nodes accept 1/2 quorums; the oracle must object.
   bool broken_quorum_for_testing = false;
   // Test-only: skip the oracle's certificate check, so that a broken quorum must show up as a
@@ -119,6 +125,9 @@ struct Result {
   uint64_t messages = 0;
   uint64_t virtual_ms = 0;
   uint64_t max_committed_height = 0;
+  uint64_t epoch_length = 0;           // as drawn for the seed (0: one epoch)
+  uint64_t max_epoch = 0;              // the highest epoch a node reached
+  uint64_t epoch_proofs_accepted = 0;  // over all nodes and incarnations
   uint64_t evidence = 0;
   std::vector<uint64_t> commit_latencies_ms;  // proposal timestamp to commit, per honest commit
   // Guardians:

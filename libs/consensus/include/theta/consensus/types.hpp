@@ -155,6 +155,17 @@ struct SyncResponse {
   std::vector<Block> blocks;
 };
 
+// Proof, for a validator still in `epoch`'s committee, that the epoch's last block is committed:
+// that block and its descendants up to the one `qc` certifies, oldest first, where the certified
+// block's parent sits in the round just before it (the 2-chain commit rule). Every block and the
+// QC are of the old epoch, so the lagging validator checks them with the committee it already
+// has. A validator sends it to a peer whose messages show that the peer is an epoch behind.
+struct EpochProof {
+  uint64_t epoch = 0;  // the epoch that ended
+  std::vector<Block> blocks;
+  QuorumCert qc;
+};
+
 // Two signed statements by one validator that no honest validator makes: two different proposals
 // for one round, or two votes for different blocks in one round. Self-verifying (see
 // VerifyEvidence): the ledger can slash on it without trusting whoever reported it.

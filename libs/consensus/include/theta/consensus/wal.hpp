@@ -2,10 +2,11 @@
 //
 // The log is a file of records, each `length (u32 LE) ‖ crc32c(type ‖ payload) (u32 LE) ‖ type ‖
 // payload`, appended in order: safety state (type 1, synced before SaveSafety returns), blocks
-// (type 2) and QCs (type 3) as their canonical RLP, and after a compaction one anchor (type 4, a
-// block) first. Compact writes the live state as a fresh log and swaps it in whole (write a
-// temporary file, fsync it, rename it over the log, fsync the folder), so a crash leaves the old
-// log or the new one. On Load the log is replayed from the start:
+// (type 2) and QCs (type 3) as their canonical RLP, epoch proofs (type 5, as their message
+// encoding), and after a compaction one anchor (type 4, a block) first. Compact writes the live
+// state as a fresh log and swaps it in whole (write a temporary file, fsync it, rename it over the
+// log, fsync the folder), so a crash leaves the old log or the new one. On Load the log is replayed
+// from the start:
 //   - a record cut short by a crash (the header or payload runs past the end of the file, or the
 //     very last record fails its checksum) is a torn tail: the file is truncated to the last
 //     whole record and Load succeeds;
@@ -53,6 +54,7 @@ class WalStorage final : public Storage {
   absl::Status SaveSafety(const SafetyState& state) override;
   absl::Status SaveBlock(const Block& block) override;
   absl::Status SaveQuorumCert(const QuorumCert& qc) override;
+  absl::Status SaveEpochProof(const EpochProof& proof) override;
   // Replays the log (truncating a torn tail). DataLoss on corruption, as described above.
   absl::StatusOr<RecoveredState> Load() override;
   absl::Status Compact(const RecoveredState& live) override;

@@ -40,7 +40,8 @@ namespace theta::ledger {
 //  "accounts":   [{"address": "0x…", "theta": "<wei>", "tfuel": "<wei>"}],
 //  "validators": [{"holder": "0x…", "source": "0x…", "amount": "<THETA wei>"}],
 //  "guardians":  [{"holder": "0x…", "source": "0x…", "amount": "<THETA wei>",
-//                  "bls_pubkey": "0x<48 bytes>"}]}
+//                  "bls_pubkey": "0x<48 bytes>"}],
+//  "epoch_length": 100}   (optional)
 // Stakes are created in the pools directly (they are part of the supply, not taken from
 // balances). Amounts are decimal strings; addresses 0x-prefixed hex.
 struct GenesisStake {
@@ -54,6 +55,9 @@ struct Genesis {
   std::vector<Account> accounts;
   std::vector<GenesisStake> validators;
   std::vector<GenesisStake> guardians;
+  // Blocks per consensus epoch, when the validator set follows the stakes ("epoch_length", a
+  // whole number, optional); 0: the genesis validators for the chain's life.
+  uint64_t epoch_length = 0;
 };
 // InvalidArgument naming the field for malformed JSON, a bad address or amount, a duplicate
 // account, a guardian key that is not 48 bytes, or a zero stake.
