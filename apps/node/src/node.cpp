@@ -76,6 +76,14 @@ absl::Status NodeImpl::OpenChain() {
   ChainServiceOptions options;
   options.chain.bls_verifier = &kPopVerifier;
   options.chain.pruning_depth = config_.state.pruning_depth;
+  // Each epoch's committee is read from the state before the epoch (also after a restart in
+  // mid-epoch): that state must outlive the epoch.
+  const uint64_t epoch_length = genesis_.epoch_length;
+  if (options.chain.pruning_depth != 0 && options.chain.pruning_depth <= epoch_length) {
+    options.chain.pruning_depth = epoch_length + 1;
+    log_->warn("state.pruning_depth {} is shorter than an epoch ({} blocks): keeping {} states",
+               config_.state.pruning_depth, epoch_length, options.chain.pruning_depth);
+  }
   options.max_block_txs = config_.consensus.max_block_txs;
   options.mempool.workers = 2;
   THETA_ASSIGN_OR_RETURN(chain_, ChainService::Open(*store_, genesis_, options));

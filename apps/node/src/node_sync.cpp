@@ -85,7 +85,10 @@ void NodeImpl::StatusTick() {
 
 void NodeImpl::MaybeRequestBlocks() {
   const uint64_t height = chain_->Height();
-  const uint64_t lag = runs_consensus_ ? kValidatorSyncLag : 1;
+  // A committee member leaves small gaps to consensus; anyone else (a validator the epoch leaves
+  // out included) follows block by block.
+  const bool voting = consensus_ && consensus_->self().has_value();
+  const uint64_t lag = voting ? kValidatorSyncLag : 1;
   std::optional<net::NodeId> best;
   uint64_t best_height = 0;
   for (const auto& [peer, peer_height] : peer_heights_) {

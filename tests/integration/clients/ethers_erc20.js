@@ -73,6 +73,8 @@ main(async () => {
   check(deployReceipt.contractAddress.toLowerCase() === address.toLowerCase(),
         'the receipt names the contract address ethers computed');
   log(`DevToken at ${address}, block ${deployReceipt.blockNumber}, gas ${deployReceipt.gasUsed}`);
+  await waitFor('the reading node to reach the deployment block',
+                async () => (await readProvider.getBlockNumber()) >= deployReceipt.blockNumber);
   const code = await readProvider.getCode(address);
   check(code.length > 2, 'eth_getCode returns the runtime code');
 
