@@ -8,164 +8,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "sim_guardians.hpp"
-#include "sim_world.hpp"
+#include "sim_instance.hpp"
 #include "theta/consensus/node.hpp"
 #include "theta/consensus/wal.hpp"
 #include "theta/core/status.hpp"
 
 namespace theta::consensus::sim {
 
-namespace {
-
-using internal::Rng;
-using internal::SimDisk;
-
-enum class EventKind { kDeliver, kTimer, kCrash, kRestart, kNetChange, kHeal, kDeadline };
-
-struct Event {
-  uint64_t time = 0;
-  uint64_t seq = 0;
-  EventKind kind = EventKind::kDeliver;
-  int target = 0;  // instance
-  ValidatorIndex from = 0;
-  uint64_t token = 0;
-  uint64_t incarnation = 0;
-  std::shared_ptr<const Bytes> payload;
-};
-
-struct Later {
-  bool operator()(const Event& a, const Event& b) const {
-    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
-  }
-};
-
-class World;
-
-class InstanceApp final : public Application {
- public:
-  InstanceApp(World* world, int id) : world_(world), id_(id) {}
-  Bytes Propose(uint64_t height, const Hash32& parent) override;
-  absl::Status Validate(const Block& block) override;
-  void Commit(const Block& block, const QuorumCert& proof) override;
-  std::pair<uint64_t, Hash32> LastCommitted() const override { return last_; }
-  std::optional<Hash32> CommittedHashAt(uint64_t height) const override {
-    if (height >= hashes_.size()) return std::nullopt;
-    return hashes_[height];
-  }
-  absl::StatusOr<ValidatorSet> ValidatorsAt(uint64_t height) override;
-  void ReportEvidence(const Evidence& evidence) override;
-
-  std::pair<uint64_t, Hash32> last_;
-  std::vector<Hash32> hashes_;  // committed, by height (the application's state survives crashes)
-
- private:
-  World* world_;
-  int id_;
-  uint64_t counter_ = 0;
-};
-
-struct Instance final : public Transport, public Clock {
-  Instance(World* owner, int number) : world(owner), id(number), app(owner, number) {}
-  void Send(ValidatorIndex to, Bytes message) override;
-  void Broadcast(Bytes message) override;
-  uint64_t NowMs() const override;
-  void SetTimer(uint64_t delay_ms, uint64_t token) override;
-
-  World* world;
-  int id;
-  ValidatorIndex index = 0;
-  bool faulty = false;
-  bool silent = false;  // a Byzantine validator that never starts (measurement mode)
-  bool up = true;
-  uint64_t sent_messages = 0, sent_bytes = 0;
-  uint64_t incarnation = 0;
-  double rate = 1.0;  // how fast this node's clock runs
-  SimDisk disk;
-  InstanceApp app;
-  std::unique_ptr<Signer> signer;
-  std::unique_ptr<WalStorage> storage;
-  std::unique_ptr<Node> node;
-};
-
-class World {
- public:
-  explicit World(const Options& options) : options_(options), rng_(options.seed) {
-    result_.seed = options.seed;
-  }
-
-  Result Run();
-
-  // Called from the instances.
-  void Route(int from_instance, std::optional<ValidatorIndex> to, Bytes message);
-  void Schedule(Event event) {
-    event.seq = next_seq_++;
-    queue_.push(std::move(event));
-  }
-  uint64_t now() const { return now_; }
-  Instance& instance(int id) { return *instances_[id]; }
-  Rng& rng() { return rng_; }
-  const ValidatorSet& validators() const { return validators_; }
-  uint64_t EpochOf(uint64_t height) const {
-    return epoch_length_ == 0 || height == 0 ? 0 : (height - 1) / epoch_length_;
-  }
-  // The committee of `epoch` as the nodes see it (with the nodes' quorum rule), and as the oracle
-  // judges it (always 2/3).
-  const ValidatorSet& ValidatorsOf(uint64_t epoch);
-  Committee Reference(uint64_t epoch);
-  bool IsFaultyIndex(ValidatorIndex index) const { return faulty_index_ == int(index); }
-  void OnCommit(int id, const Block& block, const QuorumCert& proof);
-  void OnEvidence(int id, const Evidence& evidence);
-  void Violation(std::string text) {
-    if (result_.ok) {
-      result_.ok = false;
-      result_.violation = std::move(text);
-    }
-  }
-
- private:
-  void Setup();
-  void DrawFaults();
-  void StartNode(Instance& instance);
-  void Crash(Instance& instance);
-  void NoteNodeStats(const Instance& instance);
-  void Handle(Event& event);
-  void Heal();
-  bool Blocked(int from, int to) const;
-  bool LivenessReached() const;
-  bool MeasurementDone() const;
-  std::string LaggardReport() const;
-  void Summarize();
-
-  Options options_;
-  FaultSet active_;
-  Rng rng_;
-  Result result_;
-  ValidatorSet validators_;  // the genesis committee
-  uint64_t epoch_length_ = 0;
-  std::map<uint64_t, ValidatorSet> epoch_validators_;
-  std::unique_ptr<Verifier> verifier_;
-  Hash32 genesis_hash_;
-  std::vector<std::unique_ptr<Instance>> instances_;
-  std::priority_queue<Event, std::vector<Event>, Later> queue_;
-  uint64_t next_seq_ = 0;
-  uint64_t now_ = 0;
-  bool healed_ = false;
-  bool stop_ = false;
-  int faulty_index_ = -1;
-  uint64_t heal_height_ = 0;
-  uint64_t checkpoints_handed_ = 0;  // measurement mode: checkpoints given to the guardians
-  // Network faults.
-  double drop_rate_ = 0, dup_rate_ = 0;
-  std::vector<int> group_;  // partition side per instance; empty: no partition
-  bool one_way_ = false;
-  bool flapping_ = false;
-  // Oracle state.
-  std::map<uint64_t, Hash32> committed_;
-  absl::flat_hash_set<Hash32> verified_proofs_;
-  std::unique_ptr<internal::GuardianNet> guardians_;
-};
-
+namespace internal {
 // ---------------------------------------------------------------------------------------------
 // The application and the environment each node sees.
 
@@ -175,12 +25,6 @@ Bytes InstanceApp::Propose(uint64_t height, const Hash32&) {
   const std::string text =
       absl::StrCat(garbage ? "bad|" : "sim|", height, "|", id_, "|", counter_++);
   return Bytes(text.begin(), text.end());
-}
-
-bool ValidPayload(const Block& block) {
-  const std::string prefix = absl::StrCat("sim|", block.header.height, "|");
-  return block.payload.size() > prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), block.payload.begin());
 }
 
 absl::Status InstanceApp::Validate(const Block& block) {
@@ -497,120 +341,6 @@ void World::Handle(Event& e) {
   }
 }
 
-bool World::LivenessReached() const {
-  if (!healed_) return false;
-  for (const auto& instance : instances_) {
-    if (instance->faulty) continue;
-    if (instance->app.last_.first < heal_height_ + options_.target_commits_after_heal) return false;
-  }
-  return !guardians_ || guardians_->AllFinal(heal_height_ + options_.target_commits_after_heal);
-}
-
-bool World::MeasurementDone() const {
-  return checkpoints_handed_ >= options_.measure_checkpoints && (!guardians_ || guardians_->Done());
-}
-
-std::string World::LaggardReport() const {
-  std::string out;
-  for (const auto& instance : instances_) {
-    if (instance->faulty) continue;
-    absl::StrAppend(&out, "node ", instance->id, " at height ", instance->app.last_.first,
-                    " round ", instance->node ? instance->node->round() : 0, "; ");
-  }
-  return out;
-}
-
-void World::OnCommit(int id, const Block& block, const QuorumCert& proof) {
-  Instance& instance = *instances_[id];
-  const uint64_t height = block.header.height;
-  const auto& [last_height, last_hash] = instance.app.last_;
-  if (height != last_height + 1 || block.header.parent != last_hash) {
-    Violation(absl::StrCat("agreement: node ", id, " committed height ", height,
-                           " which does not extend its previous commit at height ", last_height));
-  }
-  auto [it, fresh] = committed_.try_emplace(height, block.hash);
-  if (!fresh && it->second != block.hash) {
-    Violation(absl::StrCat("agreement: height ", height, " committed as ", it->second.ToHex(),
-                           " and as ", block.hash.ToHex(), " (by node ", id, ")"));
-  }
-  if (!ValidPayload(block)) {
-    Violation(
-        absl::StrCat("validity: node ", id, " committed an invalid payload at height ", height));
-  }
-  const Hash32 key = Keccak256(EncodeQuorumCert(proof));
-  if (options_.check_certificates && !verified_proofs_.contains(key)) {
-    absl::Status st = VerifyQuorumCert(Reference(EpochOf(height)), proof);
-    if (st.ok() && (proof.block_hash != block.hash || proof.height != height)) {
-      st = absl::InvalidArgumentError("the proof certifies another block");
-    }
-    if (!st.ok()) {
-      Violation(absl::StrCat("certificate: node ", id, " committed height ", height,
-                             " on a bad certificate: ", std::string(st.message())));
-    }
-    verified_proofs_.insert(key);
-  }
-  if (!instance.faulty && now_ >= block.header.timestamp_ms) {
-    result_.commit_latencies_ms.push_back(now_ - block.header.timestamp_ms);
-  }
-  result_.max_committed_height = std::max(result_.max_committed_height, height);
-  const bool measuring = options_.measure_checkpoints > 0;
-  if (fresh && height % options_.checkpoint_interval == 0 &&
-      (!measuring || checkpoints_handed_ < options_.measure_checkpoints)) {
-    ++checkpoints_handed_;
-    if (guardians_) guardians_->Checkpoint(height, block.hash, now_);
-  }
-  if (!measuring && healed_ && LivenessReached()) stop_ = true;
-}
-
-const ValidatorSet& World::ValidatorsOf(uint64_t epoch) {
-  if (epoch == 0) return validators_;
-  auto it = epoch_validators_.find(epoch);
-  if (it != epoch_validators_.end()) return it->second;
-  std::vector<Validator> members;
-  uint64_t total = 0;
-  for (size_t i = 0; i < validators_.size(); ++i) {
-    Validator v = validators_.at(ValidatorIndex(i));
-    const Hash32 draw =
-        Keccak256(AsBytes(absl::StrCat("sim-stake|", options_.seed, "|", epoch, "|", i)));
-    v.stake = options_.broken_quorum_for_testing ? 100 : 100 + (draw.bytes[0] % 3) * 50;
-    total += v.stake;
-    members.push_back(std::move(v));
-  }
-  // Safety assumes faulty stake under a third; Twins and lost fsyncs are that faulty validator.
-  if (faulty_index_ >= 0 && 3 * members[faulty_index_].stake >= total) {
-    total -= members[faulty_index_].stake - 100;
-    members[faulty_index_].stake = 100;
-  }
-  ValidatorSet set = *ValidatorSet::Create(std::move(members));
-  if (options_.broken_quorum_for_testing)
-    set.SetQuorumRuleForTesting(QuorumRule::kBrokenHalfForTesting);
-  return epoch_validators_.emplace(epoch, std::move(set)).first->second;
-}
-
-Committee World::Reference(uint64_t epoch) {
-  ValidatorSet set = ValidatorsOf(epoch);
-  set.SetQuorumRuleForTesting(QuorumRule::kTwoThirds);  // the oracle's own rule
-  return Committee{"theta-sim", epoch, std::move(set), Hash32{}, verifier_.get()};
-}
-
-void World::OnEvidence(int id, const Evidence& evidence) {
-  ++result_.evidence;
-  const uint64_t epoch = evidence.kind == Evidence::Kind::kDoubleVote ? evidence.vote_a.epoch
-                                                                      : evidence.header_a.epoch;
-  if (absl::Status st = VerifyEvidence(Reference(epoch), evidence); !st.ok()) {
-    Violation(absl::StrCat("evidence: node ", id,
-                           " reported evidence that does not verify: ", std::string(st.message())));
-    return;
-  }
-  const ValidatorIndex accused = evidence.kind == Evidence::Kind::kDoubleVote
-                                     ? evidence.vote_a.voter
-                                     : evidence.header_a.proposer;
-  if (!IsFaultyIndex(accused)) {
-    Violation(absl::StrCat("evidence: node ", id, " holds valid evidence against honest validator ",
-                           accused));
-  }
-}
-
 Result World::Run() {
   Setup();
   for (auto& instance : instances_)
@@ -662,38 +392,10 @@ Result World::Run() {
   return result_;
 }
 
-void World::Summarize() {
-  std::vector<uint64_t> messages, bytes;
-  for (const auto& instance : instances_) {
-    if (instance->faulty) continue;
-    messages.push_back(instance->sent_messages);
-    bytes.push_back(instance->sent_bytes);
-  }
-  result_.validator_traffic = internal::SummarizeTraffic(messages, bytes);
-  if (guardians_) {
-    guardians_->Summarize(&result_);
-    if (!guardians_->violation().empty()) Violation(guardians_->violation());
-    result_.guardian_messages = guardians_->messages();
-    for (int i = 0; i < guardians_->size(); ++i) {
-      if (!guardians_->IsHonest(i) || guardians_->guardian(i) == nullptr) continue;
-      const Guardian::Stats& stats = guardians_->guardian(i)->stats();
-      result_.max_guardian_message_bytes =
-          std::max(result_.max_guardian_message_bytes, stats.max_message_bytes);
-      for (const auto& [height, rounds] : stats.rounds_to_final) {
-        result_.max_guardian_rounds = std::max<uint64_t>(result_.max_guardian_rounds, rounds);
-      }
-      result_.checkpoints_finalized =
-          std::max<uint64_t>(result_.checkpoints_finalized, stats.rounds_to_final.size());
-    }
-    for (uint32_t rounds : result_.guardian_rounds)  // the naive baseline has no Guardian objects
-      result_.max_guardian_rounds = std::max<uint64_t>(result_.max_guardian_rounds, rounds);
-  }
-}
-
-}  // namespace
+}  // namespace internal
 
 Result Run(const Options& options) {
-  World world(options);
+  internal::World world(options);
   return world.Run();
 }
 
