@@ -211,5 +211,40 @@ TEST_CASE("consensus epochs: a validator that missed the change catches up by an
   CHECK(kept[0].second.qc == z.qc3);
 }
 
+TEST_CASE("consensus epochs: a node that synced the epoch's last block by other means fetches it "
+          "to root the new epoch",
+          "[consensus][node][epoch]") {
+  EpochHarness h(3);
+  EpochZero z(h.e0);
+  // The application committed b1 and b2 by its own block sync: the WAL never saw them.
+  h.commits = {z.b1, z.b2};
+  h.disk = {};
+  h.Restart();
+  REQUIRE(h.node->epoch() == 1);
+  h.e1.committee.genesis_hash = z.b2.hash;
+  const Block c1 = h.e1.MakeBlock(1, RootQc(z.b2), "c1");
+  h.sent.clear();
+  REQUIRE(h.Deliver(c1.header.proposer, c1).ok());
+  auto requests = h.Sent<SyncRequest>();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].second.block_hash == z.b2.hash);
+  CHECK(h.Sent<Vote>().empty());
+  // The answer holds the root, a block of epoch 0, and its parent below the committed height.
+  REQUIRE(h.Deliver(c1.header.proposer, SyncResponse{{z.b2, z.b1}}).ok());
+  auto votes = h.Sent<Vote>();
+  REQUIRE(votes.size() == 1);
+  CHECK(votes[0].second.block_hash == c1.hash);
+  // A root whose payload was swapped is refused.
+  EpochHarness other(3);
+  other.commits = {z.b1, z.b2};
+  other.disk = {};
+  other.Restart();
+  REQUIRE(other.Deliver(c1.header.proposer, c1).ok());
+  Block forged = z.b2;
+  forged.payload = {9};
+  CHECK_FALSE(other.Deliver(c1.header.proposer, SyncResponse{{forged}}).ok());
+  CHECK(other.Sent<Vote>().empty());
+}
+
 }  // namespace
 }  // namespace theta::consensus

@@ -6,6 +6,7 @@
     (/metrics theta_consensus_own_stake) rises then, not before;
   - kill -9 of one validator for more than an epoch: the other three change epochs without it; after
     a restart it catches up and votes in the current epoch again (its round metric moves);
+  - every validator killed at once in mid-epoch and restarted: they resume and change epochs again;
   - every node holds the same blocks and state roots at every height.
 """
 
@@ -40,10 +41,6 @@ def metric(devnet, name, key):
     return int(float((devnet.metrics(name) or {}).get(key, -1)))
 
 
-def epoch_of(height):
-    return height // EPOCH  # the epoch a node is in once `height` is committed
-
-
 def wait_epoch(devnet, names, epoch, timeout=90):
     devnet.wait_until(lambda: all(metric(devnet, n, "theta_consensus_epoch") >= epoch
                                   for n in names), timeout, f"epoch {epoch} on {names}",
@@ -74,11 +71,11 @@ def body(devnet, args):
     holder = json.load(open(os.path.join(devnet.data_dir, "devnet.json")))["nodes"][1]["address"]
     before = metric(devnet, target.name, "theta_consensus_own_stake")
     check(before > 0, f"{target.name} is in the committee with stake {before}")
-    w.json("stake", "deposit", "--purpose=validator", f"--holder={holder}",
-           "--amount=5000000", f"--from={staker}", "--yes")
-    deposited_at = w.height()
-    current = epoch_of(deposited_at)
-    log(f"staked 5,000,000 THETA for {target.name} around height {deposited_at} (epoch {current})")
+    sent = w.json("stake", "deposit", "--purpose=validator", f"--holder={holder}",
+                  "--amount=5000000", f"--from={staker}", "--yes")
+    deposited_at = int(sent["node"]["block"]["Height"])
+    current = (deposited_at - 1) // EPOCH  # the epoch of the block that holds the deposit
+    log(f"staked 5,000,000 THETA for {target.name} in block {deposited_at} (epoch {current})")
     devnet.wait_until(lambda: metric(devnet, target.name, "theta_consensus_own_stake") > before,
                       90, f"{target.name}'s committee stake to rise")
     now_epoch = metric(devnet, target.name, "theta_consensus_epoch")
@@ -102,6 +99,17 @@ def body(devnet, args):
     devnet.wait_until(lambda: metric(devnet, victim, "theta_consensus_round") != round_then, 30,
                       f"{victim} to follow consensus rounds again")
     log(f"{victim} restarted and reached epoch {goal} with the others")
+
+    # Every validator killed at once, in mid-epoch, and restarted: each resumes its epoch from its
+    # store and WAL alone.
+    for n in names:
+        devnet.kill9(n)
+    for n in names:
+        devnet.start_node(n)
+    devnet.wait_for_rpc(names, timeout=60)
+    resumed = min(metric(devnet, n, "theta_consensus_epoch") for n in names)
+    wait_epoch(devnet, names, resumed + 2)
+    log(f"all four killed and restarted (epoch {resumed}); they moved on to epoch {resumed + 2}")
     same_chain(devnet, names, min(devnet.height(n) for n in names))
 
 

@@ -4,6 +4,7 @@
 
 #include "node_limits.hpp"
 #include "theta/consensus/node.hpp"
+#include "theta/core/hash.hpp"
 #include "theta/core/status.hpp"
 
 namespace theta::consensus {
@@ -48,7 +49,18 @@ absl::Status Node::HandleSyncResponse(ValidatorIndex from, SyncResponse response
     if (blocks_.contains(block.hash) || height < committed_height_) continue;
     const bool root = block.hash == committed_hash_;
     if (height == committed_height_ && !root) continue;
-    THETA_RETURN_IF_ERROR(CheckBlock(block));
+    if (root) {
+      // Committed already: the application vouches for its hash, which covers the header. It may
+      // be of the epoch before (the root of ours), so only its payload is checked.
+      if (Keccak256(block.payload) != block.header.payload_hash) {
+        return absl::InvalidArgumentError(
+            "consensus node: payload hash does not match the payload");
+      }
+    } else if (block.header.epoch != epoch_) {
+      continue;  // another epoch's (a peer ahead of us answers from its own)
+    } else {
+      THETA_RETURN_IF_ERROR(CheckBlock(block));
+    }
     sync_requested_at_.erase(block.hash);
     if (!root && !blocks_.contains(block.header.parent)) {
       const Hash32 parent = block.header.parent;
