@@ -23,6 +23,10 @@ class MemoryFile final : public theta::consensus::WalFile {
     bytes_->resize(size);
     return absl::OkStatus();
   }
+  absl::Status Replace(theta::ByteView contents) override {
+    bytes_->assign(contents.begin(), contents.end());
+    return absl::OkStatus();
+  }
 
  private:
   theta::Bytes* bytes_;
@@ -44,6 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!replayed.ok() || again.truncated_bytes() != 0) std::abort();
   if (replayed->blocks.size() != state->blocks.size() ||
       replayed->qcs.size() != state->qcs.size() ||
+      replayed->epoch_proofs.size() != state->epoch_proofs.size() ||
       replayed->safety.has_value() != state->safety.has_value()) {
     std::abort();
   }
