@@ -195,8 +195,12 @@ absl::Status Node::CheckEpochProof(const EpochProof& proof) {
 
 absl::Status Node::HandleEpochProof(ValidatorIndex from, EpochProof proof) {
   if (proof.epoch < epoch_ || ended_) return absl::OkStatus();  // we are past it already
-  if (proof.epoch > epoch_) {                                   // keep it for when we get there
-    if (future_proofs_.size() < options_.keep_epoch_proofs || future_proofs_.contains(proof.epoch))
+  if (proof.epoch > epoch_) {
+    // Kept unchecked for when we get there (only then is its committee known), so a faulty peer
+    // can make us hold at most one answer's worth.
+    const bool near = proof.epoch <= epoch_ + kMaxProofsPerAnswer;
+    if (near &&
+        (future_proofs_.size() < kMaxProofsPerAnswer || future_proofs_.contains(proof.epoch)))
       future_proofs_[proof.epoch] = {from, EncodeMessage(proof)};
     return absl::OkStatus();
   }
