@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "theta/evm/interpreter.hpp"
 #include "theta/evm/state.hpp"
@@ -50,6 +51,12 @@ uint256 Expected(uint8_t op, const uint256& a, const uint256& b) {
       return Sgt(a, b) ? 1 : 0;
     case 0x14:
       return a == b ? 1 : 0;
+    case 0x16:
+      return a & b;
+    case 0x17:
+      return a | b;
+    case 0x18:
+      return a ^ b;
     case 0x1b:
       return b << a;
     case 0x1c:
@@ -73,7 +80,8 @@ std::vector<uint256> EdgeValues() {
   return v;
 }
 
-constexpr uint8_t kOps[] = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x1b, 0x1c, 0x1d};
+constexpr uint8_t kOps[] = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13,
+                            0x14, 0x16, 0x17, 0x18, 0x1b, 0x1c, 0x1d};
 
 TEST_CASE("interpreter word operations agree with uint256 on edge values", "[evm]") {
   const std::vector<uint256> values = EdgeValues();
@@ -103,6 +111,57 @@ TEST_CASE("interpreter word operations agree with uint256 on random values", "[e
       CHECK(RunBinary(op, first, b) == Expected(op, first, b));
     }
   }
+}
+
+// Pushes `stack` (last element on top), runs `op`, then stores every word left on the stack to
+// memory from the top down and returns them, top first.
+std::vector<uint256> RunOnStack(const std::vector<uint256>& stack, uint8_t op) {
+  Bytes code;
+  for (const uint256& v : stack) {
+    code.push_back(0x7f);
+    const Hash32 word = v.ToBigEndian();
+    code.insert(code.end(), word.data(), word.data() + word.size());
+  }
+  code.push_back(op);
+  const int depth = static_cast<int>(stack.size()) + (op >= 0x80 && op <= 0x8f ? 1 : 0);
+  for (int i = 0; i < depth; ++i) {
+    code.insert(code.end(), {0x61, static_cast<uint8_t>((32 * i) >> 8),
+                             static_cast<uint8_t>(32 * i), 0x52});  // PUSH2 32*i MSTORE
+  }
+  code.insert(code.end(), {0x61, static_cast<uint8_t>((32 * depth) >> 8),
+                           static_cast<uint8_t>(32 * depth), 0x60, 0x00, 0xf3});
+  State state;
+  AnalysisCache cache;
+  StateHost host(state, Revision::kCancun, TxContext{}, cache);
+  Message msg;
+  msg.gas = 1'000'000;
+  const ExecutionResult r = ExecuteCode(host, Revision::kCancun, msg, code);
+  REQUIRE(r.status == StatusCode::kSuccess);
+  REQUIRE(r.output.size() == 32 * static_cast<size_t>(depth));
+  std::vector<uint256> out;
+  for (int i = 0; i < depth; ++i)
+    out.push_back(uint256::LoadBigEndian({r.output.data() + 32 * i, 32}));
+  return out;
+}
+
+TEST_CASE("DUP, SWAP and NOT move and flip whole words", "[evm]") {
+  std::mt19937_64 rng(77);
+  std::vector<uint256> stack;
+  for (int i = 0; i < 17; ++i)
+    stack.push_back(uint256::FromLimbs(rng(), rng(), rng(), rng()));
+  std::vector<uint256> top_first(stack.rbegin(), stack.rend());
+  for (int n = 1; n <= 16; ++n) {
+    INFO("n " << n);
+    std::vector<uint256> dup = top_first;
+    dup.insert(dup.begin(), top_first[n - 1]);
+    CHECK(RunOnStack(stack, static_cast<uint8_t>(0x7f + n)) == dup);
+    std::vector<uint256> swapped = top_first;
+    std::swap(swapped[0], swapped[n]);
+    CHECK(RunOnStack(stack, static_cast<uint8_t>(0x8f + n)) == swapped);
+  }
+  std::vector<uint256> flipped = top_first;
+  flipped[0] = ~flipped[0];
+  CHECK(RunOnStack(stack, 0x19) == flipped);
 }
 
 }  // namespace

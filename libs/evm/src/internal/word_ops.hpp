@@ -7,6 +7,7 @@
 // Values in, value out; no state. Private to theta-evm.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "theta/core/uint256.hpp"
@@ -16,6 +17,35 @@
 #endif
 
 namespace theta::evm::internal {
+
+// dst = src, limb by limb through general registers. Arithmetic results reach the stack as four
+// 8-byte stores; a plain word copy compiles to 16-byte vector loads, and a vector load of bytes
+// that narrower stores are still writing cannot be forwarded from the store buffer: it waits for
+// them to retire (in structarray_alloc a third of the run was spent so in DUP). The empty asm
+// keeps the limbs in general registers so that every load matches one earlier store.
+inline void CopyWord(uint256& dst, const uint256& src) noexcept {
+  uint64_t l0 = src.limb(0), l1 = src.limb(1), l2 = src.limb(2), l3 = src.limb(3);
+  asm("" : "+r"(l0), "+r"(l1), "+r"(l2), "+r"(l3));
+  std::array<uint64_t, 4>& d = dst.mutable_limbs();
+  d[0] = l0, d[1] = l1, d[2] = l2, d[3] = l3;
+}
+
+// out = v through general registers (see CopyWord): for results that the compiler would otherwise
+// assemble in a vector register or a stack temporary and store 16 bytes at a time.
+inline void SetWord(uint256& out, const uint256& v) noexcept {
+  CopyWord(out, v);
+}
+
+// Exchanges a and b the same way (see CopyWord).
+inline void SwapWords(uint256& a, uint256& b) noexcept {
+  uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);
+  asm("" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3));
+  std::array<uint64_t, 4>& x = a.mutable_limbs();
+  std::array<uint64_t, 4>& y = b.mutable_limbs();
+  x[0] = b0, x[1] = b1, x[2] = b2, x[3] = b3;
+  y[0] = a0, y[1] = a1, y[2] = a2, y[3] = a3;
+}
 
 // a + b modulo 2^256.
 [[nodiscard]] inline uint256 Add(const uint256& a, const uint256& b) noexcept {
@@ -96,6 +126,59 @@ inline void MulBy64(uint256& out, const uint256& a, uint64_t m) noexcept {
   r[1] = static_cast<uint64_t>(p1);
   r[2] = static_cast<uint64_t>(p2);
   r[3] = r3;
+}
+
+// out = a * b modulo 2^256: the ten partial products of the truncated schoolbook product, row by
+// row, kept in registers. The generic operator builds its result in a stack temporary and copies
+// it out with vector moves, which also stalls the next instruction's loads (see CopyWord).
+inline void MulTo(uint256& out, const uint256& a, const uint256& b) noexcept {
+  using Uint128 = uint256_internal::Uint128;
+  const uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  const uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);
+  // Row b0: a * b0 over all four limbs (the top one truncated).
+  Uint128 t = Uint128{a0} * b0;
+  const uint64_t r0 = static_cast<uint64_t>(t);
+  t = Uint128{a1} * b0 + static_cast<uint64_t>(t >> 64);
+  uint64_t r1 = static_cast<uint64_t>(t);
+  t = Uint128{a2} * b0 + static_cast<uint64_t>(t >> 64);
+  uint64_t r2 = static_cast<uint64_t>(t);
+  uint64_t r3 = a3 * b0 + static_cast<uint64_t>(t >> 64);
+  // Row b1, shifted one limb: each step is at most (2^64-1)^2 + 2 (2^64-1), within 128 bits.
+  t = Uint128{a0} * b1 + r1;
+  r1 = static_cast<uint64_t>(t);
+  t = Uint128{a1} * b1 + r2 + static_cast<uint64_t>(t >> 64);
+  r2 = static_cast<uint64_t>(t);
+  r3 += a2 * b1 + static_cast<uint64_t>(t >> 64);
+  // Row b2, shifted two limbs.
+  t = Uint128{a0} * b2 + r2;
+  r2 = static_cast<uint64_t>(t);
+  r3 += a1 * b2 + static_cast<uint64_t>(t >> 64);
+  // Row b3 reaches only the top limb.
+  r3 += a0 * b3;
+  std::array<uint64_t, 4>& r = out.mutable_limbs();
+  r[0] = r0, r[1] = r1, r[2] = r2, r[3] = r3;
+}
+
+// out = a & b, a | b, a ^ b and ~a, computed in general registers (see CopyWord): the operands
+// were mostly written by 8-byte stores, which 16-byte vector loads cannot take forwarded.
+#define THETA_EVM_BITWISE_TO(name, op)                                                        \
+  inline void name(uint256& out, const uint256& a, const uint256& b) noexcept {               \
+    uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);                  \
+    uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);                  \
+    asm("" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3)); \
+    std::array<uint64_t, 4>& r = out.mutable_limbs();                                         \
+    r[0] = a0 op b0, r[1] = a1 op b1, r[2] = a2 op b2, r[3] = a3 op b3;                       \
+  }
+THETA_EVM_BITWISE_TO(AndTo, &)
+THETA_EVM_BITWISE_TO(OrTo, |)
+THETA_EVM_BITWISE_TO(XorTo, ^)
+#undef THETA_EVM_BITWISE_TO
+
+inline void NotTo(uint256& out, const uint256& a) noexcept {
+  uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  asm("" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3));
+  std::array<uint64_t, 4>& r = out.mutable_limbs();
+  r[0] = ~a0, r[1] = ~a1, r[2] = ~a2, r[3] = ~a3;
 }
 
 // a < b, unsigned: the borrow out of a - b (only the flags are kept; the intrinsics' differences
