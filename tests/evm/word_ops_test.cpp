@@ -123,7 +123,9 @@ std::vector<uint256> RunOnStack(const std::vector<uint256>& stack, uint8_t op) {
     code.insert(code.end(), word.data(), word.data() + word.size());
   }
   code.push_back(op);
-  const int depth = static_cast<int>(stack.size()) + (op >= 0x80 && op <= 0x8f ? 1 : 0);
+  int depth = static_cast<int>(stack.size());
+  if (op >= 0x80 && op <= 0x8f) depth += 1;  // DUPn
+  if (op == 0x09) depth -= 2;                // MULMOD
   for (int i = 0; i < depth; ++i) {
     code.insert(code.end(), {0x61, static_cast<uint8_t>((32 * i) >> 8),
                              static_cast<uint8_t>(32 * i), 0x52});  // PUSH2 32*i MSTORE
@@ -142,6 +144,27 @@ std::vector<uint256> RunOnStack(const std::vector<uint256>& stack, uint8_t op) {
   for (int i = 0; i < depth; ++i)
     out.push_back(uint256::LoadBigEndian({r.output.data() + 32 * i, 32}));
   return out;
+}
+
+TEST_CASE("MULMOD by 2^256 - 1 agrees with the general reduction", "[evm]") {
+  std::vector<uint256> values = EdgeValues();
+  values.push_back(uint256::FromLimbs(0, 0, 1, 0));          // 2^128
+  values.push_back(uint256::Max() - 1);                      // 2^256 - 2
+  values.push_back(uint256::FromLimbs(~0ULL, ~0ULL, 0, 0));  // 2^128 - 1
+  values.push_back(uint256::FromLimbs(1, 0, 1, 0));          // 2^128 + 1
+  std::mt19937_64 rng(4242);
+  for (int i = 0; i < 40; ++i)
+    values.push_back(uint256::FromLimbs(rng(), rng(), rng(), rng()));
+  const uint256 m = uint256::Max();
+  for (const uint256& a : values) {
+    for (const uint256& b : values) {
+      INFO("a " << a << " b " << b);
+      // MULMOD pops a, b, then the modulus: the stack holds m, b, a (a on top).
+      const std::vector<uint256> got = RunOnStack({m, b, a}, 0x09);
+      REQUIRE(got.size() == 1);
+      CHECK(got[0] == MulMod(a, b, m));
+    }
+  }
 }
 
 TEST_CASE("DUP, SWAP and NOT move and flip whole words", "[evm]") {

@@ -212,6 +212,44 @@ inline void NotTo(uint256& out, const uint256& a) noexcept {
             uint256::FromLimbs(b.limb(0), b.limb(1), b.limb(2), b.limb(3) ^ kSign));
 }
 
+// (a * b) mod (2^256 - 1), the MULMOD by not(0) with which Uniswap's FullMath (and code derived
+// from it) takes the high half of a 512-bit product. Since 2^256 = 1 modulo 2^256 - 1, the product
+// hi * 2^256 + lo reduces to hi + lo with the carry out added back in (the sum then stays at most
+// 2^256 - 1), and 2^256 - 1 itself is 0: a few additions instead of a 512-by-256-bit division.
+// Out of line: inlined into the dispatch loop, its registers pushed others of the loop onto the
+// stack.
+[[nodiscard, gnu::noinline]] inline uint256 MulModAllOnes(const uint256& a,
+                                                          const uint256& b) noexcept {
+  using Uint128 = uint256_internal::Uint128;
+  const uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  // acc = low half of x * y + acc + carry, carry = its high half (never above 2^128 - 1).
+  auto step = [](uint64_t x, uint64_t y, uint64_t& acc, uint64_t& carry) {
+    const Uint128 t = Uint128{x} * y + acc + carry;
+    acc = static_cast<uint64_t>(t);
+    carry = static_cast<uint64_t>(t >> 64);
+  };
+  uint64_t p[8] = {};
+  // One row per limb of b, the 512-bit product accumulated in p: straight-line scalar code.
+  auto row = [&](uint64_t bj, uint64_t& q0, uint64_t& q1, uint64_t& q2, uint64_t& q3,
+                 uint64_t& q4) {
+    uint64_t carry = 0;
+    step(a0, bj, q0, carry);
+    step(a1, bj, q1, carry);
+    step(a2, bj, q2, carry);
+    step(a3, bj, q3, carry);
+    q4 = carry;
+  };
+  row(b.limb(0), p[0], p[1], p[2], p[3], p[4]);
+  row(b.limb(1), p[1], p[2], p[3], p[4], p[5]);
+  row(b.limb(2), p[2], p[3], p[4], p[5], p[6]);
+  row(b.limb(3), p[3], p[4], p[5], p[6], p[7]);
+  const uint256 lo = uint256::FromLimbs(p[0], p[1], p[2], p[3]);
+  const uint256 hi = uint256::FromLimbs(p[4], p[5], p[6], p[7]);
+  uint256 sum = Add(lo, hi);
+  if (Lt(sum, lo)) sum = Add(sum, 1);  // the carry out: 2^256 = 1
+  return sum == uint256::Max() ? uint256{} : sum;
+}
+
 // x << count (EVM SHL); 0 when count >= 256. Whole limbs move first, then the bits within them.
 [[nodiscard]] inline uint256 Shl(const uint256& x, const uint256& count) noexcept {
   if (!count.FitsUint64() || count.limb(0) >= 256) return {};
