@@ -210,7 +210,7 @@ L_ADDMOD:
   NEXT();
 L_MULMOD:
   CHECK(0x09);
-  if (sp[-3] == uint256::Max()) {
+  if (internal::Eq(sp[-3], uint256::Max())) {
     internal::SetWord(sp[-3], internal::MulModAllOnes(sp[-1], sp[-2]));
   } else {
     internal::SetWord(sp[-3], MulMod(sp[-1], sp[-2], sp[-3]));

@@ -247,7 +247,7 @@ inline void NotTo(uint256& out, const uint256& a) noexcept {
   const uint256 hi = uint256::FromLimbs(p[4], p[5], p[6], p[7]);
   uint256 sum = Add(lo, hi);
   if (Lt(sum, lo)) sum = Add(sum, 1);  // the carry out: 2^256 = 1
-  return sum == uint256::Max() ? uint256{} : sum;
+  return Eq(sum, uint256::Max()) ? uint256{} : sum;
 }
 
 // x << count (EVM SHL); 0 when count >= 256. Whole limbs move first, then the bits within them.
