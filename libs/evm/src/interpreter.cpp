@@ -161,10 +161,8 @@ StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
       goto L_OUT_OF_GAS;                                                                \
     const uint64_t end_ = (offset).limb(0) + (len);                                     \
     if (end_ > f.memory.size()) {                                                       \
-      SYNC_GAS();                                                                       \
-      const bool grown_ = internal::GrowMemory(f, f.gas, end_);                         \
-      LOAD_GAS();                                                                       \
-      if (!grown_) goto L_OUT_OF_GAS;                                                   \
+      gas = internal::ChargeAndGrowMemory(f, gas, end_);                                \
+      if (gas < 0) goto L_OUT_OF_GAS;                                                   \
     }                                                                                   \
   } while (0)
 
