@@ -41,6 +41,16 @@ uint256 Expected(uint8_t op, const uint256& a, const uint256& b) {
       return a * b;
     case 0x03:
       return a - b;
+    case 0x04:
+      return a / b;
+    case 0x05:
+      return Sdiv(a, b);
+    case 0x06:
+      return a % b;
+    case 0x07:
+      return Smod(a, b);
+    case 0x0b:
+      return SignExtend(a, b);
     case 0x10:
       return a < b ? 1 : 0;
     case 0x11:
@@ -70,6 +80,12 @@ uint256 Expected(uint8_t op, const uint256& a, const uint256& b) {
 
 std::vector<uint256> EdgeValues() {
   std::vector<uint256> v = {0, 1, 2, 31, 63, 64, 65, 127, 128, 129, 191, 192, 193, 255, 256, 257};
+  // SIGNEXTEND's limb boundaries and sign bytes; small and 64-bit negative values for SDIV/SMOD.
+  for (const uint64_t x : {7u, 8u, 15u, 16u, 23u, 24u, 30u, 0x80u, 0xffu, 0x8000u, 0x80000000u})
+    v.push_back(x);
+  v.push_back(uint256::Max() - 4);                                              // -5
+  v.push_back(uint256::FromLimbs(0, ~0ULL, ~0ULL, ~0ULL));                      // -2^64
+  v.push_back(uint256::FromLimbs(0x8000000000000000ULL, ~0ULL, ~0ULL, ~0ULL));  // -2^63
   v.push_back(uint256::Max());
   v.push_back(uint256::FromLimbs(0, 1, 0, 0));                       // 2^64
   v.push_back(uint256::FromLimbs(~0ULL, 0, 0, 0));                   // 2^64 - 1
@@ -80,8 +96,8 @@ std::vector<uint256> EdgeValues() {
   return v;
 }
 
-constexpr uint8_t kOps[] = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13,
-                            0x14, 0x16, 0x17, 0x18, 0x1b, 0x1c, 0x1d};
+constexpr uint8_t kOps[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0b, 0x10, 0x11,
+                            0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1b, 0x1c, 0x1d};
 
 TEST_CASE("interpreter word operations agree with uint256 on edge values", "[evm]") {
   const std::vector<uint256> values = EdgeValues();
@@ -105,7 +121,7 @@ TEST_CASE("interpreter word operations agree with uint256 on random values", "[e
     // Shift counts are mostly small in practice; also try every limb boundary region.
     const uint256 count = rng() % 300;
     for (const uint8_t op : kOps) {
-      const bool shift = op >= 0x1b;
+      const bool shift = op >= 0x1b || op == 0x0b;  // SIGNEXTEND's byte index is small too
       const uint256& first = shift ? count : a;
       INFO("opcode " << int{op} << " a " << first << " b " << b);
       CHECK(RunBinary(op, first, b) == Expected(op, first, b));

@@ -196,11 +196,17 @@ L_SUB:
 L_DIV:
   BINARY(0x04, a / b)
 L_SDIV:
-  BINARY(0x05, Sdiv(a, b))
+  CHECK(0x05);
+  internal::SignedDivTo(sp[-2], sp[-1], sp[-2], false);
+  --sp;
+  NEXT();
 L_MOD:
   BINARY(0x06, a % b)
 L_SMOD:
-  BINARY(0x07, Smod(a, b))
+  CHECK(0x07);
+  internal::SignedDivTo(sp[-2], sp[-1], sp[-2], true);
+  --sp;
+  NEXT();
 L_ADDMOD:
   CHECK(0x08);
   internal::SetWord(sp[-3], AddMod(sp[-1], sp[-2], sp[-3]));
@@ -218,7 +224,10 @@ L_MULMOD:
 L_EXP:
   CALL_OP(0x0a, OpExp(f, f.gas, sp), -1)
 L_SIGNEXTEND:
-  BINARY(0x0b, SignExtend(a, b))
+  CHECK(0x0b);
+  internal::SignExtendInPlace(sp[-2], sp[-1]);
+  --sp;
+  NEXT();
 L_LT:
   BINARY(0x10, internal::Lt(a, b) ? 1 : 0)
 L_GT:

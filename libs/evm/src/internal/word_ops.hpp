@@ -250,6 +250,75 @@ inline void NotTo(uint256& out, const uint256& a) noexcept {
   return Eq(sum, uint256::Max()) ? uint256{} : sum;
 }
 
+// SDIV and SMOD: the signed operands' magnitudes are taken in general registers, and a divisor
+// and dividend that fit in 64 bits divide there. uint256's Sdiv and Smod build the magnitudes in
+// stack temporaries and copy them with vector moves, whose loads wait on the scalar stores just
+// made (see CopyWord); fixed-point contracts (snailtracer) divide signed values all the time.
+namespace signed_division {
+
+// x = -x modulo 2^256 when `negate`, limb by limb.
+inline void NegateIf(bool negate, uint64_t& l0, uint64_t& l1, uint64_t& l2, uint64_t& l3) noexcept {
+  if (!negate) return;
+  l0 = ~l0, l1 = ~l1, l2 = ~l2, l3 = ~l3;
+  const uint64_t c0 = ++l0 == 0;
+  l1 += c0;
+  const uint64_t c1 = c0 & (l1 == 0);
+  l2 += c1;
+  l3 += c1 & (l2 == 0);
+}
+
+// |a| / |b| or |a| mod |b| beyond 64 bits: out of line, the rare case.
+[[gnu::noinline]] inline uint256 WideDivMod(const uint256& a, const uint256& b,
+                                            bool remainder) noexcept {
+  const DivModResult r = DivMod(a, b);
+  return remainder ? r.remainder : r.quotient;
+}
+
+// out = a SDIV b (remainder false) or a SMOD b (remainder true); out may alias a or b.
+inline void SignedDivTo(uint256& out, const uint256& a, const uint256& b, bool remainder) noexcept {
+  uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);
+  const bool a_negative = (a3 >> 63) != 0;
+  const bool b_negative = (b3 >> 63) != 0;
+  NegateIf(a_negative, a0, a1, a2, a3);
+  NegateIf(b_negative, b0, b1, b2, b3);
+  // The quotient is negative when the signs differ, the remainder takes the dividend's sign.
+  const bool negative = remainder ? a_negative : a_negative != b_negative;
+  uint64_t r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+  if ((a1 | a2 | a3 | b1 | b2 | b3) == 0) {
+    if (b0 != 0) r0 = remainder ? a0 % b0 : a0 / b0;
+  } else {
+    const uint256 r = WideDivMod(uint256::FromLimbs(a0, a1, a2, a3),
+                                 uint256::FromLimbs(b0, b1, b2, b3), remainder);
+    r0 = r.limb(0), r1 = r.limb(1), r2 = r.limb(2), r3 = r.limb(3);
+  }
+  NegateIf(negative, r0, r1, r2, r3);
+  std::array<uint64_t, 4>& d = out.mutable_limbs();
+  d[0] = r0, d[1] = r1, d[2] = r2, d[3] = r3;
+}
+
+}  // namespace signed_division
+
+using signed_division::SignedDivTo;
+
+// x = SIGNEXTEND(b, x) in place: byte b of x (0 = least significant) is the sign byte, and its
+// sign fills the bytes above it; x is unchanged when b >= 31. Works on the limbs where they lie,
+// with scalar loads and stores (uint256's SignExtend builds masks in stack temporaries).
+inline void SignExtendInPlace(uint256& x, const uint256& b) noexcept {
+  if (!b.FitsUint64() || b.limb(0) >= 31) return;
+  const uint64_t e = b.limb(0);
+  const size_t word = e / 8;           // the limb holding the sign byte
+  const unsigned shift = (e % 8) * 8;  // the sign byte's offset in it
+  std::array<uint64_t, 4>& l = x.mutable_limbs();
+  const uint64_t byte = l[word] >> shift;
+  const uint64_t extended = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(byte)));
+  const uint64_t keep = ~(~uint64_t{0} << shift);  // the bits below the sign byte
+  l[word] = (l[word] & keep) | (extended << shift);
+  const uint64_t fill = static_cast<uint64_t>(static_cast<int64_t>(extended) >> 63);
+  for (size_t i = word + 1; i < 4; ++i)
+    l[i] = fill;
+}
+
 // x << count (EVM SHL); 0 when count >= 256. Whole limbs move first, then the bits within them.
 [[nodiscard]] inline uint256 Shl(const uint256& x, const uint256& count) noexcept {
   if (!count.FitsUint64() || count.limb(0) >= 256) return {};
