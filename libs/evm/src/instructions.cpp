@@ -75,12 +75,12 @@ bool Memory::GrowSlow(size_t new_size) noexcept {
   return true;
 }
 
-bool GrowMemory(Frame& f, int64_t& gas, uint64_t end) noexcept {
+int64_t ChargeAndGrowMemory(Frame& f, int64_t gas, uint64_t end) noexcept {
   const uint64_t new_words = static_cast<uint64_t>(NumWords(end));
   const uint64_t old_words = f.memory.size() / 32;
   gas -= MemoryCost(new_words) - MemoryCost(old_words);
-  if (gas < 0) return false;
-  return f.memory.Grow(new_words * 32);
+  if (gas < 0) return gas;
+  return f.memory.Grow(new_words * 32) ? gas : -1;
 }
 
 namespace {

@@ -127,14 +127,14 @@ StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
   } while (0)
 #define SYNC_GAS() f.gas = gas
 #define LOAD_GAS() gas = f.gas
-#define BINARY(op, expr)       \
-  {                            \
-    CHECK(op);                 \
-    const uint256& a = sp[-1]; \
-    const uint256& b = sp[-2]; \
-    sp[-2] = (expr);           \
-    --sp;                      \
-    NEXT();                    \
+#define BINARY(op, expr)               \
+  {                                    \
+    CHECK(op);                         \
+    const uint256& a = sp[-1];         \
+    const uint256& b = sp[-2];         \
+    internal::SetWord(sp[-2], (expr)); \
+    --sp;                              \
+    NEXT();                            \
   }
   // Runs an out-of-line instruction and moves the stack by `change` words.
 #define CALL_OP(op, call, change)                     \
@@ -148,11 +148,11 @@ StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
     sp += (change);                                   \
     NEXT();                                           \
   }
-#define PUSH_VALUE(op, v) \
-  {                       \
-    CHECK(op);            \
-    *sp++ = (v);          \
-    NEXT();               \
+#define PUSH_VALUE(op, v)          \
+  {                                \
+    CHECK(op);                     \
+    internal::SetWord(*sp++, (v)); \
+    NEXT();                        \
   }
   // Makes [offset, offset + len) addressable for a constant len; offset is a uint256.
 #define ENSURE_MEMORY(offset, len)                                                      \
@@ -161,10 +161,8 @@ StatusCode Run(Frame& f, uint256* const stack_base) noexcept {
       goto L_OUT_OF_GAS;                                                                \
     const uint64_t end_ = (offset).limb(0) + (len);                                     \
     if (end_ > f.memory.size()) {                                                       \
-      SYNC_GAS();                                                                       \
-      const bool grown_ = internal::GrowMemory(f, f.gas, end_);                         \
-      LOAD_GAS();                                                                       \
-      if (!grown_) goto L_OUT_OF_GAS;                                                   \
+      gas = internal::ChargeAndGrowMemory(f, gas, end_);                                \
+      if (gas < 0) goto L_OUT_OF_GAS;                                                   \
     }                                                                                   \
   } while (0)
 
@@ -186,7 +184,7 @@ L_MUL:
   if (sp[-1].FitsUint64()) {
     internal::MulBy64(sp[-2], sp[-2], sp[-1].limb(0));
   } else {
-    sp[-2] = sp[-1] * sp[-2];
+    internal::MulTo(sp[-2], sp[-1], sp[-2]);
   }
   --sp;
   NEXT();
@@ -198,25 +196,38 @@ L_SUB:
 L_DIV:
   BINARY(0x04, a / b)
 L_SDIV:
-  BINARY(0x05, Sdiv(a, b))
+  CHECK(0x05);
+  internal::SignedDivTo(sp[-2], sp[-1], sp[-2], false);
+  --sp;
+  NEXT();
 L_MOD:
   BINARY(0x06, a % b)
 L_SMOD:
-  BINARY(0x07, Smod(a, b))
+  CHECK(0x07);
+  internal::SignedDivTo(sp[-2], sp[-1], sp[-2], true);
+  --sp;
+  NEXT();
 L_ADDMOD:
   CHECK(0x08);
-  sp[-3] = AddMod(sp[-1], sp[-2], sp[-3]);
+  internal::SetWord(sp[-3], AddMod(sp[-1], sp[-2], sp[-3]));
   sp -= 2;
   NEXT();
 L_MULMOD:
   CHECK(0x09);
-  sp[-3] = MulMod(sp[-1], sp[-2], sp[-3]);
+  if (internal::Eq(sp[-3], uint256::Max())) {
+    internal::SetWord(sp[-3], internal::MulModAllOnes(sp[-1], sp[-2]));
+  } else {
+    internal::SetWord(sp[-3], MulMod(sp[-1], sp[-2], sp[-3]));
+  }
   sp -= 2;
   NEXT();
 L_EXP:
   CALL_OP(0x0a, OpExp(f, f.gas, sp), -1)
 L_SIGNEXTEND:
-  BINARY(0x0b, SignExtend(a, b))
+  CHECK(0x0b);
+  internal::SignExtendInPlace(sp[-2], sp[-1]);
+  --sp;
+  NEXT();
 L_LT:
   BINARY(0x10, internal::Lt(a, b) ? 1 : 0)
 L_GT:
@@ -229,17 +240,26 @@ L_EQ:
   BINARY(0x14, internal::Eq(a, b) ? 1 : 0)
 L_ISZERO:
   CHECK(0x15);
-  sp[-1] = sp[-1].IsZero() ? 1 : 0;
+  internal::SetWord(sp[-1], sp[-1].IsZero() ? 1 : 0);
   NEXT();
 L_AND:
-  BINARY(0x16, a & b)
+  CHECK(0x16);
+  internal::AndTo(sp[-2], sp[-1], sp[-2]);
+  --sp;
+  NEXT();
 L_OR:
-  BINARY(0x17, a | b)
+  CHECK(0x17);
+  internal::OrTo(sp[-2], sp[-1], sp[-2]);
+  --sp;
+  NEXT();
 L_XOR:
-  BINARY(0x18, a ^ b)
+  CHECK(0x18);
+  internal::XorTo(sp[-2], sp[-1], sp[-2]);
+  --sp;
+  NEXT();
 L_NOT:
   CHECK(0x19);
-  sp[-1] = ~sp[-1];
+  internal::NotTo(sp[-1], sp[-1]);
   NEXT();
 L_BYTE:
   BINARY(0x1a, Byte(a, b))
@@ -271,7 +291,7 @@ L_CALLDATALOAD : {
     uint8_t word[32] = {};
     const size_t n = std::min<size_t>(32, input.size() - offset.limb(0));
     std::memcpy(word, input.data() + offset.limb(0), n);
-    sp[-1] = LoadWord(word);
+    internal::SetWord(sp[-1], LoadWord(word));
   }
   NEXT();
 }
@@ -330,7 +350,7 @@ L_MLOAD : {
   CHECK(0x51);
   uint256& offset = sp[-1];
   ENSURE_MEMORY(offset, 32);
-  offset = LoadWord(f.memory.data() + offset.limb(0));
+  internal::SetWord(offset, LoadWord(f.memory.data() + offset.limb(0)));
   NEXT();
 }
 L_MSTORE : {
@@ -396,14 +416,14 @@ L_MCOPY:
 L_PUSH0:
   PUSH_VALUE(0x5f, uint256{})
 
-#define PUSH_N(n)                \
-  L_PUSH##n : CHECK(0x5f + (n)); \
-  *sp++ = LoadPush<n>(pc + 1);   \
-  pc += (n);                     \
+#define PUSH_N(n)                                \
+  L_PUSH##n : CHECK(0x5f + (n));                 \
+  internal::SetWord(*sp++, LoadPush<n>(pc + 1)); \
+  pc += (n);                                     \
   NEXT();
 L_PUSH1:
   CHECK(0x60);
-  *sp++ = uint256{pc[1]};
+  internal::SetWord(*sp++, pc[1]);
   pc += 1;
   NEXT();
   // clang-format off
@@ -414,7 +434,7 @@ L_PUSH1:
 
 #define DUP_N(n)                         \
   L_DUP##n : CHECK(0x7f + (n));          \
-  *sp = sp[-(n)];                        \
+  internal::CopyWord(*sp, sp[-(n)]);     \
   ++sp;                                  \
   NEXT();
   DUP_N(1) DUP_N(2) DUP_N(3) DUP_N(4) DUP_N(5) DUP_N(6) DUP_N(7) DUP_N(8) DUP_N(9) DUP_N(10)
@@ -422,7 +442,7 @@ L_PUSH1:
 
 #define SWAP_N(n)                        \
   L_SWAP##n : CHECK(0x8f + (n));         \
-  std::swap(sp[-1], sp[-1 - (n)]);       \
+  internal::SwapWords(sp[-1], sp[-1 - (n)]); \
   NEXT();
   SWAP_N(1) SWAP_N(2) SWAP_N(3) SWAP_N(4) SWAP_N(5) SWAP_N(6) SWAP_N(7) SWAP_N(8) SWAP_N(9)
   SWAP_N(10) SWAP_N(11) SWAP_N(12) SWAP_N(13) SWAP_N(14) SWAP_N(15) SWAP_N(16)
@@ -586,42 +606,6 @@ ExecutionResult Execute(Host& host, Revision rev, const Message& msg,
 ExecutionResult ExecuteCode(Host& host, Revision rev, const Message& msg, ByteView code) {
   const CodeAnalysis analysis(code);
   return Execute(host, rev, msg, analysis);
-}
-
-const char* StatusCodeName(StatusCode code) noexcept {
-  switch (code) {
-    case StatusCode::kSuccess:
-      return "success";
-    case StatusCode::kRevert:
-      return "revert";
-    case StatusCode::kOutOfGas:
-      return "out of gas";
-    case StatusCode::kInvalidInstruction:
-      return "invalid instruction";
-    case StatusCode::kUndefinedInstruction:
-      return "undefined instruction";
-    case StatusCode::kStackOverflow:
-      return "stack overflow";
-    case StatusCode::kStackUnderflow:
-      return "stack underflow";
-    case StatusCode::kBadJumpDestination:
-      return "bad jump destination";
-    case StatusCode::kInvalidMemoryAccess:
-      return "invalid memory access";
-    case StatusCode::kStaticModeViolation:
-      return "static mode violation";
-    case StatusCode::kPrecompileFailure:
-      return "precompile failure";
-    case StatusCode::kContractValidationFailure:
-      return "contract validation failure";
-    case StatusCode::kArgumentOutOfRange:
-      return "argument out of range";
-    case StatusCode::kNotAvailable:
-      return "not available in this build";
-    case StatusCode::kInternalError:
-      return "internal error";
-  }
-  return "unknown";
 }
 
 }  // namespace theta::evm

@@ -96,8 +96,17 @@ constexpr int64_t NumWords(uint64_t bytes) noexcept {
   return static_cast<int64_t>((bytes + 31) / 32);
 }
 
+// Grows memory to cover `end` bytes (> size()) and returns `gas` less the expansion's cost;
+// negative when that is out of gas or the allocation failed. Gas passes by value, so that the
+// dispatch loop keeps its count in a register across the call (a contract that grows its memory
+// a word at a time calls this for every word).
+int64_t ChargeAndGrowMemory(Frame& frame, int64_t gas, uint64_t end) noexcept;
+
 // Grows memory to cover `end` bytes, charging the expansion to `gas`. False when out of gas.
-bool GrowMemory(Frame& frame, int64_t& gas, uint64_t end) noexcept;
+inline bool GrowMemory(Frame& frame, int64_t& gas, uint64_t end) noexcept {
+  gas = ChargeAndGrowMemory(frame, gas, end);
+  return gas >= 0;
+}
 
 // Makes [offset, offset + size) addressable, charging expansion. An empty region is always fine and
 // never expands memory, whatever its offset. False when out of gas or beyond kMaxMemory.

@@ -7,6 +7,7 @@
 // Values in, value out; no state. Private to theta-evm.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "theta/core/uint256.hpp"
@@ -16,6 +17,35 @@
 #endif
 
 namespace theta::evm::internal {
+
+// dst = src, limb by limb through general registers. Arithmetic results reach the stack as four
+// 8-byte stores; a plain word copy compiles to 16-byte vector loads, and a vector load of bytes
+// that narrower stores are still writing cannot be forwarded from the store buffer: it waits for
+// them to retire (in structarray_alloc a third of the run was spent so in DUP). The empty asm
+// keeps the limbs in general registers so that every load matches one earlier store.
+inline void CopyWord(uint256& dst, const uint256& src) noexcept {
+  uint64_t l0 = src.limb(0), l1 = src.limb(1), l2 = src.limb(2), l3 = src.limb(3);
+  asm("" : "+r"(l0), "+r"(l1), "+r"(l2), "+r"(l3));
+  std::array<uint64_t, 4>& d = dst.mutable_limbs();
+  d[0] = l0, d[1] = l1, d[2] = l2, d[3] = l3;
+}
+
+// out = v through general registers (see CopyWord): for results that the compiler would otherwise
+// assemble in a vector register or a stack temporary and store 16 bytes at a time.
+inline void SetWord(uint256& out, const uint256& v) noexcept {
+  CopyWord(out, v);
+}
+
+// Exchanges a and b the same way (see CopyWord).
+inline void SwapWords(uint256& a, uint256& b) noexcept {
+  uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);
+  asm("" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3));
+  std::array<uint64_t, 4>& x = a.mutable_limbs();
+  std::array<uint64_t, 4>& y = b.mutable_limbs();
+  x[0] = b0, x[1] = b1, x[2] = b2, x[3] = b3;
+  y[0] = a0, y[1] = a1, y[2] = a2, y[3] = a3;
+}
 
 // a + b modulo 2^256.
 [[nodiscard]] inline uint256 Add(const uint256& a, const uint256& b) noexcept {
@@ -98,6 +128,59 @@ inline void MulBy64(uint256& out, const uint256& a, uint64_t m) noexcept {
   r[3] = r3;
 }
 
+// out = a * b modulo 2^256: the ten partial products of the truncated schoolbook product, row by
+// row, kept in registers. The generic operator builds its result in a stack temporary and copies
+// it out with vector moves, which also stalls the next instruction's loads (see CopyWord).
+inline void MulTo(uint256& out, const uint256& a, const uint256& b) noexcept {
+  using Uint128 = uint256_internal::Uint128;
+  const uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  const uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);
+  // Row b0: a * b0 over all four limbs (the top one truncated).
+  Uint128 t = Uint128{a0} * b0;
+  const uint64_t r0 = static_cast<uint64_t>(t);
+  t = Uint128{a1} * b0 + static_cast<uint64_t>(t >> 64);
+  uint64_t r1 = static_cast<uint64_t>(t);
+  t = Uint128{a2} * b0 + static_cast<uint64_t>(t >> 64);
+  uint64_t r2 = static_cast<uint64_t>(t);
+  uint64_t r3 = a3 * b0 + static_cast<uint64_t>(t >> 64);
+  // Row b1, shifted one limb: each step is at most (2^64-1)^2 + 2 (2^64-1), within 128 bits.
+  t = Uint128{a0} * b1 + r1;
+  r1 = static_cast<uint64_t>(t);
+  t = Uint128{a1} * b1 + r2 + static_cast<uint64_t>(t >> 64);
+  r2 = static_cast<uint64_t>(t);
+  r3 += a2 * b1 + static_cast<uint64_t>(t >> 64);
+  // Row b2, shifted two limbs.
+  t = Uint128{a0} * b2 + r2;
+  r2 = static_cast<uint64_t>(t);
+  r3 += a1 * b2 + static_cast<uint64_t>(t >> 64);
+  // Row b3 reaches only the top limb.
+  r3 += a0 * b3;
+  std::array<uint64_t, 4>& r = out.mutable_limbs();
+  r[0] = r0, r[1] = r1, r[2] = r2, r[3] = r3;
+}
+
+// out = a & b, a | b, a ^ b and ~a, computed in general registers (see CopyWord): the operands
+// were mostly written by 8-byte stores, which 16-byte vector loads cannot take forwarded.
+#define THETA_EVM_BITWISE_TO(name, op)                                                        \
+  inline void name(uint256& out, const uint256& a, const uint256& b) noexcept {               \
+    uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);                  \
+    uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);                  \
+    asm("" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3)); \
+    std::array<uint64_t, 4>& r = out.mutable_limbs();                                         \
+    r[0] = a0 op b0, r[1] = a1 op b1, r[2] = a2 op b2, r[3] = a3 op b3;                       \
+  }
+THETA_EVM_BITWISE_TO(AndTo, &)
+THETA_EVM_BITWISE_TO(OrTo, |)
+THETA_EVM_BITWISE_TO(XorTo, ^)
+#undef THETA_EVM_BITWISE_TO
+
+inline void NotTo(uint256& out, const uint256& a) noexcept {
+  uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  asm("" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3));
+  std::array<uint64_t, 4>& r = out.mutable_limbs();
+  r[0] = ~a0, r[1] = ~a1, r[2] = ~a2, r[3] = ~a3;
+}
+
 // a < b, unsigned: the borrow out of a - b (only the flags are kept; the intrinsics' differences
 // would each cost GCC a dead store).
 [[nodiscard]] inline bool Lt(const uint256& a, const uint256& b) noexcept {
@@ -127,6 +210,113 @@ inline void MulBy64(uint256& out, const uint256& a, uint64_t m) noexcept {
   constexpr uint64_t kSign = uint64_t{1} << 63;
   return Lt(uint256::FromLimbs(a.limb(0), a.limb(1), a.limb(2), a.limb(3) ^ kSign),
             uint256::FromLimbs(b.limb(0), b.limb(1), b.limb(2), b.limb(3) ^ kSign));
+}
+
+// (a * b) mod (2^256 - 1), the MULMOD by not(0) with which Uniswap's FullMath (and code derived
+// from it) takes the high half of a 512-bit product. Since 2^256 = 1 modulo 2^256 - 1, the product
+// hi * 2^256 + lo reduces to hi + lo with the carry out added back in (the sum then stays at most
+// 2^256 - 1), and 2^256 - 1 itself is 0: a few additions instead of a 512-by-256-bit division.
+// Out of line: inlined into the dispatch loop, its registers pushed others of the loop onto the
+// stack.
+[[nodiscard, gnu::noinline]] inline uint256 MulModAllOnes(const uint256& a,
+                                                          const uint256& b) noexcept {
+  using Uint128 = uint256_internal::Uint128;
+  const uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  // acc = low half of x * y + acc + carry, carry = its high half (never above 2^128 - 1).
+  auto step = [](uint64_t x, uint64_t y, uint64_t& acc, uint64_t& carry) {
+    const Uint128 t = Uint128{x} * y + acc + carry;
+    acc = static_cast<uint64_t>(t);
+    carry = static_cast<uint64_t>(t >> 64);
+  };
+  uint64_t p[8] = {};
+  // One row per limb of b, the 512-bit product accumulated in p: straight-line scalar code.
+  auto row = [&](uint64_t bj, uint64_t& q0, uint64_t& q1, uint64_t& q2, uint64_t& q3,
+                 uint64_t& q4) {
+    uint64_t carry = 0;
+    step(a0, bj, q0, carry);
+    step(a1, bj, q1, carry);
+    step(a2, bj, q2, carry);
+    step(a3, bj, q3, carry);
+    q4 = carry;
+  };
+  row(b.limb(0), p[0], p[1], p[2], p[3], p[4]);
+  row(b.limb(1), p[1], p[2], p[3], p[4], p[5]);
+  row(b.limb(2), p[2], p[3], p[4], p[5], p[6]);
+  row(b.limb(3), p[3], p[4], p[5], p[6], p[7]);
+  const uint256 lo = uint256::FromLimbs(p[0], p[1], p[2], p[3]);
+  const uint256 hi = uint256::FromLimbs(p[4], p[5], p[6], p[7]);
+  uint256 sum = Add(lo, hi);
+  if (Lt(sum, lo)) sum = Add(sum, 1);  // the carry out: 2^256 = 1
+  return Eq(sum, uint256::Max()) ? uint256{} : sum;
+}
+
+// SDIV and SMOD: the signed operands' magnitudes are taken in general registers, and a divisor
+// and dividend that fit in 64 bits divide there. uint256's Sdiv and Smod build the magnitudes in
+// stack temporaries and copy them with vector moves, whose loads wait on the scalar stores just
+// made (see CopyWord); fixed-point contracts (snailtracer) divide signed values all the time.
+namespace signed_division {
+
+// x = -x modulo 2^256 when `negate`, limb by limb.
+inline void NegateIf(bool negate, uint64_t& l0, uint64_t& l1, uint64_t& l2, uint64_t& l3) noexcept {
+  if (!negate) return;
+  l0 = ~l0, l1 = ~l1, l2 = ~l2, l3 = ~l3;
+  const uint64_t c0 = ++l0 == 0;
+  l1 += c0;
+  const uint64_t c1 = c0 & (l1 == 0);
+  l2 += c1;
+  l3 += c1 & (l2 == 0);
+}
+
+// |a| / |b| or |a| mod |b| beyond 64 bits: out of line, the rare case.
+[[gnu::noinline]] inline uint256 WideDivMod(const uint256& a, const uint256& b,
+                                            bool remainder) noexcept {
+  const DivModResult r = DivMod(a, b);
+  return remainder ? r.remainder : r.quotient;
+}
+
+// out = a SDIV b (remainder false) or a SMOD b (remainder true); out may alias a or b.
+inline void SignedDivTo(uint256& out, const uint256& a, const uint256& b, bool remainder) noexcept {
+  uint64_t a0 = a.limb(0), a1 = a.limb(1), a2 = a.limb(2), a3 = a.limb(3);
+  uint64_t b0 = b.limb(0), b1 = b.limb(1), b2 = b.limb(2), b3 = b.limb(3);
+  const bool a_negative = (a3 >> 63) != 0;
+  const bool b_negative = (b3 >> 63) != 0;
+  NegateIf(a_negative, a0, a1, a2, a3);
+  NegateIf(b_negative, b0, b1, b2, b3);
+  // The quotient is negative when the signs differ, the remainder takes the dividend's sign.
+  const bool negative = remainder ? a_negative : a_negative != b_negative;
+  uint64_t r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+  if ((a1 | a2 | a3 | b1 | b2 | b3) == 0) {
+    if (b0 != 0) r0 = remainder ? a0 % b0 : a0 / b0;
+  } else {
+    const uint256 r = WideDivMod(uint256::FromLimbs(a0, a1, a2, a3),
+                                 uint256::FromLimbs(b0, b1, b2, b3), remainder);
+    r0 = r.limb(0), r1 = r.limb(1), r2 = r.limb(2), r3 = r.limb(3);
+  }
+  NegateIf(negative, r0, r1, r2, r3);
+  std::array<uint64_t, 4>& d = out.mutable_limbs();
+  d[0] = r0, d[1] = r1, d[2] = r2, d[3] = r3;
+}
+
+}  // namespace signed_division
+
+using signed_division::SignedDivTo;
+
+// x = SIGNEXTEND(b, x) in place: byte b of x (0 = least significant) is the sign byte, and its
+// sign fills the bytes above it; x is unchanged when b >= 31. Works on the limbs where they lie,
+// with scalar loads and stores (uint256's SignExtend builds masks in stack temporaries).
+inline void SignExtendInPlace(uint256& x, const uint256& b) noexcept {
+  if (!b.FitsUint64() || b.limb(0) >= 31) return;
+  const uint64_t e = b.limb(0);
+  const size_t word = e / 8;           // the limb holding the sign byte
+  const unsigned shift = (e % 8) * 8;  // the sign byte's offset in it
+  std::array<uint64_t, 4>& l = x.mutable_limbs();
+  const uint64_t byte = l[word] >> shift;
+  const uint64_t extended = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(byte)));
+  const uint64_t keep = ~(~uint64_t{0} << shift);  // the bits below the sign byte
+  l[word] = (l[word] & keep) | (extended << shift);
+  const uint64_t fill = static_cast<uint64_t>(static_cast<int64_t>(extended) >> 63);
+  for (size_t i = word + 1; i < 4; ++i)
+    l[i] = fill;
 }
 
 // x << count (EVM SHL); 0 when count >= 256. Whole limbs move first, then the bits within them.
