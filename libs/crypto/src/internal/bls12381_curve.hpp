@@ -25,11 +25,14 @@ using Bls12381Fr = Fp<Bls12381FrParams>;
 struct Bls12381G1Curve {
   using Field = Bls12381Fp;
   static constexpr Field B() { return Field::FromUint(4); }
+  static constexpr Field MulByB3(const Field& a) { return MulBySmall<12>(a); }  // 3b = 12
 };
 
 struct Bls12381G2Curve {
   using Field = Bls12381Fp2;
   static constexpr Field B() { return {Bls12381Fp::FromUint(4), Bls12381Fp::FromUint(4)}; }
+  // b = 4ξ with ξ = 1 + u (the tower's ξ), so 3b·a = 12·(ξa): additions only.
+  static constexpr Field MulByB3(const Field& a) { return MulBySmall<12>(a.MulByXi()); }
 };
 
 using Bls12381G1Affine = AffinePoint<Bls12381G1Curve>;

@@ -202,12 +202,16 @@ struct Fp6 {
   constexpr Fp6 MulByFp2(const F2& s) const { return {c0 * s, c1 * s, c2 * s}; }
   // a·v = ξ·c2 + c0·v + c1·v².
   constexpr Fp6 MulByV() const { return {c2.MulByXi(), c0, c1}; }
-  constexpr Fp6 Inverse() const {
+  constexpr Fp6 Inverse() const { return InverseWith<false>(); }
+  // As Inverse, through Fp2::InverseVartime: for public data only.
+  constexpr Fp6 InverseVartime() const { return InverseWith<true>(); }
+  template <bool kVartime>
+  constexpr Fp6 InverseWith() const {
     const F2 a = c0.Square() - (c1 * c2).MulByXi();
     const F2 b = c2.Square().MulByXi() - c0 * c1;
     const F2 c = c1.Square() - c0 * c2;
     const F2 norm = c0 * a + ((c2 * b) + (c1 * c)).MulByXi();
-    const F2 inv = norm.Inverse();
+    const F2 inv = kVartime ? norm.InverseVartime() : norm.Inverse();
     return {a * inv, b * inv, c * inv};
   }
 };
@@ -273,6 +277,11 @@ struct Fp12 {
   constexpr Fp12 Conjugate() const { return {c0, -c1}; }
   constexpr Fp12 Inverse() const {
     const F6 t = (c0.Square() - c1.Square().MulByV()).Inverse();
+    return {c0 * t, -(c1 * t)};
+  }
+  // As Inverse, through a variable-time base-field inversion: for public data only (pairings).
+  constexpr Fp12 InverseVartime() const {
+    const F6 t = (c0.Square() - c1.Square().MulByV()).InverseVartime();
     return {c0 * t, -(c1 * t)};
   }
 
