@@ -328,6 +328,29 @@ class Fp {
       carry = AddCarry(u[i], t[kLimbs + i], carry, &r[i]);
     return FromMontgomery(ReduceOnce(r));
   }
+  // Plain sums and differences of wide values (no reduction; callers keep them in range), and a
+  // wide constant k·p² for keeping differences non-negative.
+  static constexpr Wide AddWidePlain(const Wide& a, const Wide& b) {
+    Wide s{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < 2 * kLimbs; ++i)
+      carry = AddCarry(a[i], b[i], carry, &s[i]);
+    return s;
+  }
+  static constexpr Wide SubWidePlain(const Wide& a, const Wide& b) {
+    Wide d{};
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < 2 * kLimbs; ++i)
+      borrow = SubBorrow(a[i], b[i], borrow, &d[i]);
+    return d;
+  }
+  template <uint64_t k>
+  static constexpr Wide kMultipleOfPSquared = MulWide(kModulus, limbs::MulSmall(kModulus, k));
+  // The plain limbs of a + b (< 2p) as an operand of MulWide.
+  static constexpr Raw Sum(const Fp& a, const Fp& b) {
+    return AddUnreduced(a, b);
+  }
+
   // a − b for wide values below p·R, adding p·R back when it would go negative.
   static constexpr Wide SubWide(const Wide& a, const Wide& b) {
     Wide d{};

@@ -129,6 +129,19 @@ constexpr Limbs<N> SubSmall(Limbs<N> a, uint64_t small) {
   return a;
 }
 
+// a·k mod 2^(64N) for a small k (the caller knows it does not overflow).
+template <size_t N>
+constexpr Limbs<N> MulSmall(const Limbs<N>& a, uint64_t k) {
+  Limbs<N> out{};
+  u128 carry = 0;
+  for (size_t i = 0; i < N; ++i) {
+    const u128 t = static_cast<u128>(a[i]) * k + carry;
+    out[i] = static_cast<uint64_t>(t);
+    carry = t >> 64;
+  }
+  return out;
+}
+
 // a / d for a small divisor d; the remainder is dropped.
 template <size_t N>
 constexpr Limbs<N> DivSmall(const Limbs<N>& a, uint64_t d) {
