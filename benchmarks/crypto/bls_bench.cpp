@@ -167,6 +167,47 @@ void BM_BlsVerifyWeighted(benchmark::State& state) {
 }
 BENCHMARK(BM_BlsVerifyWeighted)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
+// Field-level costs under the pairing: a dependent chain, so latency rather than throughput.
+void BM_Bls12381FpMul(benchmark::State& state) {
+  Bls12381Fp a = Bls12381Fp::FromUint(7), b = Bls12381Fp::FromUint(11);
+  for (auto _ : state) {
+    a = a * b;
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_Bls12381FpMul);
+
+void BM_Bls12381Fp2Mul(benchmark::State& state) {
+  Bls12381Fp2 a = {Bls12381Fp::FromUint(7), Bls12381Fp::FromUint(5)};
+  const Bls12381Fp2 b = {Bls12381Fp::FromUint(11), Bls12381Fp::FromUint(3)};
+  for (auto _ : state) {
+    a = a * b;
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_Bls12381Fp2Mul);
+
+void BM_Bls12381Fp12Mul(benchmark::State& state) {
+  const std::array<Bls12381PairInput, 1> pair{{{Bls12381G1Generator(), Bls12381G2Generator()}}};
+  Bls12381Fp12 a = Bls12381MillerLoop(pair);
+  const Bls12381Fp12 b = a.Square();
+  for (auto _ : state) {
+    a = a * b;
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_Bls12381Fp12Mul);
+
+void BM_Bls12381CyclotomicSquare(benchmark::State& state) {
+  const std::array<Bls12381PairInput, 1> pair{{{Bls12381G1Generator(), Bls12381G2Generator()}}};
+  Bls12381Fp12 a = Bls12381FinalExponentiation(Bls12381MillerLoop(pair));
+  for (auto _ : state) {
+    a = a.CyclotomicSquare();
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_Bls12381CyclotomicSquare);
+
 void BM_Bls12381G2MixedAdd(benchmark::State& state) {
   state.SetLabel("blst 1.1 us");
   Bls12381G2 acc = Bls12381G2::From(Bls12381G2Generator()).Double();

@@ -2,7 +2,9 @@
 // exceptional pairs it must route around: equal points, a point beside its negative, infinity.
 #include "internal/batch_affine.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <span>
 #include <vector>
 
 #include "internal/bls12381_curve.hpp"
@@ -53,6 +55,30 @@ TEST_CASE("batched affine sums of several groups equal each group's sum", "[batc
   for (size_t g = 0; g < sizes.size(); ++g) {
     const std::span<const Bls12381G1Affine> group(points.data() + start, sizes[g]);
     CHECK(sums[g] == NaiveSum<Bls12381G1Curve>(group));
+    start += sizes[g];
+  }
+}
+
+TEST_CASE("groups summed together equal each group's sum", "[batch_affine]") {
+  // Many small groups (Pippenger's buckets), with the exceptional pairs of Points among them: the
+  // shared rounds run while the groups hold at least 32 pairs between them.
+  const auto points = Points<Bls12381G1Curve>(Bls12381G1Generator(), 1000);
+  std::vector<size_t> sizes;
+  for (size_t total = 0, i = 0; total < points.size(); ++i) {
+    const size_t size = std::min<size_t>((i * 7) % 11, points.size() - total);
+    sizes.push_back(size);
+    total += size;
+  }
+  std::vector<Bls12381G1Affine> scratch = points;
+  const auto sums =
+      SumAffineGroupsTogether<Bls12381G1Curve>(scratch, std::span<const size_t>(sizes));
+  REQUIRE(sums.affine.size() == sizes.size());
+  REQUIRE(sums.rest.size() == sizes.size());
+  size_t start = 0;
+  for (size_t g = 0; g < sizes.size(); ++g) {
+    CAPTURE(g, sizes[g]);
+    const std::span<const Bls12381G1Affine> group(points.data() + start, sizes[g]);
+    CHECK(sums.rest[g].AddAffine(sums.affine[g]) == NaiveSum<Bls12381G1Curve>(group));
     start += sizes[g];
   }
 }

@@ -1,7 +1,8 @@
 // Differential tests against @noble/curves (npm, pinned in tests/package.json): random keys,
 // messages and points from a fixed seed go through theta::crypto and through noble (node runs
 // tests/crypto/js/noble_oracle.mjs), and every answer must agree: BLS12-381 SkToPk, Sign (byte for
-// byte), Verify, Aggregate, FastAggregateVerify and hash_to_G2; BN254 ECADD, ECMUL and ECPAIRING;
+// byte), Verify, Aggregate, FastAggregateVerify, AggregateVerify, PopProve/PopVerify and
+// hash_to_G2; BN254 ECADD, ECMUL and ECPAIRING;
 // and accept/reject of invalid encodings (off-curve, wrong subgroup, coordinates ≥ p, bad flags,
 // infinity). A missing install fails the tests (it does not skip them), so CI cannot lose the
 // oracle silently.
@@ -195,6 +196,111 @@ TEST_CASE("bls keys signatures and aggregates match noble", "[noble]") {
     const bool ours = bls::FastAggregateVerify(groups[g].pks, groups[g].message, *sum);
     CHECK(ours == theirs["aggregate"][g]["fast"].get<bool>());
     CHECK(ours == (groups[g].complete && !groups[g].pks.empty()));
+  }
+}
+
+TEST_CASE("bls AggregateVerify and proofs of possession match noble", "[noble]") {
+  const uint64_t seed = 90210;
+  CAPTURE(seed);
+  std::mt19937_64 rng(seed);
+  constexpr int kKeys = 5;
+  std::vector<bls::SecretKey> sks;
+  std::vector<bls::PublicKey> pks;
+  for (int i = 0; i < kKeys; ++i) {
+    sks.push_back(RandomSecretKey(rng));
+    pks.push_back(bls::SkToPk(sks.back()));
+  }
+  // AggregateVerify over distinct messages, 1..4 signers: each honest case, then the same with one
+  // message altered, with two keys swapped, and with a signer's key left out.
+  struct Case {
+    std::vector<bls::PublicKey> pks;
+    std::vector<Bytes> msgs;
+    bls::Signature sig;
+    bool expected;
+  };
+  std::vector<Case> cases;
+  for (int g = 0; g < 4; ++g) {
+    const size_t size = 1 + g;
+    Case honest{{}, {}, bls::Signature::Identity(), true};
+    std::vector<bls::Signature> parts;
+    for (size_t k = 0; k < size; ++k) {
+      const size_t signer = (g + 3 * k) % kKeys;
+      Bytes msg = RandomBytes(rng, 1 + rng() % 48);
+      msg.push_back(static_cast<uint8_t>(k));  // distinct even if the random parts collide
+      parts.push_back(bls::Sign(sks[signer], msg));
+      honest.pks.push_back(pks[signer]);
+      honest.msgs.push_back(msg);
+    }
+    auto sum = bls::Aggregate(parts);
+    REQUIRE(sum.ok());
+    honest.sig = *sum;
+    cases.push_back(honest);
+    Case altered = honest;
+    altered.msgs.back().push_back(0x5a);
+    altered.expected = false;
+    cases.push_back(altered);
+    if (size >= 2) {
+      Case swapped = honest;
+      std::swap(swapped.pks[0], swapped.pks[1]);
+      swapped.expected = false;
+      cases.push_back(swapped);
+      Case missing = honest;
+      missing.pks.pop_back();
+      missing.msgs.pop_back();
+      missing.expected = false;
+      cases.push_back(missing);
+    }
+  }
+  Json aggregate_verify = Json::array();
+  for (const Case& c : cases) {
+    Json keys = Json::array(), msgs = Json::array();
+    for (size_t k = 0; k < c.pks.size(); ++k) {
+      keys.push_back(Hex(c.pks[k].ToBytes()));
+      msgs.push_back(Hex(c.msgs[k]));
+    }
+    aggregate_verify.push_back({{"pks", keys}, {"msgs", msgs}, {"sig", Hex(c.sig.ToBytes())}});
+  }
+  // PoPs byte for byte, and PopVerify of each proof under its own key and under the next key.
+  Json pop_prove = Json::array(), pop_verify = Json::array();
+  std::vector<bls::Signature> proofs;
+  for (int i = 0; i < kKeys; ++i) {
+    pop_prove.push_back(Hex(sks[i].ToBytes()));
+    proofs.push_back(bls::PopProve(sks[i]));
+  }
+  for (int i = 0; i < kKeys; ++i) {
+    pop_verify.push_back({{"pk", Hex(pks[i].ToBytes())}, {"proof", Hex(proofs[i].ToBytes())}});
+    pop_verify.push_back(
+        {{"pk", Hex(pks[(i + 1) % kKeys].ToBytes())}, {"proof", Hex(proofs[i].ToBytes())}});
+  }
+  // A signature on the key bytes under the signature tag is no proof of possession.
+  pop_verify.push_back({{"pk", Hex(pks[0].ToBytes())},
+                        {"proof", Hex(bls::Sign(sks[0], pks[0].ToBytes()).ToBytes())}});
+
+  const Json theirs = AskNoble({{"bls",
+                                 {{"aggregateVerify", aggregate_verify},
+                                  {"popProve", pop_prove},
+                                  {"popVerify", pop_verify}}}})["bls"];
+  REQUIRE(theirs["aggregateVerify"].size() == cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    INFO("AggregateVerify case " << i);
+    std::vector<ByteView> views(cases[i].msgs.begin(), cases[i].msgs.end());
+    const bool ours = bls::AggregateVerify(cases[i].pks, views, cases[i].sig);
+    CHECK(ours == theirs["aggregateVerify"][i].get<bool>());
+    CHECK(ours == cases[i].expected);
+  }
+  REQUIRE(theirs["popProve"].size() == proofs.size());
+  for (size_t i = 0; i < proofs.size(); ++i)
+    CHECK(Hex(proofs[i].ToBytes()) == theirs["popProve"][i].get<std::string>());
+  REQUIRE(theirs["popVerify"].size() == pop_verify.size());
+  for (size_t i = 0; i < pop_verify.size(); ++i) {
+    INFO("PopVerify case " << i);
+    auto pk = bls::PublicKey::FromBytes(FromHex(pop_verify[i]["pk"]));
+    auto proof = bls::Signature::FromBytes(FromHex(pop_verify[i]["proof"]));
+    REQUIRE(pk.ok());
+    REQUIRE(proof.ok());
+    const bool ours = bls::PopVerify(*pk, *proof);
+    CHECK(ours == theirs["popVerify"][i].get<bool>());
+    CHECK(ours == (i < 2 * kKeys && i % 2 == 0));
   }
 }
 

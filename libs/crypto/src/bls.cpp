@@ -327,16 +327,15 @@ bool VerifyWeighted(std::span<const PublicKey> keys, ByteView message,
                     const WeightedAggregate& aggregate) {
   const size_t n = aggregate.multiplicity.size();
   if (n > keys.size()) return false;
-  std::vector<Bls12381G1Affine> points;
+  std::vector<uint32_t> signers;  // the keys with a non-zero multiplicity
   std::vector<uint64_t> scalars;
-  points.reserve(n);
-  scalars.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     if (aggregate.multiplicity[i] == 0) continue;
-    points.push_back(Access::Point(keys[i]));
+    signers.push_back(static_cast<uint32_t>(i));
     scalars.push_back(aggregate.multiplicity[i]);
   }
-  const Bls12381G1 key = internal::MultiScalarMul<internal::Bls12381G1Curve>(points, scalars);
+  const Bls12381G1 key = internal::MultiScalarMulOf<internal::Bls12381G1Curve>(
+      [&](size_t k) { return Access::Point(keys[signers[k]]); }, scalars);
   return VerifyAggregateKey(key, message, aggregate.signature);
 }
 

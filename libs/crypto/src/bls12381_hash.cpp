@@ -45,9 +45,6 @@ bool Sgn0(const Bls12381Fp2& a) {
 bool FieldSqrt(const Bls12381Fp& a, Bls12381Fp* out) {
   return a.Sqrt(out);
 }
-bool FieldSqrt(const Bls12381Fp2& a, Bls12381Fp2* out) {
-  return Bls12381Fp2Sqrt(a, out);
-}
 
 // The curves y² = x³ + A'x + B' the SSWU map lands on, and its Z (RFC 9380 §8.8.1, §8.8.2).
 struct IsoG1 {
@@ -87,6 +84,56 @@ void Sswu(const typename Iso::F& u, typename Iso::F* x_out, typename Iso::F* y_o
     x = zu2 * x1;  // then g(x2) = Z³u⁶·g(x1) is a square
     FieldSqrt(g(x), &y);
   }
+  if (Sgn0(u) != Sgn0(y)) y = -y;
+  *x_out = x;
+  *y_out = y;
+}
+
+// Simplified SWU on E2' for G2 with one Fp inversion and two Fp exponentiations (the generic
+// Sswu above spends up to three exponentiations and several inversions through Bls12381Fp2Sqrt):
+// whether g(x1) is a square is read off its norm n (a square in Fp2 iff n is one in Fp), with s =
+// n^((p+1)/4). If s² = −n instead, g(x2) = Z³u⁶·g(x1) is the square, and its norm's root needs no
+// second exponentiation: N(Z³u⁶·g(x1)) = N(Z)³·N(u)⁶·n = 125·N(u)⁶·n (N(Z) = 5 for Z = −2 − u), so
+// √ = √(−125)·N(u)³·s, where −125 is a square because −1 and 5 are not (Z is not a square).
+void SswuG2(const Bls12381Fp2& u, Bls12381Fp2* x_out, Bls12381Fp2* y_out) {
+  using F = Bls12381Fp2;
+  using Fp = Bls12381Fp;
+  static const Fp kRootMinus125 = [] {
+    Fp root;
+    const bool ok = (-Fp::FromUint(125)).Sqrt(&root);
+    (void)ok;  // −125 is a square (see above); the hash-to-curve vectors check the result
+    return root;
+  }();
+  const F zu2 = IsoG2::kZ * u.Square();
+  const F denom = zu2.Square() + zu2;  // Z²u⁴ + Zu²
+  F x1;
+  if (denom.IsZero()) {
+    static const F exceptional = IsoG2::kB * (IsoG2::kZ * IsoG2::kA).InverseVartime();  // B/(Z·A)
+    x1 = exceptional;
+  } else {
+    static const F minus_b_over_a = -IsoG2::kB * IsoG2::kA.InverseVartime();
+    x1 = minus_b_over_a * (F::One() + denom.InverseVartime());
+  }
+  auto g = [](const F& x) { return (x.Square() + IsoG2::kA) * x + IsoG2::kB; };
+  const F gx1 = g(x1);
+  const Fp norm = gx1.c0.Square() + gx1.c1.Square();
+  const Fp s = PowPublic(norm, Fp::kSqrtExponent);
+  F x = x1, gx = gx1;
+  Fp norm_root = s;
+  if (!(s.Square() == norm)) {
+    x = zu2 * x1;
+    gx = g(x);
+    const Fp norm_u = u.c0.Square() + u.c1.Square();
+    norm_root = kRootMinus125 * norm_u.Square() * norm_u * s;
+  }
+  F y;
+  bool ok;
+  if (gx.c1.IsZero()) {  // the norm shortcut needs a1 ≠ 0; this case is rare
+    ok = Bls12381Fp2Sqrt(gx, &y);
+  } else {
+    ok = Bls12381Fp2SqrtWithNormRoot(gx, norm_root, &y);
+  }
+  (void)ok;  // one of g(x1), g(x2) is a square (RFC 9380 §6.6.2)
   if (Sgn0(u) != Sgn0(y)) y = -y;
   *x_out = x;
   *y_out = y;
@@ -340,6 +387,24 @@ Affine IsoMap(const F& x, const F& y, const std::array<F, A>& xnum, const std::a
   return Affine::Of(Horner(xnum, x) * yd * inv, y * Horner(ynum, x) * xd * inv);
 }
 
+// IsoMap without the inversion: the Jacobian point (X : Y : Z) with Z = xden·yden, X =
+// xnum·xden·yden², Y = y·ynum·xden³·yden², so that X/Z² = xnum/xden and Y/Z³ = y·ynum/yden. A zero
+// denominator gives Z = 0, the point at infinity.
+template <class Point, class F, size_t A, size_t B, size_t C, size_t D>
+Point IsoMapJacobian(const F& x, const F& y, const std::array<F, A>& xnum,
+                     const std::array<F, B>& xden, const std::array<F, C>& ynum,
+                     const std::array<F, D>& yden) {
+  const F xd = Horner(xden, x);
+  const F yd = Horner(yden, x);
+  const F yd2 = yd.Square();
+  const F xd_yd2 = xd * yd2;
+  Point out;
+  out.z = xd * yd;
+  out.x = Horner(xnum, x) * xd_yd2;
+  out.y = y * Horner(ynum, x) * xd_yd2 * xd.Square();
+  return out;
+}
+
 // DST as used by the expander: a tag longer than 255 bytes is replaced by
 // H("H2C-OVERSIZE-DST-" ‖ DST) (RFC 9380 §5.3.3).
 Bytes EffectiveDst(ByteView dst) {
@@ -410,10 +475,14 @@ Bls12381G1Affine MapToCurveG1(const Bls12381Fp& u) {
   return IsoMap<Bls12381G1Affine>(x, y, kG1XNum, kG1XDen, kG1YNum, kG1YDen);
 }
 
-Bls12381G2Affine MapToCurveG2(const Bls12381Fp2& u) {
+Bls12381G2 MapToCurveG2Jacobian(const Bls12381Fp2& u) {
   Bls12381Fp2 x, y;
-  Sswu<IsoG2>(u, &x, &y);
-  return IsoMap<Bls12381G2Affine>(x, y, kG2XNum, kG2XDen, kG2YNum, kG2YDen);
+  SswuG2(u, &x, &y);
+  return IsoMapJacobian<Bls12381G2>(x, y, kG2XNum, kG2XDen, kG2YNum, kG2YDen);
+}
+
+Bls12381G2Affine MapToCurveG2(const Bls12381Fp2& u) {
+  return MapToCurveG2Jacobian(u).ToAffine();
 }
 
 Bls12381G1 ClearCofactorG1(const Bls12381G1& p) {
@@ -449,13 +518,13 @@ absl::StatusOr<Bls12381G1Affine> EncodeToG1(ByteView msg, ByteView dst) {
 
 absl::StatusOr<Bls12381G2Affine> HashToG2(ByteView msg, ByteView dst) {
   THETA_ASSIGN_OR_RETURN(const auto u, HashToFp2(msg, dst, 2));
-  const Bls12381G2 r = Bls12381G2::From(MapToCurveG2(u[0])).AddAffine(MapToCurveG2(u[1]));
+  const Bls12381G2 r = MapToCurveG2Jacobian(u[0]) + MapToCurveG2Jacobian(u[1]);
   return ClearCofactorG2(r).ToAffine();
 }
 
 absl::StatusOr<Bls12381G2Affine> EncodeToG2(ByteView msg, ByteView dst) {
   THETA_ASSIGN_OR_RETURN(const auto u, HashToFp2(msg, dst, 1));
-  return ClearCofactorG2(Bls12381G2::From(MapToCurveG2(u[0]))).ToAffine();
+  return ClearCofactorG2(MapToCurveG2Jacobian(u[0])).ToAffine();
 }
 
 }  // namespace theta::crypto::internal

@@ -8,8 +8,10 @@ import { bn254 } from '@noble/curves/bn254';
 import { bytesToHex, hexToBytes } from '@noble/curves/abstract/utils';
 
 const DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
+const POP_DST = 'BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 const sigs = bls.longSignatures;
 const hashMessage = (hex) => sigs.hash(hexToBytes(hex), DST);
+const hashPop = (pkHex) => sigs.hash(hexToBytes(pkHex), POP_DST);
 const attempt = (fn, fallback) => {
   try {
     return fn();
@@ -49,6 +51,21 @@ function blsAnswers(req) {
       }, false);
       return { sig: g2Hex(sum), fast };
     }),
+    // AggregateVerify (distinct messages): one pairing per (key, message) against the signature.
+    aggregateVerify: (req.aggregateVerify ?? []).map(({ pks, msgs, sig }) =>
+      attempt(
+        () => sigs.verifyBatch(decodeG2(sig), msgs.map(hashMessage), pks.map(decodeG1)),
+        false,
+      ),
+    ),
+    // PopProve: a signature on the compressed public key under the PoP tag; PopVerify checks one.
+    popProve: (req.popProve ?? []).map((sk) => {
+      const pk = bytesToHex(bls.G1.ProjectivePoint.fromPrivateKey(hexToBytes(sk)).toRawBytes(true));
+      return g2Hex(sigs.sign(hashPop(pk), sk));
+    }),
+    popVerify: (req.popVerify ?? []).map(({ pk, proof }) =>
+      attempt(() => sigs.verify(decodeG2(proof), hashPop(pk), decodeG1(pk)), false),
+    ),
     g1: (req.g1 ?? []).map((hex) => attempt(() => decodeG1(hex) !== null, false)),
     g2: (req.g2 ?? []).map((hex) => attempt(() => decodeG2(hex) !== null, false)),
   };

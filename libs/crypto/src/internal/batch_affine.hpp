@@ -104,6 +104,88 @@ std::vector<JacobianPoint<Curve>> SumAffineGroups(const Get& get, std::span<cons
   return sums;
 }
 
+// The sum of each group's points, all groups reduced together: each round pairs up the points
+// inside every group and adds all the pairs of all the groups with one shared inversion, so that
+// many small groups (Pippenger's buckets: 10,000 keys in 1,024 buckets hold about ten points each)
+// still get batched affine additions, until every group is down to one point or a round has too few
+// pairs. `points` holds the groups one after another (sizes[g] points each) and is consumed as
+// scratch space. Group g's sum is affine[g] plus rest[g] (the Jacobian remainder of exceptional
+// pairs and of the last, unbatched rounds; usually the point at infinity).
+template <class Curve>
+struct GroupSums {
+  std::vector<AffinePoint<Curve>> affine;
+  std::vector<JacobianPoint<Curve>> rest;
+};
+template <class Curve>
+GroupSums<Curve> SumAffineGroupsTogether(std::vector<AffinePoint<Curve>>& points,
+                                         std::span<const size_t> sizes) {
+  using F = typename Curve::Field;
+  using Affine = AffinePoint<Curve>;
+  const size_t groups = sizes.size();
+  GroupSums<Curve> out{std::vector<Affine>(groups, Affine::Infinity()),
+                       std::vector<JacobianPoint<Curve>>(groups, JacobianPoint<Curve>::Infinity())};
+  std::vector<size_t> start(groups), size(sizes.begin(), sizes.end());
+  size_t pairs = 0;
+  for (size_t g = 0, at = 0; g < groups; at += sizes[g], ++g) {
+    start[g] = at;
+    pairs += size[g] / 2;
+  }
+  thread_local std::vector<F> denominators, prefix;  // kept per thread, as MSM's point buffer
+  while (pairs >= kBatchAffineMinPairs) {
+    // Denominators of every pair of every group; exceptional pairs go to the group's remainder.
+    denominators.assign(pairs, F::One());
+    for (size_t g = 0, k = 0; g < groups; ++g) {
+      for (size_t i = 0; i < size[g] / 2; ++i, ++k) {
+        Affine& p = points[start[g] + 2 * i];
+        Affine& q = points[start[g] + 2 * i + 1];
+        if (p.infinity || q.infinity || p.x == q.x) {
+          out.rest[g] = out.rest[g].AddAffine(p).AddAffine(q);
+          p.infinity = q.infinity = true;  // settled
+        } else {
+          denominators[k] = q.x - p.x;
+        }
+      }
+    }
+    prefix.resize(pairs);
+    F running = F::One();
+    for (size_t k = 0; k < pairs; ++k) {
+      prefix[k] = running;
+      running = running * denominators[k];
+    }
+    F inverse = running.InverseVartime();
+    for (size_t k = pairs; k-- > 0;) {
+      const F d_inv = inverse * prefix[k];
+      inverse = inverse * denominators[k];
+      denominators[k] = d_inv;
+    }
+    // Each group's sums over the front of its range, then its odd point out.
+    size_t next_pairs = 0;
+    for (size_t g = 0, k = 0; g < groups; ++g) {
+      Affine* base = points.data() + start[g];
+      size_t kept = 0;
+      for (size_t i = 0; i < size[g] / 2; ++i, ++k) {
+        const Affine p = base[2 * i];
+        const Affine q = base[2 * i + 1];
+        if (p.infinity) continue;  // settled above
+        const F lambda = (q.y - p.y) * denominators[k];
+        const F x = lambda.Square() - p.x - q.x;
+        base[kept++] = Affine::Of(x, lambda * (p.x - x) - p.y);
+      }
+      if (size[g] % 2 == 1) base[kept++] = base[size[g] - 1];
+      size[g] = kept;
+      next_pairs += kept / 2;
+    }
+    pairs = next_pairs;
+  }
+  for (size_t g = 0; g < groups; ++g) {
+    if (size[g] == 0) continue;
+    out.affine[g] = points[start[g]];
+    for (size_t i = 1; i < size[g]; ++i)
+      out.rest[g] = out.rest[g].AddAffine(points[start[g] + i]);
+  }
+  return out;
+}
+
 // Σ get(i) for i < n.
 template <class Curve, class Get>
 JacobianPoint<Curve> SumAffine(const Get& get, size_t n) {

@@ -25,11 +25,14 @@ using Bls12381Fr = Fp<Bls12381FrParams>;
 struct Bls12381G1Curve {
   using Field = Bls12381Fp;
   static constexpr Field B() { return Field::FromUint(4); }
+  static constexpr Field MulByB3(const Field& a) { return MulBySmall<12>(a); }  // 3b = 12
 };
 
 struct Bls12381G2Curve {
   using Field = Bls12381Fp2;
   static constexpr Field B() { return {Bls12381Fp::FromUint(4), Bls12381Fp::FromUint(4)}; }
+  // b = 4ξ with ξ = 1 + u (the tower's ξ), so 3b·a = 12·(ξa): additions only.
+  static constexpr Field MulByB3(const Field& a) { return MulBySmall<12>(a.MulByXi()); }
 };
 
 using Bls12381G1Affine = AffinePoint<Bls12381G1Curve>;
@@ -64,12 +67,33 @@ inline constexpr Bls12381G2Affine Bls12381G2Generator() {
                      "1da1aaa9075ff05f79be")});
 }
 
-// A square root in Fp2 for public data (variable time), or false if `a` is not a square. With
-// a = a0 + a1·u and a1 ≠ 0: γ = √(a0² + a1²) ∈ Fp (the norm of a square is a square), δ = (a0 ±
-// γ)/2 for whichever sign makes δ a square, x0 = √δ, x1 = a1/(2x0); then (x0 + x1·u)² = δ −
-// a1²/(4δ) + a1·u = a0 + a1·u because 4δ² − a1² = 4a0δ. Two exponentiations at most: s =
-// δ^((p+1)/4) has s² = ±δ, and when s² = −δ (δ with the + sign is not a square) the other δ' =
-// (a0 − γ)/2 = −a1²/(4δ) has the root a1·s/(2δ). The root returned is either of the two.
+// √a in Fp2 for a = a0 + a1·u with a1 ≠ 0, given γ with γ² = a0² + a1² (the norm of a square is
+// a square in Fp). δ = (a0 + γ)/2 and δ' = (a0 − γ)/2 = −a1²/(4δ) differ by the non-square −1 up to
+// a square, so exactly one is a square. One exponentiation t = δ^((p−3)/4) tells which and gives
+// both a root and its inverse: δt² = ±1. If +1, x0 = δt and x1 = a1/(2x0) = a1·t/2; if −1, x0 =
+// a1·t/2 (x0² = −a1²/(4δ) = δ') and x1 = a1/(2x0) = 1/t = −δt. Either way (x0 + x1·u)² = x0² − x1²
+// + a1·u = a because 4δ² − a1² = 4a0δ. No inversion. False if γ was not a root of the norm of a
+// square.
+inline bool Bls12381Fp2SqrtWithNormRoot(const Bls12381Fp2& a, const Bls12381Fp& gamma,
+                                        Bls12381Fp2* out) {
+  using Fp = Bls12381Fp;
+  static constexpr Limbs<6> kInvSqrtExponent = limbs::SubSmall(Fp::kSqrtExponent, 1);  // (p−3)/4
+  const Fp delta = (a.c0 + gamma).Halve();
+  const Fp t = PowPublic(delta, kInvSqrtExponent);
+  const Fp delta_t = delta * t;
+  const Fp legendre = delta_t * t;
+  const Fp half_a1_t = a.c1 * t.Halve();
+  if (legendre == Fp::One()) {
+    *out = {delta_t, half_a1_t};
+  } else {
+    *out = {half_a1_t, -delta_t};
+  }
+  return out->Square() == a;
+}
+
+// A square root in Fp2 for public data (variable time), or false if `a` is not a square: γ = √(a0²
+// + a1²) ∈ Fp, then Bls12381Fp2SqrtWithNormRoot. Two exponentiations in Fp, no inversion. The root
+// returned is either of the two.
 inline bool Bls12381Fp2Sqrt(const Bls12381Fp2& a, Bls12381Fp2* out) {
   using Fp = Bls12381Fp;
   if (a.c1.IsZero()) {
@@ -80,11 +104,7 @@ inline bool Bls12381Fp2Sqrt(const Bls12381Fp2& a, Bls12381Fp2* out) {
   }
   Fp gamma;
   if (!(a.c0.Square() + a.c1.Square()).Sqrt(&gamma)) return false;
-  const Fp delta = (a.c0 + gamma).Halve();
-  Fp x0 = PowPublic(delta, Fp::kSqrtExponent);
-  if (!(x0.Square() == delta)) x0 = a.c1 * x0 * delta.Double().InverseVartime();
-  *out = {x0, a.c1 * x0.Double().InverseVartime()};
-  return out->Square() == a;
+  return Bls12381Fp2SqrtWithNormRoot(a, gamma, out);
 }
 
 // ZCash's "lexicographically largest": y > (p − 1)/2 as a number; in Fp2 the imaginary part decides

@@ -53,7 +53,7 @@ inline Bls12381Line Bls12381DoublingStep(Bls12381G2Homogeneous& t, const Bls1238
   const F2 a = (t.x * t.y).Halve();
   const F2 b = t.y.Square();
   const F2 c = t.z.Square();
-  const F2 e = MulBySmall<3>(c * Bls12381G2Curve::B());
+  const F2 e = Bls12381G2Curve::MulByB3(c);
   const F2 f = MulBySmall<3>(e);
   const F2 g = (b + f).Halve();
   const F2 h = (t.y + t.z).Square() - (b + c);  // 2yz
@@ -143,7 +143,7 @@ inline Bls12381Fp12 Bls12381ExpByX(const Bls12381Fp12& f) {
 // curves", ePrint 2020/875). Raising to 3 times the usual exponent is still a non-degenerate
 // bilinear pairing (3 is prime to r), and a pairing check e(...) = 1 is unaffected.
 inline Bls12381Fp12 Bls12381FinalExponentiation(const Bls12381Fp12& f) {
-  Bls12381Fp12 m = f.Conjugate() * f.Inverse();                 // f^(p⁶ − 1)
+  Bls12381Fp12 m = f.Conjugate() * f.InverseVartime();          // f^(p⁶ − 1), public input
   m = m.Frobenius<2>() * m;                                     // ^(p² + 1)
   const Bls12381Fp12 a0 = Bls12381ExpByX(m) * m.Conjugate();    // m^(x − 1)
   const Bls12381Fp12 a = Bls12381ExpByX(a0) * a0.Conjugate();   // m^((x − 1)²)

@@ -31,6 +31,17 @@ constexpr void CtAssign(Fp2<Tower>& dst, const Fp2<Tower>& src, uint64_t mask) {
   CtAssign(dst.c1, src.c1, mask);
 }
 
+// 3b·a: through the curve's MulByB3 where it has one (a few additions for a small b, instead of a
+// field multiplication), else by the constant. Branch-free either way.
+template <class Curve>
+constexpr typename Curve::Field MulByB3(const typename Curve::Field& a) {
+  if constexpr (requires { Curve::MulByB3(a); }) {
+    return Curve::MulByB3(a);
+  } else {
+    return MulBySmall<3>(Curve::B()) * a;
+  }
+}
+
 template <class Curve>
 struct ProjectivePoint {
   using F = typename Curve::Field;
@@ -44,7 +55,6 @@ struct ProjectivePoint {
 
   // RCB16 Algorithm 7 (complete addition, a = 0, b3 = 3b): 12M + 2 multiplications by b3.
   constexpr ProjectivePoint operator+(const ProjectivePoint& q) const {
-    const F b3 = MulBySmall<3>(Curve::B());
     F t0 = x * q.x;
     F t1 = y * q.y;
     F t2 = z * q.z;
@@ -52,10 +62,10 @@ struct ProjectivePoint {
     F t4 = (y + z) * (q.y + q.z) - (t1 + t2);  // y1z2 + y2z1
     F y3 = (x + z) * (q.x + q.z) - (t0 + t2);  // x1z2 + x2z1
     t0 = MulBySmall<3>(t0);
-    t2 = b3 * t2;
+    t2 = MulByB3<Curve>(t2);
     F z3 = t1 + t2;
     t1 = t1 - t2;
-    y3 = b3 * y3;
+    y3 = MulByB3<Curve>(y3);
     ProjectivePoint r;
     r.x = t3 * t1 - t4 * y3;
     r.y = y3 * t0 + t1 * z3;
@@ -64,11 +74,10 @@ struct ProjectivePoint {
   }
   // RCB16 Algorithm 9 (exception-free doubling, a = 0): 6M + 2S, valid for the identity too.
   constexpr ProjectivePoint Double() const {
-    const F b3 = MulBySmall<3>(Curve::B());
     F t0 = y.Square();
     F z3 = MulBySmall<8>(t0);
     F t1 = y * z;
-    F t2 = b3 * z.Square();
+    F t2 = MulByB3<Curve>(z.Square());
     ProjectivePoint r;
     r.x = t2 * z3;
     F y3 = t0 + t2;

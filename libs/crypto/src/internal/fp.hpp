@@ -11,8 +11,9 @@
 // exponents shape the control flow. The multiplication needs one spare bit in the top limb
 // (p < 2^(64N−1) − 2^(64N−64)), which BN254 and BLS12-381 both leave.
 //
-// Speed: multiplication and squaring are fully unrolled product scanning on 64×64→128-bit products
-// with a three-limb accumulator (limbs.hpp); add/sub use the add-with-carry intrinsics at run time
+// Speed: multiplication and squaring are fully unrolled operand scanning on 64×64→128-bit products,
+// each row's low and high halves in two carry chains (AddRow); add/sub use the add-with-carry
+// intrinsics at run time
 // (plain arithmetic in constant evaluation); the extension fields can reduce lazily through
 // MulWide/Redc when 4p < R. No assembly.
 //
@@ -297,49 +298,59 @@ class Fp {
       carry = AddCarry(a.v_[i], b.v_[i], carry, &s[i]);
     return s;
   }
-  // The full 2N-limb product by product scanning (column by column), fully unrolled so that every
-  // limb lives in a register.
+  // The full 2N-limb product, row by row (AddRow), fully unrolled.
   static constexpr Wide MulWide(const Raw& a, const Raw& b) {
     Wide t{};
-    Accumulator acc;
 #pragma GCC unroll 16
-    for (size_t k = 0; k + 1 < 2 * kLimbs; ++k) {
-      const size_t first = k < kLimbs ? 0 : k - kLimbs + 1;
-      const size_t end = k < kLimbs ? k + 1 : kLimbs;
-#pragma GCC unroll 16
-      for (size_t i = first; i < end; ++i)
-        acc.MulAdd(a[i], b[k - i]);
-      t[k] = acc.Shift();
-    }
-    t[2 * kLimbs - 1] = acc.c0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      AddRow</*kFresh=*/true>(t.data() + i, b[i], a);  // t[i + N] holds nothing yet
     return t;
   }
-  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC), by product scanning: column k adds t_k and the
-  // products m_i·p_(k−i); in the low N columns m_k is chosen to clear the column. The result is
-  // (t + m·p)/R < 2p, so one conditional subtraction finishes it.
+  // t·R⁻¹ mod p for t < p·R (Montgomery's REDC). With t = H·R + L: (t + m·p)/R = H + (L + m·p)/R,
+  // where the second term comes from the row loop of MontMul on L alone (u < p + 1 at the end) and
+  // H ≤ p − 1, so the sum is below 2p and one conditional subtraction finishes it.
   static constexpr Fp Redc(const Wide& t) {
-    Raw m{}, r{};
-    Accumulator acc;
+    uint64_t u[kLimbs + 1] = {};
 #pragma GCC unroll 16
-    for (size_t k = 0; k < kLimbs; ++k) {
-      acc.Add(t[k]);
+    for (size_t i = 0; i < kLimbs; ++i)
+      u[i] = t[i];
 #pragma GCC unroll 16
-      for (size_t i = 0; i < k; ++i)
-        acc.MulAdd(m[i], kModulus[k - i]);
-      m[k] = acc.c0 * kInv;
-      acc.MulAdd(m[k], kModulus[0]);
-      acc.Shift();  // zero by the choice of m_k
+    for (size_t i = 0; i < kLimbs; ++i) {
+      AddRow</*kFresh=*/true>(u, u[0] * kInv, kModulus);  // u[N] is zero here
+#pragma GCC unroll 16
+      for (size_t j = 0; j < kLimbs; ++j)
+        u[j] = u[j + 1];
     }
+    Raw r{};
+    uint64_t carry = 0;
 #pragma GCC unroll 16
-    for (size_t k = kLimbs; k < 2 * kLimbs; ++k) {
-      acc.Add(t[k]);
-#pragma GCC unroll 16
-      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i)
-        acc.MulAdd(m[i], kModulus[k - i]);
-      r[k - kLimbs] = acc.Shift();
-    }
+    for (size_t i = 0; i < kLimbs; ++i)
+      carry = AddCarry(u[i], t[kLimbs + i], carry, &r[i]);
     return FromMontgomery(ReduceOnce(r));
   }
+  // Plain sums and differences of wide values (no reduction; callers keep them in range), and a
+  // wide constant k·p² for keeping differences non-negative.
+  static constexpr Wide AddWidePlain(const Wide& a, const Wide& b) {
+    Wide s{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < 2 * kLimbs; ++i)
+      carry = AddCarry(a[i], b[i], carry, &s[i]);
+    return s;
+  }
+  static constexpr Wide SubWidePlain(const Wide& a, const Wide& b) {
+    Wide d{};
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < 2 * kLimbs; ++i)
+      borrow = SubBorrow(a[i], b[i], borrow, &d[i]);
+    return d;
+  }
+  template <uint64_t k>
+  static constexpr Wide kMultipleOfPSquared = MulWide(kModulus, limbs::MulSmall(kModulus, k));
+  // The plain limbs of a + b (< 2p) as an operand of MulWide.
+  static constexpr Raw Sum(const Fp& a, const Fp& b) {
+    return AddUnreduced(a, b);
+  }
+
   // a − b for wide values below p·R, adding p·R back when it would go negative.
   static constexpr Wide SubWide(const Wide& a, const Wide& b) {
     Wide d{};
@@ -368,70 +379,59 @@ class Fp {
     return r;
   }
 
-  // a·b·R⁻¹ mod p by product scanning with the reduction interleaved (Koç, Acar, Kaliski,
-  // "Analyzing and comparing Montgomery multiplication algorithms", 1996: FIPS): column k sums
-  // a_i·b_(k−i) and m_i·p_(k−i); in the low N columns m_k is chosen to clear the column. Fully
-  // unrolled; the three-limb accumulator keeps the carries in one add/adc chain per product. The
-  // result (a·b + m·p)/R < 2p needs one conditional subtraction.
+  // t[0..N] += x·b, for callers whose sum fits in N + 1 limbs: the low halves of the N products in
+  // one carry chain, then the high halves in a second. Two additions per product (a three-limb
+  // column accumulator needs three), and the two chains overlap in the out-of-order core because
+  // the flags are renamed. With kFresh, t[N] is not read but set: it holds no value yet.
+  template <bool kFresh>
+  THETA_CRYPTO_INLINE static constexpr void AddRow(uint64_t* t, uint64_t x, const Raw& b) {
+    uint64_t lo[kLimbs] = {}, hi[kLimbs] = {};
+#pragma GCC unroll 16
+    for (size_t j = 0; j < kLimbs; ++j) {
+      const u128 product = static_cast<u128>(x) * b[j];
+      lo[j] = static_cast<uint64_t>(product);
+      hi[j] = static_cast<uint64_t>(product >> 64);
+    }
+    uint64_t carry = 0;
+#pragma GCC unroll 16
+    for (size_t j = 0; j < kLimbs; ++j)
+      carry = AddCarry(t[j], lo[j], carry, &t[j]);
+    if constexpr (kFresh) {
+      t[kLimbs] = carry;
+    } else {
+      t[kLimbs] += carry;
+    }
+    carry = 0;
+#pragma GCC unroll 16
+    for (size_t j = 0; j < kLimbs; ++j)
+      carry = AddCarry(t[j + 1], hi[j], carry, &t[j + 1]);
+  }
+
+  // a·b·R⁻¹ mod p by operand scanning with the reduction interleaved (CIOS; Koç, Acar, Kaliski,
+  // "Analyzing and comparing Montgomery multiplication algorithms", 1996): row i adds a·b_i, then
+  // m·p with m chosen to clear the low limb, then shifts down one limb. With a, b < p and the spare
+  // top bit, t < 2p between rows and t + a·b_i + m·p < 2^(64(N+1)), so N + 1 limbs hold it and the
+  // rows' last carries are zero; the result needs one conditional subtraction.
   static constexpr Raw MontMul(const Raw& a, const Raw& b) {
-    Raw m{}, r{};
-    Accumulator acc;
+    uint64_t t[kLimbs + 1] = {};
 #pragma GCC unroll 16
-    for (size_t k = 0; k < kLimbs; ++k) {
+    for (size_t i = 0; i < kLimbs; ++i) {
+      AddRow</*kFresh=*/true>(t, b[i], a);  // t[N] is a stale copy after the shift
+      AddRow</*kFresh=*/false>(t, t[0] * kInv, kModulus);
 #pragma GCC unroll 16
-      for (size_t i = 0; i < k; ++i) {
-        acc.MulAdd(a[i], b[k - i]);
-        acc.MulAdd(m[i], kModulus[k - i]);
-      }
-      acc.MulAdd(a[k], b[0]);
-      m[k] = acc.c0 * kInv;
-      acc.MulAdd(m[k], kModulus[0]);
-      acc.Shift();  // zero by the choice of m_k
+      for (size_t j = 0; j < kLimbs; ++j)
+        t[j] = t[j + 1];
     }
+    Raw r{};
 #pragma GCC unroll 16
-    for (size_t k = kLimbs; k + 1 < 2 * kLimbs; ++k) {
-#pragma GCC unroll 16
-      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i) {
-        acc.MulAdd(a[i], b[k - i]);
-        acc.MulAdd(m[i], kModulus[k - i]);
-      }
-      r[k - kLimbs] = acc.Shift();
-    }
-    r[kLimbs - 1] = acc.c0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      r[i] = t[i];
     return ReduceOnce(r);
   }
 
-  // a²·R⁻¹ mod p: MontMul with the symmetric products a_i·a_j = a_j·a_i multiplied once and added
-  // twice (N(N + 1)/2 + N² multiplications instead of 2N²).
+  // a²·R⁻¹ mod p.
   static constexpr Raw MontSquare(const Raw& a) {
-    Raw m{}, r{};
-    Accumulator acc;
-#pragma GCC unroll 16
-    for (size_t k = 0; k < kLimbs; ++k) {
-#pragma GCC unroll 16
-      for (size_t i = 0; i < (k + 1) / 2; ++i)
-        acc.MulAddTwice(a[i], a[k - i]);
-      if (k % 2 == 0) acc.MulAdd(a[k / 2], a[k / 2]);
-#pragma GCC unroll 16
-      for (size_t i = 0; i < k; ++i)
-        acc.MulAdd(m[i], kModulus[k - i]);
-      m[k] = acc.c0 * kInv;
-      acc.MulAdd(m[k], kModulus[0]);
-      acc.Shift();  // zero by the choice of m_k
-    }
-#pragma GCC unroll 16
-    for (size_t k = kLimbs; k + 1 < 2 * kLimbs; ++k) {
-#pragma GCC unroll 16
-      for (size_t i = k - kLimbs + 1; i < (k + 1) / 2; ++i)
-        acc.MulAddTwice(a[i], a[k - i]);
-      if (k % 2 == 0) acc.MulAdd(a[k / 2], a[k / 2]);
-#pragma GCC unroll 16
-      for (size_t i = k - kLimbs + 1; i < kLimbs; ++i)
-        acc.MulAdd(m[i], kModulus[k - i]);
-      r[k - kLimbs] = acc.Shift();
-    }
-    r[kLimbs - 1] = acc.c0;
-    return ReduceOnce(r);
+    return MontMul(a, a);
   }
 
   Raw v_{};

@@ -1,7 +1,7 @@
 // Multi-limb integer helpers under the prime fields (fp.hpp): limb arrays, compile-time hex
-// parsing, the add-with-carry chain steps, the product-scanning accumulator, and plain-number
-// arithmetic for constants and exponents. Constant time where the field code relies on it (the
-// carry steps and the accumulator); the `limbs` namespace's comparisons are for public numbers.
+// parsing, the add-with-carry chain steps, and plain-number arithmetic for constants and exponents.
+// Constant time where the field code relies on it (the carry steps); the `limbs` namespace's
+// comparisons are for public numbers.
 #pragma once
 
 #include <array>
@@ -85,46 +85,6 @@ THETA_CRYPTO_INLINE constexpr uint64_t SubBorrow(uint64_t a, uint64_t b, uint64_
   return static_cast<uint64_t>(t >> 64) & 1;
 }
 
-// A three-limb accumulator for product scanning (Comba): each column of a multi-limb product sums
-// at most 2N 128-bit products, which fits in 192 bits. Written with the carry intrinsics so that
-// GCC emits add/adc/adc per product instead of spilling unsigned __int128 temporaries.
-struct Accumulator {
-  uint64_t c0 = 0, c1 = 0, c2 = 0;
-
-  // += a·b
-  THETA_CRYPTO_INLINE constexpr void MulAdd(uint64_t a, uint64_t b) {
-    const u128 p = static_cast<u128>(a) * b;
-    uint64_t k = AddCarry(c0, static_cast<uint64_t>(p), 0, &c0);
-    k = AddCarry(c1, static_cast<uint64_t>(p >> 64), k, &c1);
-    AddCarry(c2, 0, k, &c2);
-  }
-  // += 2·a·b (one multiplication added twice: the off-diagonal products of a square)
-  THETA_CRYPTO_INLINE constexpr void MulAddTwice(uint64_t a, uint64_t b) {
-    const u128 p = static_cast<u128>(a) * b;
-    const uint64_t lo = static_cast<uint64_t>(p), hi = static_cast<uint64_t>(p >> 64);
-    uint64_t k = AddCarry(c0, lo, 0, &c0);
-    k = AddCarry(c1, hi, k, &c1);
-    AddCarry(c2, 0, k, &c2);
-    k = AddCarry(c0, lo, 0, &c0);
-    k = AddCarry(c1, hi, k, &c1);
-    AddCarry(c2, 0, k, &c2);
-  }
-  // += a (one limb)
-  THETA_CRYPTO_INLINE constexpr void Add(uint64_t a) {
-    uint64_t k = AddCarry(c0, a, 0, &c0);
-    k = AddCarry(c1, 0, k, &c1);
-    AddCarry(c2, 0, k, &c2);
-  }
-  // Returns the low limb and shifts the accumulator down by one limb.
-  THETA_CRYPTO_INLINE constexpr uint64_t Shift() {
-    const uint64_t low = c0;
-    c0 = c1;
-    c1 = c2;
-    c2 = 0;
-    return low;
-  }
-};
-
 // a && b without a branch (both are already computed; && might compile to a jump).
 constexpr bool And(bool a, bool b) {
   return (static_cast<unsigned>(a) & static_cast<unsigned>(b)) != 0;
@@ -167,6 +127,19 @@ constexpr Limbs<N> SubSmall(Limbs<N> a, uint64_t small) {
     small = before < small ? 1 : 0;
   }
   return a;
+}
+
+// a·k mod 2^(64N) for a small k (the caller knows it does not overflow).
+template <size_t N>
+constexpr Limbs<N> MulSmall(const Limbs<N>& a, uint64_t k) {
+  Limbs<N> out{};
+  u128 carry = 0;
+  for (size_t i = 0; i < N; ++i) {
+    const u128 t = static_cast<u128>(a[i]) * k + carry;
+    out[i] = static_cast<uint64_t>(t);
+    carry = t >> 64;
+  }
+  return out;
 }
 
 // a / d for a small divisor d; the remainder is dropped.
