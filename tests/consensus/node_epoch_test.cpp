@@ -211,9 +211,10 @@ TEST_CASE("consensus epochs: a validator that missed the change catches up by an
   CHECK(kept[0].second.qc == z.qc3);
 }
 
-TEST_CASE("consensus epochs: a node that synced the epoch's last block by other means fetches it "
-          "to root the new epoch",
-          "[consensus][node][epoch]") {
+TEST_CASE(
+    "consensus epochs: a node that synced the epoch's last block by other means fetches it "
+    "to root the new epoch",
+    "[consensus][node][epoch]") {
   EpochHarness h(3);
   EpochZero z(h.e0);
   // The application committed b1 and b2 by its own block sync: the WAL never saw them.

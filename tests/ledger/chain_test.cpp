@@ -90,7 +90,8 @@ TEST_CASE("genesis JSON is parsed strictly", "[ledger][chain]") {
   for (const char* bad : {"-1", "1.5", "\"100\"", "10000000000"}) {
     INFO(bad);
     CHECK_THAT(std::string(ParseGenesisJson(absl::StrCat(R"({"chain_id": "x", "accounts": [],
-               "epoch_length": )", bad, "}"))
+               "epoch_length": )",
+                                                         bad, "}"))
                                .status()
                                .message()),
                Catch::Contains("epoch_length"));

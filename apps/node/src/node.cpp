@@ -97,15 +97,16 @@ absl::Status NodeImpl::OpenChain() {
 absl::Status NodeImpl::SetUpCommittee() {
   THETA_ASSIGN_OR_RETURN(validators_, ValidatorSetOfState(0));
   verifier_ = consensus::NewSecp256k1AddressVerifier();
-  for (size_t i = 0; i < validator_addresses_.size(); ++i) {
-    if (keys_.account && validator_addresses_[i] == address_)
-      validator_index_ = static_cast<consensus::ValidatorIndex>(i);
+  // A validator's consensus key is its 20-byte account address (NewSecp256k1AddressVerifier).
+  const Bytes own(address_.bytes.begin(), address_.bytes.end());
+  for (consensus::ValidatorIndex i = 0; i < validators_.size(); ++i) {
+    if (keys_.account && validators_.at(i).public_key == own) validator_index_ = i;
   }
   const bool epochs = chain_->epoch_length() > 0;
   if (config_.role == Role::kValidator && !validator_index_ && !epochs)
-    return absl::FailedPreconditionError(absl::StrCat(
-        "role validator, but the account ", ToHex(address_.view()),
-        " is not in the genesis validator set (", validator_addresses_.size(), " validators)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("role validator, but the account ", ToHex(address_.view()),
+                     " is not in the genesis validator set (", validators_.size(), " validators)"));
   if (config_.role == Role::kValidator && !validator_index_)
     log_->warn(
         "the account {} is not in the genesis validator set: it follows the chain and "

@@ -170,7 +170,6 @@ absl::StatusOr<consensus::ValidatorSet> NodeImpl::ValidatorSetOfState(uint64_t s
                          chain_->ValidatorSetAt(state_height));
   std::vector<consensus::Validator> set;
   for (const ledger::StakedMember& m : members) {
-    if (state_height == 0) validator_addresses_.push_back(m.address);
     set.push_back(consensus::Validator{Bytes(m.address.bytes.begin(), m.address.bytes.end()),
                                        StakeUnits(m.stake)});
   }

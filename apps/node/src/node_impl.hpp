@@ -156,8 +156,7 @@ class NodeImpl final : public consensus::Application,
   size_t outbox_bytes_ = 0;
 
   // Consensus (core thread).
-  consensus::ValidatorSet validators_;  // the genesis committee
-  std::vector<Address> validator_addresses_;
+  consensus::ValidatorSet validators_;                        // the genesis committee
   std::optional<consensus::ValidatorIndex> validator_index_;  // in the genesis committee
   bool runs_consensus_ = false;  // role validator: follows (and, when in the committee, votes)
   std::mutex committees_mu_;

@@ -174,7 +174,7 @@ inline Bn254Fp12 Bn254ExpByU(const Bn254Fp12& f) {
 // λ0 = −36u³ − 30u² − 18u − 2, evaluated as y0·y1²·y2⁶·y3¹²·y4¹⁸·y5³⁰·y6³⁶ with one addition chain.
 inline Bn254Fp12 Bn254FinalExponentiation(const Bn254Fp12& f) {
   Bn254Fp12 m = f.Conjugate() * f.InverseVartime();  // f^(p⁶ − 1), public input
-  m = m.Frobenius<2>() * m;                   // ^(p² + 1)
+  m = m.Frobenius<2>() * m;                          // ^(p² + 1)
 
   const Bn254Fp12 fx = Bn254ExpByU(m);
   const Bn254Fp12 fx2 = Bn254ExpByU(fx);
