@@ -125,9 +125,10 @@ absl::Status ReadConsensus(const Json& c, ConsensusConfig& out) {
 }
 
 absl::Status ReadState(const Json& s, StateConfig& out) {
-  THETA_RETURN_IF_ERROR(CheckKeys(s, "state", {"pruning_depth", "gc_interval"}));
+  THETA_RETURN_IF_ERROR(CheckKeys(s, "state", {"pruning_depth", "gc_interval", "compaction_nice"}));
   THETA_RETURN_IF_ERROR(ReadUint(s, "pruning_depth", "state.", 0, UINT64_MAX, out.pruning_depth));
   THETA_RETURN_IF_ERROR(ReadUint(s, "gc_interval", "state.", 1, 100000000, out.gc_interval));
+  THETA_RETURN_IF_ERROR(ReadUint(s, "compaction_nice", "state.", 0, 19, out.compaction_nice));
   return absl::OkStatus();
 }
 

@@ -66,8 +66,10 @@ absl::Status NodeImpl::Open() {
 }
 
 absl::Status NodeImpl::OpenChain() {
+  LevelDbOptions db_options;
+  db_options.background_nice = static_cast<int>(config_.state.compaction_nice);
   absl::StatusOr<std::unique_ptr<KvStore>> store =
-      OpenLevelDbStore((config_.data_dir / "db").string());
+      OpenLevelDbStore((config_.data_dir / "db").string(), db_options);
   if (!store.ok())
     return absl::Status(store.status().code(),
                         absl::StrCat("cannot open the database in ", config_.data_dir.string(),

@@ -292,6 +292,10 @@ class HarnessTest(unittest.TestCase):
         proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad-chain"))
         self.assertEqual(proc.returncode, 2)
         self.assertIn("chain.phases", proc.stderr)
+        bad.write_text('[chain]\ncompaction_nice = 25\n')
+        proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad-nice"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("chain.compaction_nice", proc.stderr)
 
     def test_missing_binary_is_a_labelled_skip(self):
         empty = Path(self.tmp.name) / "empty-build"

@@ -40,6 +40,7 @@ DEFAULTS = {
     "max_block_txs": 4000,
     "base_timeout_ms": 3000,
     "log_level": "warn",
+    "compaction_nice": 10,
 }
 
 _CEILING_LABEL = "signature-check ceiling: 2-thread recover rate ÷ validators (same run)"
@@ -115,6 +116,7 @@ class Devnet:
             config["consensus"] = {k: int(self.s[k]) for k in
                                    ("min_block_ms", "idle_block_ms", "max_block_txs", "base_timeout_ms")}
             config["log_level"] = self.s["log_level"]
+            config.setdefault("state", {})["compaction_nice"] = int(self.s["compaction_nice"])
             path.write_text(json.dumps(config, indent=2) + "\n")
         return summary
 

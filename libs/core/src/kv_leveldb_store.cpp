@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "internal/leveldb_background.hpp"
 #include "theta/core/kv_store.hpp"
 
 namespace theta {
@@ -80,7 +81,8 @@ struct LevelDbShared {
   bool paranoid_checks = false;
   // Held shared by every use of `db`, exclusively by Close.
   mutable std::shared_mutex mu;
-  // The DB borrows these two, so they are declared first and destroyed after it.
+  // The DB borrows these three, so they are declared first and destroyed after it.
+  std::unique_ptr<internal::NiceBackgroundEnv> env;  // null: LevelDB's default Env
   std::unique_ptr<const leveldb::FilterPolicy> filter_policy;
   std::unique_ptr<leveldb::Cache> block_cache;
   std::unique_ptr<leveldb::DB> db;   // null once closed; guarded by mu
@@ -285,6 +287,7 @@ class LevelDbStore final : public KvStore {
     shared_->db.reset();
     shared_->block_cache.reset();
     shared_->filter_policy.reset();
+    shared_->env.reset();
     return flushed;
   }
 
@@ -341,6 +344,11 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenLevelDbStore(const std::string& pat
   db_options.error_if_exists = options.error_if_exists;
   db_options.paranoid_checks = options.paranoid_checks;
   db_options.write_buffer_size = options.write_buffer_bytes;
+  if (options.background_nice > 0) {
+    shared->env = std::make_unique<internal::NiceBackgroundEnv>(leveldb::Env::Default(),
+                                                                options.background_nice);
+    db_options.env = shared->env.get();
+  }
   if (options.block_cache_bytes > 0) {
     shared->block_cache.reset(leveldb::NewLRUCache(options.block_cache_bytes));
     db_options.block_cache = shared->block_cache.get();

@@ -41,6 +41,9 @@ struct ConsensusConfig {
 struct StateConfig {
   uint64_t pruning_depth = 0;  // keep the state of the last N blocks; 0 keeps all (an archive node)
   uint64_t gc_interval = 1000;  // with pruning: delete unreachable trie nodes every N blocks
+  // Niceness (0..19) of the database's flush-and-compaction thread: compaction bursts then yield
+  // the CPU to consensus instead of stalling it (0: LevelDB's shared thread at normal priority).
+  uint64_t compaction_nice = 10;
 };
 
 struct NodeConfig {

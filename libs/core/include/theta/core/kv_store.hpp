@@ -138,6 +138,12 @@ struct LevelDbOptions {
   size_t write_buffer_bytes = 16 << 20;
   // Bits per key of the Bloom filter on table files; 0 turns it off (default 10).
   int bloom_bits_per_key = 10;
+  // Niceness of the thread that flushes and compacts this database (0..19). 0 (the default) leaves
+  // the work on LevelDB's process-wide background thread. Above 0 the store runs its own
+  // background thread at that niceness (Linux: the thread's own nice value), so that compaction
+  // bursts yield the CPU to the foreground work the database serves and catch up in idle time;
+  // if they fall far behind, LevelDB throttles the writers instead.
+  int background_nice = 0;
 };
 
 // Opens (or creates, with any missing parent directories) a LevelDB database in directory `path`.
