@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "theta/compute/backend.hpp"
@@ -38,6 +39,13 @@ class VulkanKernels {
 
   const SgemmTiling& sgemm_tiling() const noexcept { return tiling_; }
 
+  // The spec of every kernel the Record* methods below can build on this device with this tiling
+  // (each op and variant once), for Device::Prewarm or DeviceOptions::prewarm_kernels.
+  std::vector<KernelSpec> StandardSpecs() const;
+  // Device::Prewarm(StandardSpecs()): every kernel built and compiled now, so that no Record* and
+  // no first dispatch pays for it later. On lavapipe this takes 0.1-0.3 s (docs/edge-compute.md).
+  absl::Status Prewarm();
+
   absl::Status RecordMatMul(CommandList& list, MatMulShape shape, const Buffer& a, const Buffer& b,
                             const Buffer& c);
   absl::Status RecordActivate(CommandList& list, Activation op, uint32_t count, const Buffer& in,
@@ -59,6 +67,8 @@ class VulkanKernels {
  private:
   // Records `shader` over enough workgroups of 64 for `invocations`, folding >65535 groups into
   // 2-D.
+  // Whether RecordMatMul may use the subgroup-shared SGEMM path on this device.
+  bool SubgroupSgemmUsable() const;
   absl::Status RecordFlat(CommandList& list, const KernelSpec& spec, uint64_t invocations,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> push);
