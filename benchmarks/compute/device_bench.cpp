@@ -166,7 +166,7 @@ void BM_VulkanFirstDispatchPrewarmed(benchmark::State& state) {
 BENCHMARK(BM_VulkanFirstDispatchPrewarmed)
     ->Arg(0)
     ->Arg(1)
-    ->Iterations(5)
+    ->Iterations(10)
     ->Unit(benchmark::kMillisecond);
 
 // Opening a Device (instance, device, queue, pipeline cache), then with arg 1 prewarming every
