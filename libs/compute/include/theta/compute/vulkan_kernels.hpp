@@ -43,7 +43,8 @@ class VulkanKernels {
   // (each op and variant once), for Device::Prewarm or DeviceOptions::prewarm_kernels.
   std::vector<KernelSpec> StandardSpecs() const;
   // Device::Prewarm(StandardSpecs()): every kernel built and compiled now, so that no Record* and
-  // no first dispatch pays for it later. On lavapipe this takes 0.1-0.3 s (docs/edge-compute.md).
+  // no first dispatch pays for it later. On lavapipe it adds 40-125 ms to start-up here
+  // (docs/edge-compute.md).
   absl::Status Prewarm();
 
   absl::Status RecordMatMul(CommandList& list, MatMulShape shape, const Buffer& a, const Buffer& b,
@@ -65,10 +66,10 @@ class VulkanKernels {
                               const Buffer& yuv, const Buffer& rgb);
 
  private:
-  // Records `shader` over enough workgroups of 64 for `invocations`, folding >65535 groups into
-  // 2-D.
   // Whether RecordMatMul may use the subgroup-shared SGEMM path on this device.
   bool SubgroupSgemmUsable() const;
+  // Records `shader` over enough workgroups of 64 for `invocations`, folding >65535 groups into
+  // 2-D.
   absl::Status RecordFlat(CommandList& list, const KernelSpec& spec, uint64_t invocations,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> push);
