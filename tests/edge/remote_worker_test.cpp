@@ -72,7 +72,8 @@ class WorkerProcess {
 TEST_CASE("two worker processes run an order over http, agree, and are both paid",
           "[edge][worker]") {
   WorkerProcess cpu_worker("cpu", {"--backend=cpu", "--workers=2"});
-  WorkerProcess auto_worker("auto", {"--workers=1"});  // lavapipe when the machine has it
+  // lavapipe when the machine has it, with every kernel compiled before the first order
+  WorkerProcess auto_worker("auto", {"--workers=1", "--prewarm"});
   Chain chain;
   LedgerPaymentHook hook(chain.requester,
                          {.chain_id = kChain, .reserve_sequence = 1, .resource_id = kResource});

@@ -324,7 +324,9 @@ absl::StatusOr<std::unique_ptr<Device>> Device::Create(const DeviceOptions& opti
   THETA_RETURN_IF_ERROR(PickPhysicalDevice(*state));
   THETA_RETURN_IF_ERROR(CreateLogicalDevice(*state));
   THETA_RETURN_IF_ERROR(CreatePipelineCache(*state));
-  return std::unique_ptr<Device>(new Device(std::move(state)));
+  std::unique_ptr<Device> device(new Device(std::move(state)));
+  THETA_RETURN_IF_ERROR(device->Prewarm(device->state_->options.prewarm_kernels));
+  return device;
 }
 
 Device::Device(std::unique_ptr<internal::DeviceState> state) : state_(std::move(state)) {}

@@ -292,6 +292,14 @@ absl::Status CommandList::Dispatch(const Kernel& kernel, std::span<const Buffer*
           absl::StrCat("compute: kernel ", spec.shader, " was given an empty buffer"));
     }
   }
+  return RecordDispatch(kernel, buffers, push, groups_x, groups_y, groups_z);
+}
+
+absl::Status CommandList::RecordDispatch(const Kernel& kernel,
+                                         std::span<const Buffer* const> buffers,
+                                         std::span<const std::byte> push, uint32_t groups_x,
+                                         uint32_t groups_y, uint32_t groups_z) {
+  const KernelSpec& spec = kernel.spec();
   THETA_RETURN_IF_ERROR(BeginCommand());
   THETA_ASSIGN_OR_RETURN(VkDescriptorSet set, AllocateSet(kernel.set_layout_, spec.bindings));
   VkDescriptorBufferInfo infos[internal::kMaxBindings];

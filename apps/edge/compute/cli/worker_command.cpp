@@ -16,6 +16,7 @@
 #include "boost/asio/io_context.hpp"
 #include "theta/compute/device.hpp"
 #include "theta/compute/scheduler.hpp"
+#include "theta/compute/vulkan_kernels.hpp"
 #include "theta/net/rpc_server.hpp"
 #include "worker_service.hpp"
 
@@ -29,6 +30,11 @@ ABSL_FLAG(int, workers, 1, "worker: jobs run at once (threads, each with its own
 ABSL_FLAG(int, max_queued, 16, "worker: orders that may wait; more are refused");
 ABSL_FLAG(int, max_run_s, 60, "worker: the longest one job may run, in seconds");
 ABSL_FLAG(std::string, min_price, "0", "worker: the lowest price accepted, in TFUEL wei");
+ABSL_FLAG(bool, prewarm, false,
+          "worker: build and compile every Vulkan kernel at start-up, so that the first job's "
+          "dispatch pays no shader compilation (slower start; docs/edge-compute.md)");
+ABSL_FLAG(std::string, pipeline_cache, "",
+          "worker: file that keeps the Vulkan pipeline cache between runs (empty: memory only)");
 
 namespace theta::edge {
 namespace {
@@ -55,12 +61,21 @@ int RunWorkerCommand() {
   }
   std::unique_ptr<compute::Device> device;
   if (backend != "cpu") {
-    absl::StatusOr<std::unique_ptr<compute::Device>> opened = compute::Device::Create();
+    compute::DeviceOptions device_options;
+    device_options.pipeline_cache_path = absl::GetFlag(FLAGS_pipeline_cache);
+    absl::StatusOr<std::unique_ptr<compute::Device>> opened =
+        compute::Device::Create(device_options);
     if (opened.ok()) {
       device = std::move(*opened);
     } else if (backend == "vulkan") {
       return Fail(1, opened.status());
     }
+  }
+  const bool prewarm = device != nullptr && absl::GetFlag(FLAGS_prewarm);
+  if (prewarm) {
+    // The executors' VulkanKernels use the device's default tiling, hence these very specs.
+    if (absl::Status st = compute::VulkanKernels(*device).Prewarm(); !st.ok()) return Fail(1, st);
+    if (absl::Status st = device->SavePipelineCache(); !st.ok()) return Fail(1, st);
   }
   compute::Device* shared = device.get();
   absl::StatusOr<std::unique_ptr<compute::Scheduler>> scheduler = compute::Scheduler::Start(
@@ -87,7 +102,8 @@ int RunWorkerCommand() {
   }
   std::cout << "theta-edge: compute worker on http://" << options.address << ":" << server.port()
             << "/rpc (" << workers << " worker(s), "
-            << (device ? device->info().name : std::string("no Vulkan device")) << ")" << std::endl;
+            << (device ? device->info().name : std::string("no Vulkan device"))
+            << (prewarm ? ", kernels prewarmed" : "") << ")" << std::endl;
 
   // compute_run blocks its io thread until the job's outcome: one thread per order that may be
   // running or queued, so a full queue is answered (ResourceExhausted) rather than left waiting.

@@ -55,6 +55,14 @@ struct DeviceOptions {
   // Route every upload and download through a staging buffer and a copy command even when the
   // buffer memory is host-visible (as on lavapipe), so that path can be tested. Default false.
   bool always_stage = false;
+  // Kernels to build and run once (an empty dispatch) while the Device opens, so that the first
+  // real dispatch of each pays no compilation. Opt-in, for edge nodes that want their first paid
+  // job fast and can afford a slower start: on Mesa's lavapipe (22.3) the pipeline cache stores
+  // nothing and the shader is compiled to machine code by LLVM at its first dispatch, which costs
+  // 5-50 ms per kernel that no cache file saves. VulkanKernels::StandardSpecs() lists the library's
+  // kernels for a device. An unknown or invalid spec fails Create (see Device::Prewarm). Default:
+  // none.
+  std::vector<KernelSpec> prewarm_kernels;
 };
 
 enum class DeviceKind { kDiscreteGpu, kIntegratedGpu, kVirtualGpu, kCpu, kOther };
@@ -104,6 +112,15 @@ class Device {
   // the Device's life; the pointer stays valid until the Device is destroyed. NotFound when no
   // embedded shader has that name; InvalidArgument for a spec the shader cannot take.
   absl::StatusOr<const Kernel*> GetKernel(const KernelSpec& spec);
+
+  // Builds each kernel (as GetKernel) and runs it once over zero workgroups, so that drivers that
+  // compile lazily at the first dispatch (lavapipe) do it now and the next dispatch starts at
+  // once; on drivers that compile at pipeline creation the empty dispatch costs next to nothing.
+  // No invocation runs, so no buffer is read or written. Returns when the dispatches have finished;
+  // the errors are GetKernel's, prefixed "compute: prewarm: ".
+  absl::Status Prewarm(std::span<const KernelSpec> specs);
+  // Number of kernels built so far (each distinct KernelSpec once).
+  size_t kernel_count() const;
 
   // A new, empty command list in the recording state.
   absl::StatusOr<CommandList> NewCommandList();

@@ -91,6 +91,11 @@ class CommandList {
   absl::Status BeginCommand();
   absl::Status EndRecording();
   absl::StatusOr<VkDescriptorSet> AllocateSet(VkDescriptorSetLayout layout, uint32_t bindings);
+  // Records the dispatch without checking the arguments (Dispatch checks them; Device::Prewarm
+  // records zero workgroups, which Dispatch refuses).
+  absl::Status RecordDispatch(const Kernel& kernel, std::span<const Buffer* const> buffers,
+                              std::span<const std::byte> push, uint32_t groups_x, uint32_t groups_y,
+                              uint32_t groups_z);
 
   internal::DeviceState* owner_ = nullptr;
   VkCommandPool pool_ = VK_NULL_HANDLE;

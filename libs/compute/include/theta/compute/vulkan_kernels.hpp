@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "theta/compute/backend.hpp"
@@ -38,6 +39,14 @@ class VulkanKernels {
 
   const SgemmTiling& sgemm_tiling() const noexcept { return tiling_; }
 
+  // The spec of every kernel the Record* methods below can build on this device with this tiling
+  // (each op and variant once), for Device::Prewarm or DeviceOptions::prewarm_kernels.
+  std::vector<KernelSpec> StandardSpecs() const;
+  // Device::Prewarm(StandardSpecs()): every kernel built and compiled now, so that no Record* and
+  // no first dispatch pays for it later. On lavapipe it adds 40-125 ms to start-up here
+  // (docs/edge-compute.md).
+  absl::Status Prewarm();
+
   absl::Status RecordMatMul(CommandList& list, MatMulShape shape, const Buffer& a, const Buffer& b,
                             const Buffer& c);
   absl::Status RecordActivate(CommandList& list, Activation op, uint32_t count, const Buffer& in,
@@ -57,6 +66,8 @@ class VulkanKernels {
                               const Buffer& yuv, const Buffer& rgb);
 
  private:
+  // Whether RecordMatMul may use the subgroup-shared SGEMM path on this device.
+  bool SubgroupSgemmUsable() const;
   // Records `shader` over enough workgroups of 64 for `invocations`, folding >65535 groups into
   // 2-D.
   absl::Status RecordFlat(CommandList& list, const KernelSpec& spec, uint64_t invocations,
