@@ -146,6 +146,10 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(echo["status"], "ok", echo["note"])
         self.assertEqual([(p["value"], p["median"], p["seed"]) for p in echo["points"]], [(2, 4.0, 5), (3, 9.0, 5)])
         self.assertEqual(echo["points"][0]["metrics"]["seed"], 5, "the seed reaches the program")
+        self.assertEqual([(g["metric"], g["op"], g["met"]) for g in echo["points"][0]["goals"]],
+                         [("square", "<=", True)])
+        self.assertEqual([(g["metric"], g["value"], g["met"]) for g in echo["points"][1]["goals"]],
+                         [("square", 9, False), ("seed", 5, True)])
         self.assertTrue((self.out / "sweep-command-echo.png").is_file())
 
     def test_report_command_rewrites_from_results(self):
@@ -179,6 +183,10 @@ class HarnessTest(unittest.TestCase):
         self.assertIn(report.SUMMARY_END, summary)
         self.assertIn(self.doc["run"]["command"], summary)
         self.assertRegex(summary, r"\| core \| BM_Secp256k1Sign \| [0-9.]+ µs \| libsecp256k1 called directly")
+        self.assertIn("| sweep command-echo | n = 2: square | 4 n² | — | — | ≤ 5 n²: met |", summary)
+        self.assertIn("| sweep command-echo | n = 3: square | 9 n² | — | — | ≥ 10 n²: not met (a planted miss) |",
+                      summary)
+        self.assertIn("| sweep command-echo | n = 3: seed | 5 | — | — | ≤ 5: met (the seed) |", summary)
         doc_file = Path(self.tmp.name) / "benchmarks.md"
         doc_file.write_text(f"# Numbers\n\n{report.SUMMARY_BEGIN}\nold table\n{report.SUMMARY_END}\n\nafter\n")
         status, err = bench_here("report", str(self.out), "--into", str(doc_file))
@@ -215,6 +223,18 @@ class HarnessTest(unittest.TestCase):
         doc = dict(self.doc, results=chain.records(loadgen), sweeps=[],
                    suites=[{"name": "chain", "status": "ok", "note": "", "binary": "", "cases": 1}])
         self.assertEqual(results.validate(doc), [])
+        # The planted p99s are all above 1 s: no saturation point, said so rather than a number.
+        saturation = next(r for r in doc["results"] if r["case"].startswith("saturation_tps/"))
+        self.assertEqual(saturation["status"], "failed")
+        self.assertIn("p99 bound", saturation["error"])
+        # With a p99 that stays low up to 1,500 tx/s offered, the point is the highest rate that kept up.
+        def rate(offered, committed, p99):
+            return {"kind": "rate", "offered_tps": offered, "committed_tps": committed,
+                    "latency_ms": {"p99": p99}}
+        sweep = [rate(500, 500, 200), rate(1000, 990, 300), rate(1500, 1450, 900), rate(2000, 1500, 4000)]
+        self.assertEqual(chain._saturation(sweep, 1000), 1500)
+        self.assertEqual(chain._saturation(sweep, 500), 1000)
+        self.assertIsNone(chain._saturation(sweep[:1], 1000), "one open-loop phase is no sweep")
         (run / "results.json").write_text(json.dumps(doc))
         status, err = bench_here("report", str(run))
         self.assertEqual(status, 0, err)
@@ -270,6 +290,14 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(results.validate(doc), [])
         tps = [r for r in recs if r["case"] == "committed_tps/max"][0]
         self.assertEqual([round(a["ratio"], 2) for a in tps["anchors"]], [0.3, 0.09])
+        self.assertEqual((tps["goal"]["op"], tps["goal"]["target"], tps["goal"]["met"]), (">=", 3000, False))
+        # The half phase's latency against issue 7's bounds: p50 met, p99 not.
+        half = dict(phase, kind="half", offered_tps=450.0, committed_tps=450.0,
+                    latency_ms={"count": 10, "uncommitted": 0, "p50": 250.0, "p99": 1500.0})
+        recs = chain.records(dict(loadgen, phases=[phase, half]))
+        goals = {r["case"]: r["goal"]["met"] for r in recs if "goal" in r}
+        self.assertEqual(goals, {"committed_tps/max": False, "latency_p50/half": True, "latency_p99/half": False})
+        self.assertEqual(results.validate(dict(self.doc, results=recs)), [])
         # A quantile that falls among never-committed transactions is a failed figure, not a number.
         p99 = [r for r in recs if r["case"] == "latency_p99/max"][0]
         self.assertEqual(p99["status"], "failed")

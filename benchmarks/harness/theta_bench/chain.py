@@ -24,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .results import make_simple_record
+from .results import make_goal, make_simple_record
 
 DEFAULTS = {
     "validators": 4,
@@ -41,6 +41,11 @@ DEFAULTS = {
     "base_timeout_ms": 3000,
     "log_level": "warn",
     "compaction_nice": 10,
+    # Issue 7's targets, shown beside the figures: committed tx/s of the max phase, and the p50 and p99
+    # submit-to-commit latency of the half phase. goal_p99_ms also bounds the saturation point.
+    "goal_tps": 3000,
+    "goal_p50_ms": 300,
+    "goal_p99_ms": 1000,
 }
 
 _CEILING_LABEL = "signature-check ceiling: 2-thread recover rate ÷ validators (same run)"
@@ -248,11 +253,31 @@ def _ceiling_anchor(label: str, value: float, phase: dict, v: int, note: str) ->
             "note": f"{note}; issue 7 target >= 3,000 tx/s (aim 5,000)"}
 
 
+def _saturation(phases: list[dict], p99_bound: float) -> float | None:
+    """The saturation point of an open-loop sweep: the highest offered rate that still commits at least
+    95 % of what is offered with p99 latency within the bound (None with fewer than two open-loop phases,
+    or when no phase qualifies)."""
+    open_loop = [p for p in phases if p["kind"] in ("rate", "half") and p.get("offered_tps")]
+    if len(open_loop) < 2:
+        return None
+    ok = [p["offered_tps"] for p in open_loop
+          if p["committed_tps"] >= 0.95 * p["offered_tps"] and p["latency_ms"]["p99"] is not None
+          and p["latency_ms"]["p99"] <= p99_bound]
+    return max(ok) if ok else None
+
+
+def _goals(result: dict) -> dict:
+    s = dict(DEFAULTS, **result.get("settings", {}))
+    return {k: float(s[k]) for k in ("goal_tps", "goal_p50_ms", "goal_p99_ms")}
+
+
 def records(result: dict) -> list[dict]:
-    """The suite's cases from a loadgen result: throughput beside its ceiling, latency, blocks, usage."""
+    """The suite's cases from a loadgen result: throughput beside its ceiling, latency, blocks, usage,
+    with issue 7's targets as goals, and the saturation point of an open-loop sweep."""
     v = result["validators"]
     params = {"validators": v, "accounts": result["accounts"]}
     ceiling = (result.get("ceiling") or {}).get("tps")
+    goals = _goals(result)
     out: list[dict] = []
     if ceiling is not None:
         out.append(make_simple_record("chain", f"signature_check_ceiling/validators:{v}", params, "anchor",
@@ -266,6 +291,9 @@ def records(result: dict) -> list[dict]:
         p = dict(params, phase=tag, seconds=phase["seconds"], offered_tps=phase["offered_tps"])
         tps = make_simple_record("chain", f"committed_tps/{tag}", p, "ours", "tx/s", "higher",
                                  phase["committed_tps"], "committed (blocks), after warm-up")
+        if kind == "max":
+            tps["goal"] = make_goal(">=", goals["goal_tps"], "tx/s", "issue 7: sustained 5 minutes",
+                                    phase["committed_tps"])
         if kind == "max" and ceiling:
             tps["anchors"].append(_ceiling_anchor(_CEILING_LABEL, ceiling, phase, v,
                                                   "wall rate on this (shared) machine during the run"))
@@ -280,12 +308,26 @@ def records(result: dict) -> list[dict]:
             if lat[q] is None:
                 rec.update(status="failed", error=f"{lat['uncommitted']} of {lat['count'] + lat['uncommitted']} "
                            "transactions never committed: the quantile is among them")
+            if kind == "half":
+                rec["goal"] = make_goal("<=", goals[f"goal_{q}_ms"], "ms", "issue 7: at half the max rate",
+                                        lat[q])
             out.append(rec)
         if phase["blocks"]["interval_ms_mean"] is not None:
             out.append(make_simple_record("chain", f"block_interval/{tag}", p, "ours", "ms", "lower",
                                           phase["blocks"]["interval_ms_mean"], "mean, commit to commit"))
         out.append(make_simple_record("chain", f"loadgen_cpu/{tag}", p, "ours", "cores", "lower",
                                       phase["generator"]["cpu_cores"], "the generator's own CPU"))
+    saturation = _saturation(result["phases"], goals["goal_p99_ms"])
+    if saturation is not None or sum(p["kind"] == "rate" for p in result["phases"]) >= 2:
+        sat = make_simple_record("chain", f"saturation_tps/validators:{v}", params, "ours", "tx/s", "higher",
+                                 saturation, f"highest offered rate committed >= 95 % with p99 <= "
+                                 f"{goals['goal_p99_ms']:g} ms (open-loop phases)")
+        if saturation is None:
+            sat["error"] = "no open-loop phase committed 95 % of its offer within the p99 bound"
+        if ceiling:
+            sat["anchors"].append(_ceiling_anchor(_CEILING_LABEL, ceiling, {"committed_tps": saturation or 0.0},
+                                                  v, "wall rate on this (shared) machine during the run"))
+        out.append(sat)
     for name, usage in sorted(result.get("node_usage", {}).items()):
         out.append(make_simple_record("chain", f"node_cpu/{name}", params, "ours", "cores", "lower",
                                       usage["cpu_cores"], "whole run"))

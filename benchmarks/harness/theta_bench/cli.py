@@ -253,6 +253,9 @@ def _run_sweeps(run: Run, prepared, bar) -> None:
                     else:
                         point = sweep.run_command_point(sw, value, seed, subst, gbench.child_env(seed),
                                                         run.cfg["case_timeout"])
+                    goals = sweep.point_goals(sw, point)
+                    if goals:
+                        point["goals"] = goals
                     desc["points"].append(point)
                     bar.update(1)
         except sweep.SweepError as e:

@@ -27,8 +27,9 @@ DEFAULTS = {
 _SUITE_KEYS = {"include", "exclude"}
 _SWEEP_KEYS = {
     "name", "kind", "suite", "case", "command", "parameter", "values", "metric", "unit", "better",
-    "seeds", "title", "quick_values", "metric2",
+    "seeds", "title", "quick_values", "metric2", "goals",
 }
+_GOAL_KEYS = {"at", "metric", "max", "min", "unit", "source"}
 
 
 class ConfigError(Exception):
@@ -180,3 +181,27 @@ def _validate_sweep(source: str, where: str, sweep) -> None:
     seeds = sweep.get("seeds", [])
     if not isinstance(seeds, list) or not all(isinstance(s, int) for s in seeds):
         _fail(source, f"{where}.seeds", "must be a list of integers", seeds)
+    _validate_goals(source, f"{where}.goals", sweep.get("goals", []))
+
+
+def _validate_goals(source: str, where: str, goals) -> None:
+    """goals = [{at = VALUE, metric = "name", max = X (or min = X), unit = "...", source = "issue N"}]"""
+    if not isinstance(goals, list):
+        _fail(source, where, "must be a list of tables", goals)
+    for i, goal in enumerate(goals):
+        w = f"{where}[{i}]"
+        if not isinstance(goal, dict):
+            _fail(source, w, "must be a table", goal)
+        for key in goal:
+            if key not in _GOAL_KEYS:
+                _fail(source, f"{w}.{key}", f"is not a known field ({', '.join(sorted(_GOAL_KEYS))})", goal[key])
+        if not isinstance(goal.get("at"), (int, float)) or isinstance(goal.get("at"), bool):
+            _fail(source, f"{w}.at", "is required: the swept value the goal applies to", goal.get("at"))
+        if not isinstance(goal.get("metric"), str):
+            _fail(source, f"{w}.metric", "is required (a string)", goal.get("metric"))
+        bounds = [k for k in ("max", "min") if k in goal]
+        if len(bounds) != 1 or not isinstance(goal[bounds[0]], (int, float)) or isinstance(goal[bounds[0]], bool):
+            _fail(source, w, "needs exactly one numeric bound, max or min", goal)
+        for key in ("unit", "source"):
+            if key in goal and not isinstance(goal[key], str):
+                _fail(source, f"{w}.{key}", "must be a string", goal[key])

@@ -77,10 +77,23 @@ def _case_rows(records: list[dict]) -> list[list[str]]:
     return rows
 
 
+def goal_text(goal: dict | None, value=None) -> str:
+    """'≤ 1,000 ms: met (issue 7)' for a goal, '—' without one; `value` prefixes the measured figure."""
+    if not goal:
+        return "—"
+    verdict = {True: "met", False: "not met", None: "not measured"}[goal["met"]]
+    op = "≤" if goal["op"] == "<=" else "≥"
+    measured = f"{format_value(value, goal['unit'])} " if value is not None else ""
+    source = f" ({goal['source']})" if goal.get("source") else ""
+    return f"{measured}{op} {format_value(goal['target'], goal['unit'])}: {verdict}{source}"
+
+
 def _sweep_rows(sw: dict) -> tuple[list[str], list[list[str]]]:
-    header = [sw["parameter"], "seed", f"{sw['metric']} (median)", "min – max"]
+    header = [sw["parameter"], "seed", f"{sw['metric']} (median)", "min – max", "goals"]
     rows = [[str(p["value"]), str(p["seed"]), format_value(p["median"], sw["unit"]),
-             f"{format_value(p['min'], sw['unit'])} – {format_value(p['max'], sw['unit'])}"] for p in sw["points"]]
+             f"{format_value(p['min'], sw['unit'])} – {format_value(p['max'], sw['unit'])}",
+             "; ".join(f"{g['metric']} {goal_text(g, g.get('value'))}" for g in p.get("goals", [])) or "—"]
+            for p in sw["points"]]
     return header, rows
 
 
@@ -115,7 +128,7 @@ def render(doc: dict) -> str:
         if sw.get("plot"):
             lines += [f"![{sw['name']}]({sw['plot']})", ""]
         header, rows = _sweep_rows(sw)
-        lines += _md_table(header, rows, "rrrr")
+        lines += _md_table(header, rows, "rrrrl")
     return "\n".join(lines) + "\n"
 
 
@@ -141,10 +154,28 @@ def render_summary(doc: dict) -> str:
             value = format_value(a["value"], a["unit"]) if a["value"] is not None else "not measured"
             anchor = f"{a['label']}{' *recorded*' if a['kind'] == 'recorded' else ''}: {value}"
             ratio = f"{_ratio_text(a)} ({a['ratio_better']})" if a.get("ratio") is not None else "—"
-        rows.append([r["suite"], r["case"], ours, anchor, ratio])
-    lines += _md_table(["suite", "case", "ours", "anchor", "ratio (better)"], rows, "llrlr")
+        rows.append([r["suite"], r["case"], ours, anchor, ratio, goal_text(r.get("goal"))])
+    rows += _summary_sweep_rows(doc["sweeps"])
+    lines += _md_table(["suite", "case", "ours", "anchor", "ratio (better)", "goal"], rows, "llrlrl")
     lines += ["", SUMMARY_END]
     return "\n".join(lines) + "\n"
+
+
+def _summary_sweep_rows(sweeps: list[dict]) -> list[list[str]]:
+    """A row per sweep point (its own metric), and one per goal on another metric of that point."""
+    rows = []
+    for sw in sweeps:
+        for p in sw["points"]:
+            where = f"{sw['parameter']} = {p['value']:g}" if isinstance(p["value"], (int, float)) else \
+                f"{sw['parameter']} = {p['value']}"
+            own = [g for g in p.get("goals", []) if g["metric"] == sw["metric"]]
+            rows.append([f"sweep {sw['name']}", f"{where}: {sw['metric']}", format_value(p["median"], sw["unit"]),
+                         "—", "—", goal_text(own[0]) if own else "—"])
+            for g in p.get("goals", []):
+                if g["metric"] != sw["metric"]:
+                    value = format_value(g["value"], g["unit"]) if g.get("value") is not None else "not measured"
+                    rows.append([f"sweep {sw['name']}", f"{where}: {g['metric']}", value, "—", "—", goal_text(g)])
+    return rows
 
 
 def write_into(doc: dict, target: Path) -> None:
@@ -210,7 +241,7 @@ def render_html(doc: dict, out: Path) -> str:
         if sw.get("plot"):
             parts.append(_html_figure(out, sw["plot"]))
         header, rows = _sweep_rows(sw)
-        parts.append(_html_table(header, rows, "rrrr"))
+        parts.append(_html_table(header, rows, "rrrrl"))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -9,9 +9,11 @@ results.json (schema "theta-bench/1"):
   results     [{suite, case, parameters, role: ours|anchor, status: ok|failed, error, metric, unit,
                 better: lower|higher, repeats: [...], min, median, max, iterations, counters, label,
                 anchors: [{label, kind: measured|recorded, case|source+row, value, low, high, unit,
-                           ratio, ratio_better, note}]}]
+                           ratio, ratio_better, note}],
+                goal (optional): {op: <=|>=, target, unit, source, met: true|false|null}}]
   sweeps      [{name, kind, title, parameter, metric, unit, better, status, note, plot,
-                points: [{value, seed, median, min, max, repeats, metrics}]}]
+                points: [{value, seed, median, min, max, repeats, metrics,
+                          goals (optional): [{metric, op, target, unit, source, value, met}]}]}]
 A time metric is in nanoseconds per operation. ratio = ours / anchor; ratio_better says which way is
 better (for a time, lower; for a rate such as GFLOP/s, higher). docs/harness.md documents it.
 """
@@ -59,6 +61,24 @@ def make_record(suite: Suite, run: CaseRun, role: str) -> dict:
         "anchors": [],
     }
     return record
+
+
+def make_goal(op: str, target: float, unit: str, source: str, value: float | None) -> dict:
+    """A target an issue sets for a figure (op '<=' or '>='); met is None when nothing was measured."""
+    met = None if value is None else bool(value <= target if op == "<=" else value >= target)
+    return {"op": op, "target": float(target), "unit": unit, "source": source, "met": met}
+
+
+def _validate_goal(goal, where: str, errors: list[str]) -> None:
+    if not isinstance(goal, dict) or goal.get("op") not in ("<=", ">="):
+        errors.append(f"{where}.op: must be '<=' or '>='")
+        return
+    if not isinstance(goal.get("target"), (int, float)):
+        errors.append(f"{where}.target: not a number")
+    if goal.get("met") not in (True, False, None):
+        errors.append(f"{where}.met: must be true, false or null")
+    if not isinstance(goal.get("source"), str):
+        errors.append(f"{where}.source: not a string")
 
 
 def make_simple_record(suite: str, case: str, params: dict, role: str, unit: str, better: str,
@@ -149,8 +169,8 @@ def write_json(path: Path, doc: dict) -> None:
 CSV_COLUMNS = [
     "suite", "case", "role", "status", "metric", "unit", "better", "repeats", "min", "median", "max",
     "anchor_label", "anchor_kind", "anchor_value", "anchor_low", "anchor_high", "ratio", "ratio_better",
-    "anchor_note", "parameters", "run_id", "git_rev", "git_dirty", "build_type", "cpu_model", "cores",
-    "load_average_start",
+    "anchor_note", "goal_op", "goal_target", "goal_met", "parameters", "run_id", "git_rev", "git_dirty",
+    "build_type", "cpu_model", "cores", "load_average_start",
 ]
 
 
@@ -170,6 +190,8 @@ def write_csv(path: Path, doc: dict) -> None:
                                        "min", "median", "max")}
             base["repeats"] = len(r["repeats"])
             base["parameters"] = json.dumps(r["parameters"], sort_keys=True)
+            if r.get("goal"):
+                base.update(goal_op=r["goal"]["op"], goal_target=r["goal"]["target"], goal_met=r["goal"]["met"])
             base.update(context)
             for a in r["anchors"] or [None]:
                 row = dict(base)
@@ -229,7 +251,14 @@ def validate(doc: dict) -> list[str]:
                 errors.append(f"{w}.anchors[{j}].ratio: not a number")
             for key in ("label", "note", "ratio_better"):
                 need(a, key, str, f"{w}.anchors[{j}]")
+        if "goal" in r:
+            _validate_goal(r["goal"], f"{w}.goal", errors)
     for i, s in enumerate(doc["sweeps"]):
         for key, types in (("name", str), ("parameter", str), ("metric", str), ("points", list)):
             need(s, key, types, f"sweeps[{i}]")
+        for j, p in enumerate(s.get("points", [])):
+            for k, goal in enumerate(p.get("goals", [])):
+                _validate_goal(goal, f"sweeps[{i}].points[{j}].goals[{k}]", errors)
+                if not isinstance(goal.get("metric"), str):
+                    errors.append(f"sweeps[{i}].points[{j}].goals[{k}].metric: not a string")
     return errors

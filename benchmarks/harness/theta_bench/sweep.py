@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from . import gbench
+from .results import make_goal
 from .units import substitute
 
 
@@ -69,6 +70,25 @@ def run_command_point(sweep: dict, value, seed: int, subst: dict, env: dict, tim
     point = _points_from_values(value, seed, [float(metrics[metric])])
     point["metrics"] = metrics
     return point
+
+
+def point_goals(sweep: dict, point: dict) -> list[dict]:
+    """The sweep's goals (config `goals`) that apply at this point's value, each with the measured value:
+    the sweep's own metric is the point's median, any other comes from the program's metrics."""
+    out = []
+    for g in sweep.get("goals", []):
+        if float(g["at"]) != float(point["value"]):
+            continue
+        metric = g["metric"]
+        value = point.get("metrics", {}).get(metric)
+        if metric == sweep.get("metric", "time") and value is None:
+            value = point["median"]
+        op, target = ("<=", g["max"]) if "max" in g else (">=", g["min"])
+        unit = sweep.get("unit", "") if metric == sweep.get("metric") else g.get("unit", "")
+        goal = make_goal(op, target, unit, g.get("source", ""),
+                         float(value) if isinstance(value, (int, float)) else None)
+        out.append(dict(goal, metric=metric, value=value if isinstance(value, (int, float)) else None))
+    return out
 
 
 def describe(sweep: dict) -> dict:

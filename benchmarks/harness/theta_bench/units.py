@@ -14,8 +14,8 @@ def format_value(value: float | None, unit: str) -> str:
                 return f"{value / scale:.3g} {name}"
         return f"{value:.3g} ns"
     if abs(value) >= 1e3:  # 1,830 tx/s rather than 1.83e+03
-        return f"{value:,.0f} {unit}"
-    return f"{value:.3g} {unit}"
+        return f"{value:,.0f} {unit}".rstrip()
+    return f"{value:.3g} {unit}".rstrip()
 
 
 def substitute(arg: str, mapping: dict[str, str]) -> str:
