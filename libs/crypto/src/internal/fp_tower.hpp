@@ -80,13 +80,6 @@ struct Fp2 {
     return {v0 + MulByBeta(v1), (a.c0 + a.c1) * (b.c0 + b.c1) - v0 - v1};
   }
   constexpr Fp2 Square() const {
-    if constexpr (kLazyTowerOk) {
-      // The same two products double-width, their left factors the unreduced sums c0 + c1 and
-      // 2c0 (below 2p, so each product is below 2p² < p·R): two reductions, and no reduction of
-      // the sums (about a fifth faster than two Montgomery multiplications here).
-      return {Base::Redc(Base::MulWide(Base::Sum(c0, c1), (c0 - c1).montgomery())),
-              Base::Redc(Base::MulWide(Base::Sum(c0, c0), c1.montgomery()))};
-    }
     const Base t = c0 * c1;
     if constexpr (Tower::kBeta == -1) {  // (c0 + c1)(c0 − c1): two multiplications
       return {(c0 + c1) * (c0 - c1), t + t};
