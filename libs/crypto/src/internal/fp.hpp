@@ -365,6 +365,24 @@ class Fp {
     return d;
   }
 
+  // a + b for wide values below p·R, subtracting p·R when the sum reaches it (a + b < 2p·R fits
+  // 2N limbs because p·R < 2^(128N − 1)). With SubWide this keeps every lazy intermediate in
+  // [0, p·R), the range Redc takes, whatever the chain of sums and differences.
+  static constexpr Wide AddWide(const Wide& a, const Wide& b) {
+    Wide s{};
+    uint64_t carry = 0;
+    for (size_t i = 0; i < 2 * kLimbs; ++i)
+      carry = AddCarry(a[i], b[i], carry, &s[i]);
+    Wide d = s;
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < kLimbs; ++i)
+      borrow = SubBorrow(s[kLimbs + i], kModulus[i], borrow, &d[kLimbs + i]);
+    const uint64_t keep_sum = 0 - borrow;  // all ones iff s < p·R
+    for (size_t i = kLimbs; i < 2 * kLimbs; ++i)
+      d[i] ^= (d[i] ^ s[i]) & keep_sum;
+    return d;
+  }
+
   static constexpr Raw kInverseExponent = limbs::SubSmall(kModulus, 2);
   static constexpr Raw kSqrtExponent = limbs::DivSmall(limbs::AddSmall(kModulus, 1), 4);
 

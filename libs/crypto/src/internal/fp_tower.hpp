@@ -107,6 +107,36 @@ struct Fp2 {
     const Base inv = (c0.Square() - MulByBeta(c1.Square())).InverseVartime();
     return {c0 * inv, -(c1 * inv)};
   }
+
+  // Lazy reduction across the tower (Fp6 and Fp12 products reduce each output coefficient once):
+  // an unreduced Fp2 value is a pair of double-width numbers in [0, p·R), added and subtracted
+  // modulo p·R (which Redc maps to 0), so any chain of sums and differences stays in Redc's range.
+  // Enabled for u² = −1, ξ = 1 + u (BLS12-381), where ξ·(c0 + c1·u) = (c0 − c1) + (c0 + c1)·u
+  // costs one wide sum and one wide difference.
+  static constexpr bool kLazyTowerOk =
+      Tower::kBeta == -1 && Tower::kXi0 == 1 && Base::kLazyReductionOk;
+  struct Wide {
+    typename Base::Wide c0, c1;
+  };
+  // a·b unreduced, both inputs reduced: c0 = a0b0 − a1b1 (mod p·R), c1 = (a0 + a1)(b0 + b1) −
+  // a0b0 − a1b1 = a0b1 + a1b0 < 2p², never negative.
+  static constexpr Wide MulWide(const Fp2& a, const Fp2& b) {
+    const auto v0 = Base::MulWide(a.c0.montgomery(), b.c0.montgomery());
+    const auto v1 = Base::MulWide(a.c1.montgomery(), b.c1.montgomery());
+    const auto v2 = Base::MulWide(Base::AddUnreduced(a.c0, a.c1), Base::AddUnreduced(b.c0, b.c1));
+    return {Base::SubWide(v0, v1), Base::SubWidePlain(Base::SubWidePlain(v2, v0), v1)};
+  }
+  static constexpr Wide AddWide(const Wide& a, const Wide& b) {
+    return {Base::AddWide(a.c0, b.c0), Base::AddWide(a.c1, b.c1)};
+  }
+  static constexpr Wide SubWide(const Wide& a, const Wide& b) {
+    return {Base::SubWide(a.c0, b.c0), Base::SubWide(a.c1, b.c1)};
+  }
+  static constexpr Wide MulByXiWide(const Wide& a) requires(kLazyTowerOk) {
+    return {Base::SubWide(a.c0, a.c1), Base::AddWide(a.c0, a.c1)};
+  }
+  static constexpr Fp2 Redc(const Wide& a) { return {Base::Redc(a.c0), Base::Redc(a.c1)}; }
+
   constexpr Fp2& operator+=(const Fp2& b) { return *this = *this + b; }
   constexpr Fp2& operator-=(const Fp2& b) { return *this = *this - b; }
   constexpr Fp2& operator*=(const Fp2& b) { return *this = *this * b; }
@@ -183,6 +213,14 @@ struct Fp6 {
   // Karatsuba over the three coefficients: six Fp2 multiplications (Devegili, Ó hÉigeartaigh,
   // Scott, Dahab, "Multiplication and squaring on pairing-friendly fields", 2006).
   friend constexpr Fp6 operator*(const Fp6& a, const Fp6& b) {
+    if constexpr (F2::kLazyTowerOk) {
+      return Redc(MulWide(a, b));
+    } else {
+      return MulReference(a, b);
+    }
+  }
+  // The same product with every Fp2 coefficient reduced (the lazy path's reference in tests).
+  static constexpr Fp6 MulReference(const Fp6& a, const Fp6& b) {
     const F2 v0 = a.c0 * b.c0;
     const F2 v1 = a.c1 * b.c1;
     const F2 v2 = a.c2 * b.c2;
@@ -199,6 +237,38 @@ struct Fp6 {
     const F2 s4 = c2.Square();
     return {s0 + s3.MulByXi(), s1 + s4.MulByXi(), s1 + s2 + s3 - s0 - s4};
   }
+  // Unreduced Fp6 values (Fp2::Wide coefficients), for the lazy Fp12 products.
+  struct Wide {
+    typename F2::Wide c0, c1, c2;
+  };
+  // The Karatsuba product above with its six Fp2 products kept double-width: the sums and
+  // differences run modulo p·R and each of the six output coefficients is reduced once (twelve
+  // reductions instead of twenty-four).
+  static constexpr Wide MulWide(const Fp6& a, const Fp6& b) requires(F2::kLazyTowerOk) {
+    const auto v0 = F2::MulWide(a.c0, b.c0);
+    const auto v1 = F2::MulWide(a.c1, b.c1);
+    const auto v2 = F2::MulWide(a.c2, b.c2);
+    const auto t12 = F2::MulWide(a.c1 + a.c2, b.c1 + b.c2);
+    const auto t01 = F2::MulWide(a.c0 + a.c1, b.c0 + b.c1);
+    const auto t02 = F2::MulWide(a.c0 + a.c2, b.c0 + b.c2);
+    return {F2::AddWide(v0, F2::MulByXiWide(F2::SubWide(F2::SubWide(t12, v1), v2))),
+            F2::AddWide(F2::SubWide(F2::SubWide(t01, v0), v1), F2::MulByXiWide(v2)),
+            F2::AddWide(F2::SubWide(F2::SubWide(t02, v0), v2), v1)};
+  }
+  static constexpr Wide AddWide(const Wide& a, const Wide& b) {
+    return {F2::AddWide(a.c0, b.c0), F2::AddWide(a.c1, b.c1), F2::AddWide(a.c2, b.c2)};
+  }
+  static constexpr Wide SubWide(const Wide& a, const Wide& b) {
+    return {F2::SubWide(a.c0, b.c0), F2::SubWide(a.c1, b.c1), F2::SubWide(a.c2, b.c2)};
+  }
+  // a·v, unreduced.
+  static constexpr Wide MulByVWide(const Wide& a) requires(F2::kLazyTowerOk) {
+    return {F2::MulByXiWide(a.c2), a.c0, a.c1};
+  }
+  static constexpr Fp6 Redc(const Wide& a) {
+    return {F2::Redc(a.c0), F2::Redc(a.c1), F2::Redc(a.c2)};
+  }
+
   constexpr Fp6 MulByFp2(const F2& s) const { return {c0 * s, c1 * s, c2 * s}; }
   // a·v = ξ·c2 + c0·v + c1·v².
   constexpr Fp6 MulByV() const { return {c2.MulByXi(), c0, c1}; }
@@ -236,15 +306,39 @@ struct Fp12 {
   friend constexpr Fp12 operator-(const Fp12& a, const Fp12& b) {
     return {a.c0 - b.c0, a.c1 - b.c1};
   }
+  // Karatsuba over w: three Fp6 products. On the lazy tower they stay double-width and each of
+  // the twelve base-field coefficients of the result is reduced once (36 reductions otherwise).
   friend constexpr Fp12 operator*(const Fp12& a, const Fp12& b) {
-    const F6 v0 = a.c0 * b.c0;
-    const F6 v1 = a.c1 * b.c1;
-    return {v0 + v1.MulByV(), (a.c0 + a.c1) * (b.c0 + b.c1) - v0 - v1};
+    if constexpr (F2::kLazyTowerOk) {
+      const auto v0 = F6::MulWide(a.c0, b.c0);
+      const auto v1 = F6::MulWide(a.c1, b.c1);
+      const auto t = F6::MulWide(a.c0 + a.c1, b.c0 + b.c1);
+      return {F6::Redc(F6::AddWide(v0, F6::MulByVWide(v1))),
+              F6::Redc(F6::SubWide(F6::SubWide(t, v0), v1))};
+    } else {
+      return MulReference(a, b);
+    }
   }
-  // Complex squaring: two Fp6 multiplications.
+  // Complex squaring: two Fp6 multiplications, lazily reduced as in operator* where possible.
   constexpr Fp12 Square() const {
-    const F6 ab = c0 * c1;
-    const F6 c = (c0 + c1) * (c0 + c1.MulByV()) - ab - ab.MulByV();
+    if constexpr (F2::kLazyTowerOk) {
+      const auto ab = F6::MulWide(c0, c1);
+      const auto t = F6::MulWide(c0 + c1, c0 + c1.MulByV());
+      return {F6::Redc(F6::SubWide(F6::SubWide(t, ab), F6::MulByVWide(ab))),
+              F6::Redc(F6::AddWide(ab, ab))};
+    } else {
+      return SquareReference();
+    }
+  }
+  // The products with every Fp6 coefficient reduced (the lazy paths' references in tests).
+  static constexpr Fp12 MulReference(const Fp12& a, const Fp12& b) {
+    const F6 v0 = F6::MulReference(a.c0, b.c0);
+    const F6 v1 = F6::MulReference(a.c1, b.c1);
+    return {v0 + v1.MulByV(), F6::MulReference(a.c0 + a.c1, b.c0 + b.c1) - v0 - v1};
+  }
+  constexpr Fp12 SquareReference() const {
+    const F6 ab = F6::MulReference(c0, c1);
+    const F6 c = F6::MulReference(c0 + c1, c0 + c1.MulByV()) - ab - ab.MulByV();
     return {c, ab + ab};
   }
   constexpr Fp12& operator*=(const Fp12& b) { return *this = *this * b; }
