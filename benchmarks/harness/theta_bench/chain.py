@@ -128,8 +128,12 @@ class Devnet:
     def start(self, timeout: float = 60) -> None:
         for node in self.nodes:
             log = open(self.dir / f"{node['name']}.log", "wb")
+            # A process group of its own keeps the terminal's Ctrl-C from the node (the suite stops it);
+            # the session stays the harness's, so with the kernel's autogroup scheduling the nodes share
+            # one group and a node's niced compaction thread yields to the other nodes' consensus too,
+            # as it would to its own (a new session per node would give each node an equal CPU share).
             proc = subprocess.Popen([str(self.node_bin), "--config", node["config"]], stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+                                    stderr=subprocess.STDOUT, process_group=0)
             log.close()
             self.procs.append((node["name"], proc))
         deadline = time.time() + timeout
