@@ -44,7 +44,10 @@ class ProcessGroup:
                 stderr=subprocess.STDOUT,
                 cwd=cwd,
                 env=env,
-                start_new_session=True,
+                # Its own process group keeps the terminal's Ctrl-C from it (the devnet stops it
+                # cleanly); the session stays ours, so under autogroup scheduling the nodes share one
+                # CPU group and a node's niced compaction yields to the others' consensus too.
+                process_group=0,
                 preexec_fn=_die_with_parent,
             )
         self._procs[name] = (proc, log_path)
