@@ -78,6 +78,32 @@ constexpr F PowPublic(const F& base, const Limbs<M>& e) {
   return result;
 }
 
+// N independent elements raised to one public exponent in lockstep: PowPublic over this tuple
+// runs the N multiplication chains side by side, so the out-of-order core overlaps independent
+// products instead of waiting on one chain (hash to G2 runs its two SSWU square roots this way).
+template <class F, size_t N>
+struct Lockstep {
+  std::array<F, N> v{};
+
+  static constexpr Lockstep One() {
+    Lockstep r;
+    r.v.fill(F::One());
+    return r;
+  }
+  THETA_CRYPTO_INLINE constexpr Lockstep Square() const {
+    Lockstep r;
+    for (size_t i = 0; i < N; ++i)
+      r.v[i] = v[i].Square();
+    return r;
+  }
+  THETA_CRYPTO_INLINE friend constexpr Lockstep operator*(const Lockstep& a, const Lockstep& b) {
+    Lockstep r;
+    for (size_t i = 0; i < N; ++i)
+      r.v[i] = a.v[i] * b.v[i];
+    return r;
+  }
+};
+
 template <class Params>
 class Fp {
  public:
@@ -352,7 +378,7 @@ class Fp {
   }
 
   // a − b for wide values below p·R, adding p·R back when it would go negative.
-  static constexpr Wide SubWide(const Wide& a, const Wide& b) {
+  THETA_CRYPTO_INLINE static constexpr Wide SubWide(const Wide& a, const Wide& b) {
     Wide d{};
     uint64_t borrow = 0;
     for (size_t i = 0; i < 2 * kLimbs; ++i)
@@ -368,7 +394,7 @@ class Fp {
   // a + b for wide values below p·R, subtracting p·R when the sum reaches it (a + b < 2p·R fits
   // 2N limbs because p·R < 2^(128N − 1)). With SubWide this keeps every lazy intermediate in
   // [0, p·R), the range Redc takes, whatever the chain of sums and differences.
-  static constexpr Wide AddWide(const Wide& a, const Wide& b) {
+  THETA_CRYPTO_INLINE static constexpr Wide AddWide(const Wide& a, const Wide& b) {
     Wide s{};
     uint64_t carry = 0;
     for (size_t i = 0; i < 2 * kLimbs; ++i)
