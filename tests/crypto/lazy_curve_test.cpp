@@ -104,24 +104,6 @@ TEST_CASE("lazy miller doubling step equals the reduced one", "[pairing]") {
   }
 }
 
-TEST_CASE("powers in lockstep equal the single powers", "[fp]") {
-  using F = Bls12381Fp;
-  std::mt19937_64 rng(0x10c5);
-  for (int i = 0; i < 20; ++i) {
-    CAPTURE(i);
-    Lockstep<F, 3> base;
-    for (F& v : base.v)
-      v = RandomBase<F>(rng);
-    if (i == 0) base.v = {F::Zero(), F::One(), -F::One()};
-    const Lockstep<F, 3> sqrt_power = PowPublic(base, F::kSqrtExponent);
-    const Lockstep<F, 3> inv_sqrt_power = PowPublic(base, kBls12381InvSqrtExponent);
-    for (size_t k = 0; k < 3; ++k) {
-      REQUIRE(sqrt_power.v[k] == PowPublic(base.v[k], F::kSqrtExponent));
-      REQUIRE(inv_sqrt_power.v[k] == PowPublic(base.v[k], kBls12381InvSqrtExponent));
-    }
-  }
-}
-
 TEST_CASE("batched sswu to g2 equals the single map, zero denominators included", "[hash]") {
   using F2 = Bls12381Fp2;
   std::mt19937_64 rng(0x55e1);

@@ -97,7 +97,7 @@ void Sswu(const typename Iso::F& u, typename Iso::F* x_out, typename Iso::F* y_o
 // 125·N(u)⁶·n (N(Z) = 5 for Z = −2 − u), so √ = √(−125)·N(u)³·s, where −125 is a square because
 // −1 and 5 are not (Z is not a square). The N denominators share one inversion (Montgomery's
 // trick; hash_to_curve maps two field elements). Running the N exponentiations in lockstep
-// (Lockstep in fp.hpp) was measured and dropped: 27 % more instructions per exponentiation (the
+// (PowPublic over a pair) was measured and dropped: 27 % more instructions per exponentiation (the
 // tuple's copies, MontMul inlined twice) and no faster hash on the 2-core machine.
 template <size_t N>
 void SswuG2Batch(const std::array<Bls12381Fp2, N>& u, std::array<Bls12381Fp2, N>* x_out,

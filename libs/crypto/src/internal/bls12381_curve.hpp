@@ -73,8 +73,7 @@ inline constexpr Bls12381G2Affine Bls12381G2Generator() {
 // both a root and its inverse: δt² = ±1. If +1, x0 = δt and x1 = a1/(2x0) = a1·t/2; if −1, x0 =
 // a1·t/2 (x0² = −a1²/(4δ) = δ') and x1 = a1/(2x0) = 1/t = −δt. Either way (x0 + x1·u)² = x0² − x1²
 // + a1·u = a because 4δ² − a1² = 4a0δ. No inversion. False if γ was not a root of the norm of a
-// square. Split in three (δ, the exponentiation, the rest) so that callers with several roots to
-// take can run the exponentiations side by side (Lockstep).
+// square. Split in three (δ, the exponentiation, the rest) for hash to G2's batched SSWU map.
 inline constexpr Limbs<6> kBls12381InvSqrtExponent =
     limbs::SubSmall(Bls12381Fp::kSqrtExponent, 1);  // (p − 3)/4
 inline Bls12381Fp Bls12381Fp2SqrtDelta(const Bls12381Fp2& a, const Bls12381Fp& gamma) {

@@ -78,32 +78,6 @@ constexpr F PowPublic(const F& base, const Limbs<M>& e) {
   return result;
 }
 
-// N independent elements raised to one public exponent in lockstep: PowPublic over this tuple
-// runs the N multiplication chains side by side, so the out-of-order core overlaps independent
-// products instead of waiting on one chain (hash to G2 runs its two SSWU square roots this way).
-template <class F, size_t N>
-struct Lockstep {
-  std::array<F, N> v{};
-
-  static constexpr Lockstep One() {
-    Lockstep r;
-    r.v.fill(F::One());
-    return r;
-  }
-  THETA_CRYPTO_INLINE constexpr Lockstep Square() const {
-    Lockstep r;
-    for (size_t i = 0; i < N; ++i)
-      r.v[i] = v[i].Square();
-    return r;
-  }
-  THETA_CRYPTO_INLINE friend constexpr Lockstep operator*(const Lockstep& a, const Lockstep& b) {
-    Lockstep r;
-    for (size_t i = 0; i < N; ++i)
-      r.v[i] = a.v[i] * b.v[i];
-    return r;
-  }
-};
-
 template <class Params>
 class Fp {
  public:
