@@ -219,6 +219,34 @@ void BM_Bls12381G2MixedAdd(benchmark::State& state) {
 }
 BENCHMARK(BM_Bls12381G2MixedAdd);
 
+// A chain of G2 doublings, lazily reduced (what scalar multiplication and cofactor clearing run)
+// and fully reduced (the reference formulas), in the same binary.
+void BM_Bls12381G2Double(benchmark::State& state) {
+  Bls12381G2 acc = Bls12381G2::From(Bls12381G2Generator());
+  for (auto _ : state) {
+    acc = acc.Double();
+    benchmark::DoNotOptimize(acc);
+  }
+}
+BENCHMARK(BM_Bls12381G2Double);
+
+void BM_Bls12381G2DoubleReference(benchmark::State& state) {
+  Bls12381G2 acc = Bls12381G2::From(Bls12381G2Generator());
+  for (auto _ : state) {
+    acc = acc.DoubleReference();
+    benchmark::DoNotOptimize(acc);
+  }
+}
+BENCHMARK(BM_Bls12381G2DoubleReference);
+
+// Hash to G2's cofactor clearing alone (two multiplications by |x| and the ψ terms).
+void BM_Bls12381ClearCofactorG2(benchmark::State& state) {
+  const Bls12381G2 p = MapToCurveG2Jacobian({Bls12381Fp::FromUint(7), Bls12381Fp::FromUint(3)});
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ClearCofactorG2(p));
+}
+BENCHMARK(BM_Bls12381ClearCofactorG2)->Unit(benchmark::kMicrosecond);
+
 void BM_Bls12381G1MixedAdd(benchmark::State& state) {
   state.SetLabel("blst 0.4 us");
   Bls12381G1 acc = Bls12381G1::From(Bls12381G1Generator()).Double();

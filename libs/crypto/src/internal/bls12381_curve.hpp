@@ -73,13 +73,16 @@ inline constexpr Bls12381G2Affine Bls12381G2Generator() {
 // both a root and its inverse: δt² = ±1. If +1, x0 = δt and x1 = a1/(2x0) = a1·t/2; if −1, x0 =
 // a1·t/2 (x0² = −a1²/(4δ) = δ') and x1 = a1/(2x0) = 1/t = −δt. Either way (x0 + x1·u)² = x0² − x1²
 // + a1·u = a because 4δ² − a1² = 4a0δ. No inversion. False if γ was not a root of the norm of a
-// square.
-inline bool Bls12381Fp2SqrtWithNormRoot(const Bls12381Fp2& a, const Bls12381Fp& gamma,
-                                        Bls12381Fp2* out) {
+// square. Split in three (δ, the exponentiation, the rest) for hash to G2's batched SSWU map.
+inline constexpr Limbs<6> kBls12381InvSqrtExponent =
+    limbs::SubSmall(Bls12381Fp::kSqrtExponent, 1);  // (p − 3)/4
+inline Bls12381Fp Bls12381Fp2SqrtDelta(const Bls12381Fp2& a, const Bls12381Fp& gamma) {
+  return (a.c0 + gamma).Halve();
+}
+// The root from δ and t = δ^((p−3)/4).
+inline bool Bls12381Fp2SqrtFinish(const Bls12381Fp2& a, const Bls12381Fp& delta,
+                                  const Bls12381Fp& t, Bls12381Fp2* out) {
   using Fp = Bls12381Fp;
-  static constexpr Limbs<6> kInvSqrtExponent = limbs::SubSmall(Fp::kSqrtExponent, 1);  // (p−3)/4
-  const Fp delta = (a.c0 + gamma).Halve();
-  const Fp t = PowPublic(delta, kInvSqrtExponent);
   const Fp delta_t = delta * t;
   const Fp legendre = delta_t * t;
   const Fp half_a1_t = a.c1 * t.Halve();
@@ -89,6 +92,11 @@ inline bool Bls12381Fp2SqrtWithNormRoot(const Bls12381Fp2& a, const Bls12381Fp& 
     *out = {half_a1_t, -delta_t};
   }
   return out->Square() == a;
+}
+inline bool Bls12381Fp2SqrtWithNormRoot(const Bls12381Fp2& a, const Bls12381Fp& gamma,
+                                        Bls12381Fp2* out) {
+  const Bls12381Fp delta = Bls12381Fp2SqrtDelta(a, gamma);
+  return Bls12381Fp2SqrtFinish(a, delta, PowPublic(delta, kBls12381InvSqrtExponent), out);
 }
 
 // A square root in Fp2 for public data (variable time), or false if `a` is not a square: γ = √(a0²

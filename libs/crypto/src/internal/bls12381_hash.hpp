@@ -30,6 +30,9 @@ Bls12381G1Affine MapToCurveG1(const Bls12381Fp& u);
 Bls12381G2Affine MapToCurveG2(const Bls12381Fp2& u);
 // MapToCurveG2 in Jacobian coordinates, without the inversion of the affine form.
 Bls12381G2 MapToCurveG2Jacobian(const Bls12381Fp2& u);
+// MapToCurveG2Jacobian of two elements at once (one shared inversion, the square roots' exponen-
+// tiations side by side): what hash_to_curve runs.
+std::array<Bls12381G2, 2> MapToCurveG2JacobianPair(const std::array<Bls12381Fp2, 2>& u);
 
 // Cofactor clearing: G1 by h_eff = 1 − x, G2 by the ψ method (equal to h_eff·P for RFC 9380's
 // h_eff of G2).

@@ -352,7 +352,7 @@ class Fp {
   }
 
   // a − b for wide values below p·R, adding p·R back when it would go negative.
-  static constexpr Wide SubWide(const Wide& a, const Wide& b) {
+  THETA_CRYPTO_INLINE static constexpr Wide SubWide(const Wide& a, const Wide& b) {
     Wide d{};
     uint64_t borrow = 0;
     for (size_t i = 0; i < 2 * kLimbs; ++i)
@@ -368,7 +368,7 @@ class Fp {
   // a + b for wide values below p·R, subtracting p·R when the sum reaches it (a + b < 2p·R fits
   // 2N limbs because p·R < 2^(128N − 1)). With SubWide this keeps every lazy intermediate in
   // [0, p·R), the range Redc takes, whatever the chain of sums and differences.
-  static constexpr Wide AddWide(const Wide& a, const Wide& b) {
+  THETA_CRYPTO_INLINE static constexpr Wide AddWide(const Wide& a, const Wide& b) {
     Wide s{};
     uint64_t carry = 0;
     for (size_t i = 0; i < 2 * kLimbs; ++i)

@@ -126,10 +126,17 @@ struct Fp2 {
     const auto v2 = Base::MulWide(Base::AddUnreduced(a.c0, a.c1), Base::AddUnreduced(b.c0, b.c1));
     return {Base::SubWide(v0, v1), Base::SubWidePlain(Base::SubWidePlain(v2, v0), v1)};
   }
-  static constexpr Wide AddWide(const Wide& a, const Wide& b) {
+  // a² unreduced for u² = −1: c0 = (a0 + a1)(a0 − a1), c1 = 2a0·a1, each one product of an
+  // unreduced sum (< 2p) and a reduced element, so both lie in [0, 2p²) ⊂ [0, p·R) (4p < R).
+  static constexpr bool kLazySquareOk = Tower::kBeta == -1 && Base::kLazyReductionOk;
+  THETA_CRYPTO_INLINE static constexpr Wide SquareWide(const Fp2& a) requires(kLazySquareOk) {
+    return {Base::MulWide(Base::Sum(a.c0, a.c1), (a.c0 - a.c1).montgomery()),
+            Base::MulWide(Base::Sum(a.c0, a.c0), a.c1.montgomery())};
+  }
+  THETA_CRYPTO_INLINE static constexpr Wide AddWide(const Wide& a, const Wide& b) {
     return {Base::AddWide(a.c0, b.c0), Base::AddWide(a.c1, b.c1)};
   }
-  static constexpr Wide SubWide(const Wide& a, const Wide& b) {
+  THETA_CRYPTO_INLINE static constexpr Wide SubWide(const Wide& a, const Wide& b) {
     return {Base::SubWide(a.c0, b.c0), Base::SubWide(a.c1, b.c1)};
   }
   static constexpr Wide MulByXiWide(const Wide& a) requires(kLazyTowerOk) {
