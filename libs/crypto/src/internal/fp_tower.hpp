@@ -251,7 +251,11 @@ struct Fp6 {
   // The Karatsuba product above with its six Fp2 products kept double-width: the sums and
   // differences run modulo p·R and each of the six output coefficients is reduced once (twelve
   // reductions instead of twenty-four).
-  static constexpr Wide MulWide(const Fp6& a, const Fp6& b) requires(F2::kLazyTowerOk) {
+  // (A member template, like MulByVWide, so that the explicit instantiation of a tower without lazy
+  // reduction (BN254) does not instantiate it: clang 14 instantiates constrained non-template
+  // members there regardless of their constraint.)
+  template <class T = F2>
+  static constexpr Wide MulWide(const Fp6& a, const Fp6& b) requires(T::kLazyTowerOk) {
     const auto v0 = F2::MulWide(a.c0, b.c0);
     const auto v1 = F2::MulWide(a.c1, b.c1);
     const auto v2 = F2::MulWide(a.c2, b.c2);
@@ -269,7 +273,8 @@ struct Fp6 {
     return {F2::SubWide(a.c0, b.c0), F2::SubWide(a.c1, b.c1), F2::SubWide(a.c2, b.c2)};
   }
   // a·v, unreduced.
-  static constexpr Wide MulByVWide(const Wide& a) requires(F2::kLazyTowerOk) {
+  template <class T = F2>
+  static constexpr Wide MulByVWide(const Wide& a) requires(T::kLazyTowerOk) {
     return {F2::MulByXiWide(a.c2), a.c0, a.c1};
   }
   static constexpr Fp6 Redc(const Wide& a) {
