@@ -328,8 +328,8 @@ def records(result: dict) -> list[dict]:
                                  f"{goals['goal_p99_ms']:g} ms (open-loop phases)")
         if saturation is None:
             sat["error"] = "no open-loop phase committed 95 % of its offer within the p99 bound"
-        if ceiling:
-            sat["anchors"].append(_ceiling_anchor(_CEILING_LABEL, ceiling, {"committed_tps": saturation or 0.0},
+        if ceiling and saturation is not None:
+            sat["anchors"].append(_ceiling_anchor(_CEILING_LABEL, ceiling, {"committed_tps": saturation},
                                                   v, "wall rate on this (shared) machine during the run"))
         out.append(sat)
     for name, usage in sorted(result.get("node_usage", {}).items()):

@@ -10,21 +10,16 @@
 namespace theta::internal {
 namespace {
 
-// Raises the calling thread's niceness to at least `nice` (a thread already nicer keeps its value)
-// and returns the value in effect afterwards. On Linux a thread's nice value is its own
-// (setpriority on its thread id), not the process's.
-int SetThisThreadNice(int nice) {
+// Raises the calling thread's niceness to at least `nice` (a thread already nicer keeps its value).
+// On Linux a thread's nice value is its own (setpriority on its thread id), not the process's.
+void RaiseThisThreadNice(int nice) {
 #ifdef __linux__
   const auto tid = static_cast<id_t>(gettid());
   errno = 0;
   const int before = getpriority(PRIO_PROCESS, tid);
   if (errno == 0 && before < nice) (void)setpriority(PRIO_PROCESS, tid, nice);
-  errno = 0;
-  const int now = getpriority(PRIO_PROCESS, tid);
-  return errno == 0 ? now : 0;
 #else
   (void)nice;
-  return 0;
 #endif
 }
 
@@ -51,15 +46,9 @@ void NiceBackgroundEnv::Schedule(void (*function)(void*), void* arg) {
   wake_.notify_one();
 }
 
-int NiceBackgroundEnv::applied_nice() const {
-  std::lock_guard lock(mu_);
-  return applied_nice_;
-}
-
 void NiceBackgroundEnv::Loop() {
-  const int applied = SetThisThreadNice(nice_);
+  RaiseThisThreadNice(nice_);
   std::unique_lock lock(mu_);
-  applied_nice_ = applied;
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left to run

@@ -31,9 +31,6 @@ class NiceBackgroundEnv final : public leveldb::EnvWrapper {
 
   void Schedule(void (*function)(void*), void* arg) override;
 
-  // The niceness the background thread runs at, once it has run one job (for tests); -100 before.
-  int applied_nice() const;
-
  private:
   struct Job {
     void (*function)(void*);
@@ -42,12 +39,11 @@ class NiceBackgroundEnv final : public leveldb::EnvWrapper {
   void Loop();
 
   const int nice_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Job> queue_;    // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
-  int applied_nice_ = -100;  // guarded by mu_
-  std::thread thread_;       // started by the first Schedule
+  std::deque<Job> queue_;  // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+  std::thread thread_;     // started by the first Schedule
 };
 
 }  // namespace theta::internal
