@@ -152,6 +152,21 @@ class HarnessTest(unittest.TestCase):
                          [("square", 9, False), ("seed", 5, True)])
         self.assertTrue((self.out / "sweep-command-echo.png").is_file())
 
+    def test_a_zero_ratio_is_drawn_and_a_failing_plot_keeps_the_run(self):
+        from theta_bench import cli, plots
+        # The swarm's origin egress is 0 when the edges serve everything: ratio 0 on a log axis.
+        zero = {"case": "origin_egress_bytes", "role": "ours", "status": "ok", "unit": "B", "median": 0.0,
+                "anchors": [{"label": "origin alone", "kind": "measured", "ratio": 0.0, "ratio_better": "lower"}]}
+        other = copy.deepcopy(zero)
+        other.update(case="startup_p50_ms", median=150.0)
+        other["anchors"][0]["ratio"] = 0.16
+        with tempfile.TemporaryDirectory() as d:
+            paths = plots.suite_plot("swarm", [zero, other], Path(d) / "swarm")
+            self.assertTrue(paths and paths[0].stat().st_size > 1000)
+        entry: dict = {}
+        self.assertIsNone(cli._guard_plot(entry, "swarm", lambda: 1 / 0))
+        self.assertIn("ZeroDivisionError", entry["plot_error"])
+
     def test_report_command_rewrites_from_results(self):
         (self.out / "report.md").unlink()
         (self.out / "report.html").unlink()

@@ -16,6 +16,18 @@ from .suites import DEFAULT_SUITES, SUITES, Suite, find
 REPO = Path(__file__).resolve().parents[3]
 
 
+def _guard_plot(entry: dict, what: str, draw):
+    """Runs draw() (a figure) so that a plotting error costs the figure, not the run: the error is
+    printed and kept in the entry's plot_error, and the measurements stay in results.json."""
+    try:
+        return draw()
+    except Exception as e:  # noqa: BLE001 (matplotlib raises many kinds; none may lose the results)
+        note = f"{what}: the plot failed ({type(e).__name__}: {e})"
+        entry["plot_error"] = note
+        print(f"bench: {note}", file=sys.stderr)
+        return None
+
+
 def _plots():
     # matplotlib takes seconds to import on a loaded machine: only runs that draw pay for it.
     from . import plots
@@ -173,7 +185,9 @@ def _run_suites(run: Run, prepared, bar) -> None:
             run.doc["run"]["interrupted"] = True
         results.attach_anchors(suite, records, run.figures, commands)
         run.doc["results"].extend(records)
-        stems = _plots().suite_plot(suite.name, records, run.out / f"{suite.name}")
+        run.save()
+        stems = _guard_plot(entry, suite.name,
+                            lambda: _plots().suite_plot(suite.name, records, run.out / f"{suite.name}"))
         entry["plot"] = stems[0].name if stems else ""
         run.save()
         if run.doc["run"]["interrupted"]:
@@ -197,11 +211,11 @@ def _run_chain(run: Run, suite: Suite, entry: dict, bar) -> None:
         raise
     bar.update(1)
     run.doc["results"].extend(records)
-    plots = _plots()
-    stems = plots.suite_plot(suite.name, records, run.out / suite.name)
-    extra = plots.chain_plots(result, run.out / "chain", run.out / "chain")
+    run.save()
+    stems = _guard_plot(entry, "chain", lambda: _plots().suite_plot(suite.name, records, run.out / suite.name))
+    extra = _guard_plot(entry, "chain", lambda: _plots().chain_plots(result, run.out / "chain", run.out / "chain"))
     entry["plot"] = stems[0].name if stems else ""
-    entry["plots"] = [str(p.relative_to(run.out)) for p in extra]
+    entry["plots"] = [str(p.relative_to(run.out)) for p in extra or []]
     run.save()
 
 
@@ -219,7 +233,8 @@ def _run_swarm(run: Run, suite: Suite, entry: dict, bar) -> None:
         run.save()
         raise
     run.doc["results"].extend(records)
-    _plot_swarm(run.out, entry, records)
+    run.save()
+    _guard_plot(entry, "swarm", lambda: _plot_swarm(run.out, entry, records))
     run.save()
 
 
@@ -260,7 +275,8 @@ def _run_sweeps(run: Run, prepared, bar) -> None:
                     bar.update(1)
         except sweep.SweepError as e:
             desc.update(status="failed", note=str(e))
-        _plot_sweep(run.out, desc)
+        run.save()
+        _guard_plot(desc, f"sweep {desc['name']}", lambda: _plot_sweep(run.out, desc))
         run.save()
 
 
@@ -392,9 +408,10 @@ def _report(argv: list[str]) -> int:
         print("bench report: results.json does not follow the schema:\n  " + "\n  ".join(errors), file=sys.stderr)
         return 2
     for s in doc["suites"]:
-        _replot_suite(out, s, [r for r in doc["results"] if r["suite"] == s["name"]])
+        records = [r for r in doc["results"] if r["suite"] == s["name"]]
+        _guard_plot(s, s["name"], lambda: _replot_suite(out, s, records))
     for desc in doc["sweeps"]:
-        _plot_sweep(out, desc)
+        _guard_plot(desc, f"sweep {desc['name']}", lambda: _plot_sweep(out, desc))
     results.write_csv(out / "results.csv", doc)
     results.write_json(out / "results.json", doc)  # the plot names may have changed
     print(report.write(doc, out))

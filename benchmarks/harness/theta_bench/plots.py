@@ -29,15 +29,19 @@ def _short(case: str) -> str:
     return case.removeprefix("BM_").removeprefix("execute/")
 
 
-def _ratio_ticks(ax, values: list[float]) -> None:
+def _ratio_ticks(ax, values: list[float]) -> float:
+    """Sets a log axis around the positive ratios (a ratio of 0, as when ours moved no bytes from
+    the origin, has no place on it); returns the axis's left end."""
     # Room beside the shortest and longest bars for their value labels.
-    lo, hi = min(values + [1.0]) / (3 if min(values) < 0.1 else 1.3), max(values + [1.0]) * 1.3
+    positive = [v for v in values if v > 0] or [1.0]
+    lo, hi = min(positive + [1.0]) / (3 if min(positive) < 0.1 else 1.3), max(positive + [1.0]) * 1.3
     decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
     steps = (1, 2, 5) if len(decades) <= 3 else (1,)
     ticks = [m * 10.0**d for d in decades for m in steps if lo <= m * 10.0**d <= hi]
     ax.set_xlim(lo, hi)
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
+    return lo
 
 
 def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
@@ -51,9 +55,10 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
         colors = [_COLORS[a["kind"]] for _, a in rows]
         fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.6))
         # Bars grow from 1.0 (parity with the anchor): left of it ours is below the anchor, right above.
-        ax.barh(range(len(rows)), [v - 1.0 for v in values], left=1.0, color=colors)
         ax.set_xscale("log")
-        _ratio_ticks(ax, values)
+        left = _ratio_ticks(ax, values)
+        # A zero ratio is drawn to the axis's left end and labelled 0.
+        ax.barh(range(len(rows)), [max(v, left) - 1.0 for v in values], left=1.0, color=colors)
         ax.axvline(1.0, color="black", linewidth=1)
         ax.set_yticks(range(len(rows)), labels, fontsize=7)
         ax.invert_yaxis()
@@ -61,7 +66,7 @@ def suite_plot(suite: str, records: list[dict], stem: Path) -> list[Path]:
         hint = "lower is better" if better == {"lower"} else "time: lower is better; rates: higher is better"
         ax.set_xlabel(f"ours / anchor ({hint})")
         for i, v in enumerate(values):
-            ax.text(v, i, f" {format_ratio(v)} " if v >= 1 else f"{format_ratio(v)} ", va="center", fontsize=7,
+            ax.text(max(v, left), i, f" {format_ratio(v)} " if v >= 1 else f"{format_ratio(v)} ", va="center", fontsize=7,
                     ha="left" if v >= 1 else "right")
         kinds = [k for k in ("measured", "recorded") if any(a["kind"] == k for _, a in rows)]
         names = {"measured": "anchor measured in this run", "recorded": "anchor recorded, not measured here"}
