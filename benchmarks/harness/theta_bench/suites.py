@@ -159,6 +159,19 @@ SUITES: list[Suite] = [
         source_dir="benchmarks/crypto",
         # Preparing 10,000 signers costs seconds of setup per case: full runs only.
         quick_exclude=r"/10000$",
+        # blst itself in the same run where its binding has the call (benchmarks/crypto/blst_anchor.cjs);
+        # the recorded figures stay beside them, and alone on the rows the binding cannot time.
+        commands=[
+            CommandAnchor(
+                key,
+                ("node", "{repo}/benchmarks/crypto/blst_anchor.cjs", "--case", "{case}",
+                 "--repetitions", "{repetitions}", "--min-time", "{min_time}"),
+                "blst via @chainsafe/blst 2.2.0 (same run)",
+                requires=("{repo}/tests/node_modules/@chainsafe/blst",),
+            )
+            for key in ("BM_BlsKeyGenAndPk", "BM_BlsSign", "BM_BlsPublicKeyDecode", "BM_BlsSignatureDecode",
+                        "BM_BlsVerify", "BM_BlsFastAggregateVerify")
+        ],
         recorded=[
             Recorded("BM_BlsKeyGenAndPk", _ANCHORS, "keygen + public key", _BLST),
             Recorded("BM_BlsHashToG2", _ANCHORS, "hash to G2 (RFC 9380 SSWU RO)", _BLST),
