@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[3]
 def _guard_plot(entry: dict, what: str, draw):
     """Runs draw() (a figure) so that a plotting error costs the figure, not the run: the error is
     printed and kept in the entry's plot_error, and the measurements stay in results.json."""
+    entry.pop("plot_error", None)  # a redraw that succeeds clears an earlier failure
     try:
         return draw()
     except Exception as e:  # noqa: BLE001 (matplotlib raises many kinds; none may lose the results)
