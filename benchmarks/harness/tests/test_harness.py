@@ -127,6 +127,10 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(len(rows), expected)
         self.assertTrue(all(float(row["median"]) > 0 for row in rows if row["suite"] == "core"))
         self.assertTrue(all(row["git_rev"] == self.doc["env"]["git"]["rev"] for row in rows))
+        # The build's type and compiler come from its CMake cache, read after the build step.
+        build = self.doc["env"]["build"]
+        self.assertTrue(build["build_type"] and build["compiler_version"], build)
+        self.assertTrue(all(row["build_type"] == build["build_type"] for row in rows))
 
     def test_plots_and_report_are_written(self):
         for name in ("core.png", "core.svg", "sweep-keccak-size.png"):
@@ -204,12 +208,23 @@ class HarnessTest(unittest.TestCase):
         self.assertIn("| sweep command-echo | n = 3: seed | 5 | — | — | ≤ 5: met (the seed) |", summary)
         doc_file = Path(self.tmp.name) / "benchmarks.md"
         doc_file.write_text(f"# Numbers\n\n{report.SUMMARY_BEGIN}\nold table\n{report.SUMMARY_END}\n\nafter\n")
+        images = Path(self.tmp.name) / "images" / "bench"
+        images.mkdir(parents=True)
+        (images / "an-earlier-run.png").write_bytes(b"stale")
+        (images / "keep-me.svg").write_text("not a plot of the harness's")
         status, err = bench_here("report", str(self.out), "--into", str(doc_file))
         self.assertEqual(status, 0, err)
         text = doc_file.read_text()
         self.assertNotIn("old table", text)
         self.assertIn("| core | BM_Uint256Mul |", text)
         self.assertTrue(text.startswith("# Numbers\n") and text.endswith("\nafter\n"))
+        # The run's plots travel with the table: copied beside the page, linked from the block, and an
+        # earlier run's PNGs are gone (other files stay).
+        self.assertIn("![core: core](images/bench/core.png)", text)
+        self.assertEqual((images / "core.png").read_bytes(), (self.out / "core.png").read_bytes())
+        self.assertFalse((images / "an-earlier-run.png").exists())
+        self.assertTrue((images / "keep-me.svg").exists())
+        self.assertIn("![core: core](core.png)", summary)
         doc_file.write_text("no markers here\n")
         status, err = bench_here("report", str(self.out), "--into", str(doc_file))
         self.assertEqual(status, 2)

@@ -151,6 +151,9 @@ def _prepare(run: Run, names: list[str], log: Path) -> list[tuple[Suite, dict, l
                 entry.update(status="failed", note=str(e))
             entry["cases"] = len(cases)
         prepared.append((suite, entry, cases))
+    # The build section is read again now that the build is configured: on a fresh checkout the
+    # CMake cache did not exist when the run began.
+    run.doc["env"]["build"] = envinfo.build_info(run.build_dir)
     return prepared
 
 
@@ -396,7 +399,7 @@ def _report(argv: list[str]) -> int:
     p.add_argument("dir", type=Path, help="the run's output folder")
     p.add_argument("--into", type=Path, metavar="FILE",
                    help="also replace the summary block between the theta-bench:summary markers in FILE "
-                        "(e.g. docs/benchmarks.md)")
+                        "(e.g. docs/benchmarks.md) and copy the run's plots into images/bench/ beside FILE")
     args = p.parse_args(argv)
     out = args.dir
     try:
@@ -418,7 +421,7 @@ def _report(argv: list[str]) -> int:
     print(report.write(doc, out))
     if args.into:
         try:
-            report.write_into(doc, args.into)
+            report.write_into(doc, out, args.into)
         except (OSError, ValueError) as e:
             print(f"bench report: {e}", file=sys.stderr)
             return 2

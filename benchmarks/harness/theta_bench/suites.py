@@ -113,7 +113,7 @@ def _evm_recorded(figures: RecordedFigures) -> list[Recorded]:
 _GMP = "GMP mpz (same run)"
 _LIBSECP = "libsecp256k1 called directly (same run)"
 _LEVELDB = "raw LevelDB (same run)"
-_BLST = "blst (recorded)"
+_BLST = "blst"
 
 SUITES: list[Suite] = [
     Suite(
@@ -272,10 +272,12 @@ SUITES: list[Suite] = [
     Suite(
         name="video",
         description="theta-p2p-video: segmenting and transcoding beside the ffmpeg command line",
+        kind="planned",
         target="theta_video_bench",
         binary="benchmarks/video/theta_video_bench",
         source_dir="benchmarks/video",
-        note="benchmarks/video has its own programs (theta-video-swarm-sim, theta-video-segment-bench; docs/benchmarks.md) not yet wired in as a harness suite",
+        note="planned: not wired in yet; theta-video-segment-bench (benchmarks/video) measures segmenting beside the "
+             "ffmpeg CLI by hand (docs/benchmarks.md, theta-p2p-video), and the swarm suite runs the simulator",
     ),
     Suite(
         name="chain",
