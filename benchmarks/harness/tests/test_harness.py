@@ -170,14 +170,23 @@ class HarnessTest(unittest.TestCase):
         entry: dict = {}
         self.assertIsNone(cli._guard_plot(entry, "swarm", lambda: 1 / 0))
         self.assertIn("ZeroDivisionError", entry["plot_error"])
+        # The chain suite draws two figures into one entry: a second that succeeds keeps the first error.
+        self.assertEqual(cli._guard_plot(entry, "swarm", lambda: "drawn"), "drawn")
+        self.assertIn("ZeroDivisionError", entry["plot_error"])
 
     def test_report_command_rewrites_from_results(self):
         (self.out / "report.md").unlink()
         (self.out / "report.html").unlink()
+        # An earlier failure of a figure that now draws is cleared by the redraw.
+        doc = json.loads((self.out / "results.json").read_text())
+        doc["suites"][0]["plot_error"] = "core: the plot failed (planted)"
+        (self.out / "results.json").write_text(json.dumps(doc))
         proc = bench("report", str(self.out))
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("| BM_Uint256Mul |", (self.out / "report.md").read_text())
         self.assertTrue((self.out / "report.html").is_file())
+        redrawn = json.loads((self.out / "results.json").read_text())
+        self.assertNotIn("plot_error", redrawn["suites"][0])
 
     def test_html_report_is_self_contained(self):
         page = (self.out / "report.html").read_text()

@@ -19,7 +19,6 @@ REPO = Path(__file__).resolve().parents[3]
 def _guard_plot(entry: dict, what: str, draw):
     """Runs draw() (a figure) so that a plotting error costs the figure, not the run: the error is
     printed and kept in the entry's plot_error, and the measurements stay in results.json."""
-    entry.pop("plot_error", None)  # a redraw that succeeds clears an earlier failure
     try:
         return draw()
     except Exception as e:  # noqa: BLE001 (matplotlib raises many kinds; none may lose the results)
@@ -189,7 +188,6 @@ def _run_suites(run: Run, prepared, bar) -> None:
             run.doc["run"]["interrupted"] = True
         results.attach_anchors(suite, records, run.figures, commands)
         run.doc["results"].extend(records)
-        run.save()
         stems = _guard_plot(entry, suite.name,
                             lambda: _plots().suite_plot(suite.name, records, run.out / f"{suite.name}"))
         entry["plot"] = stems[0].name if stems else ""
@@ -215,7 +213,6 @@ def _run_chain(run: Run, suite: Suite, entry: dict, bar) -> None:
         raise
     bar.update(1)
     run.doc["results"].extend(records)
-    run.save()
     stems = _guard_plot(entry, "chain", lambda: _plots().suite_plot(suite.name, records, run.out / suite.name))
     extra = _guard_plot(entry, "chain", lambda: _plots().chain_plots(result, run.out / "chain", run.out / "chain"))
     entry["plot"] = stems[0].name if stems else ""
@@ -237,7 +234,6 @@ def _run_swarm(run: Run, suite: Suite, entry: dict, bar) -> None:
         run.save()
         raise
     run.doc["results"].extend(records)
-    run.save()
     _guard_plot(entry, "swarm", lambda: _plot_swarm(run.out, entry, records))
     run.save()
 
@@ -279,7 +275,6 @@ def _run_sweeps(run: Run, prepared, bar) -> None:
                     bar.update(1)
         except sweep.SweepError as e:
             desc.update(status="failed", note=str(e))
-        run.save()
         _guard_plot(desc, f"sweep {desc['name']}", lambda: _plot_sweep(run.out, desc))
         run.save()
 
@@ -411,10 +406,13 @@ def _report(argv: list[str]) -> int:
     if errors:
         print("bench report: results.json does not follow the schema:\n  " + "\n  ".join(errors), file=sys.stderr)
         return 2
+    # A redraw that succeeds clears an earlier run's plot_error.
     for s in doc["suites"]:
+        s.pop("plot_error", None)
         records = [r for r in doc["results"] if r["suite"] == s["name"]]
         _guard_plot(s, s["name"], lambda: _replot_suite(out, s, records))
     for desc in doc["sweeps"]:
+        desc.pop("plot_error", None)
         _guard_plot(desc, f"sweep {desc['name']}", lambda: _plot_sweep(out, desc))
     results.write_csv(out / "results.csv", doc)
     results.write_json(out / "results.json", doc)  # the plot names may have changed
