@@ -85,10 +85,21 @@ TEST_CASE("a committed block leaves out the transactions the ledger refuses", "[
   testing::TestChain t;
   const auto& a = t.accounts();
   // Sequence 5 has a gap, the garbage does not decode: both are left out, deterministically.
-  BlockRecord b = t.CommitTxs(
-      {Send(a[0], 1, a[1].address, kWei), Send(a[0], 5, a[1].address, kWei), Bytes{0xc0}});
-  CHECK(b.txs.size() == 1);
+  const Bytes good = Send(a[0], 1, a[1].address, kWei);
+  const Bytes next = Send(a[0], 2, a[1].address, kWei);
+  BlockRecord b = t.CommitTxs({good, Send(a[0], 5, a[1].address, kWei), Bytes{0xc0}, next});
+  CHECK(b.txs == std::vector<Bytes>{good, next});
   CHECK(t.chain().Height() == 1);
+  // Read back, the block is composed from its record's payload less the refused txs (the ledger
+  // keeps only their indexes): the same txs, hashes and receipt positions.
+  auto read = t.chain().BlockAt(1);
+  REQUIRE(read.ok());
+  CHECK(read->txs == b.txs);
+  CHECK(read->tx_hashes == b.tx_hashes);
+  auto receipt = t.chain().Receipt(ledger::TxHash(next));
+  REQUIRE(receipt.ok());
+  CHECK(receipt->index == 1);
+  CHECK(read->txs[receipt->index] == next);
 }
 
 TEST_CASE("commits are idempotent below the head and refuse gaps and forks", "[node][chain]") {

@@ -1,4 +1,5 @@
 // ChainService (chain_service.hpp): committing blocks, subscribers and reads.
+#include <limits>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
@@ -35,6 +36,9 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
     input.hash = block.hash;
     input.timestamp = static_cast<int64_t>(block.header.timestamp_ms / 1000);
     input.skip_refused = true;
+    // The record below keeps the payload, so the ledger need not store the txs again; an
+    // undecodable payload (no txs) is stored as the ledger's own empty block.
+    input.store_txs = !payload.ok();
     if (payload.ok()) input.txs = std::move(payload->txs);
     input.verified = SignaturesVerified(input.txs);
     // The record goes first: after a crash between the two writes, Recover applies it.
@@ -44,7 +48,7 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
     head_hash_ = block.hash;
     record.block = block;
     record.qc = qc;
-    THETA_RETURN_IF_ERROR(FillRecord(height, record));
+    THETA_RETURN_IF_ERROR(FillRecord(height, record, std::move(result.txs)));
     absl::StatusOr<ledger::LedgerState> state = chain_->StateAt(height);
     if (state.ok()) (void)mempool_->UpdateSigners(*state, result.signers, record.tx_hashes);
   }
@@ -65,18 +69,19 @@ absl::StatusOr<ledger::GarbageStats> ChainService::CollectGarbage() {
 }
 
 // The ledger's half of a record: applied txs, timestamp, state root, proposer address.
-absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record) const {
-  THETA_ASSIGN_OR_RETURN(ledger::StoredBlock stored, chain_->GetBlock(height));
+absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record,
+                                      std::vector<Bytes> txs) const {
   record.height = height;
-  record.hash = height == 0 ? genesis_hash_ : stored.hash;
+  record.hash = height == 0 ? genesis_hash_ : record.block.hash;
   record.parent = record.block.header.parent;
   record.epoch = record.block.header.epoch;
   record.round = record.block.header.round;
   record.timestamp_ms = record.block.header.timestamp_ms;
   record.timestamp = static_cast<int64_t>(record.timestamp_ms / 1000);
   THETA_ASSIGN_OR_RETURN(record.state_root, chain_->StateRootAt(height));
-  record.txs = std::move(stored.txs);
+  record.txs = std::move(txs);
   record.tx_hashes.clear();
+  record.tx_hashes.reserve(record.txs.size());
   for (const Bytes& tx : record.txs)
     record.tx_hashes.push_back(ledger::TxHash(tx));
   if (height > 0) {
@@ -89,6 +94,28 @@ absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record) cons
   return absl::OkStatus();
 }
 
+// The applied txs of a committed block: the ledger stored either them or which of the payload's
+// txs it refused (Commit). The payload decoded when the block committed, so no size limit here.
+absl::StatusOr<std::vector<Bytes>> ChainService::AppliedTxs(uint64_t height,
+                                                            const consensus::Block& block) const {
+  THETA_ASSIGN_OR_RETURN(ledger::StoredBlock stored, chain_->GetBlock(height));
+  std::vector<Bytes> input;
+  if (stored.txs_elsewhere) {
+    absl::StatusOr<Payload> payload =
+        DecodePayload(block.payload, std::numeric_limits<size_t>::max());
+    if (!payload.ok())
+      return absl::DataLossError(absl::StrCat("node store: the payload of block ", height,
+                                              " no longer decodes: ",
+                                              std::string(payload.status().message())));
+    input = std::move(payload->txs);
+  }
+  absl::StatusOr<std::vector<Bytes>> txs = ledger::AppliedTxs(stored, std::move(input));
+  if (!txs.ok())
+    return absl::DataLossError(absl::StrCat("node store: block ", height, " and its record disagree: ",
+                                            std::string(txs.status().message())));
+  return txs;
+}
+
 absl::StatusOr<BlockRecord> ChainService::LoadRecord(uint64_t height) const {
   if (height > chain_->Height())
     return absl::NotFoundError(
@@ -99,7 +126,8 @@ absl::StatusOr<BlockRecord> ChainService::LoadRecord(uint64_t height) const {
   if (!decoded.ok())
     return absl::DataLossError(absl::StrCat("node store: the record of block ", height,
                                             " is corrupt: ", std::string(decoded.message())));
-  THETA_RETURN_IF_ERROR(FillRecord(height, record));
+  THETA_ASSIGN_OR_RETURN(std::vector<Bytes> txs, AppliedTxs(height, record.block));
+  THETA_RETURN_IF_ERROR(FillRecord(height, record, std::move(txs)));
   return record;
 }
 

@@ -53,7 +53,14 @@ Bytes EncodeBlock(const StoredBlock& block) {
   w.AddUint(static_cast<uint64_t>(block.timestamp)).BeginList();
   for (const Bytes& tx : block.txs)
     w.AddBytes(tx);
-  w.EndList().EndList();
+  w.EndList();
+  if (block.txs_elsewhere) {
+    w.BeginList();
+    for (uint32_t index : block.refused)
+      w.AddUint(index);
+    w.EndList();
+  }
+  w.EndList();
   return std::move(w).Finish();
 }
 
@@ -71,18 +78,35 @@ absl::StatusOr<StoredBlock> DecodeBlock(ByteView bytes) {
     THETA_ASSIGN_OR_RETURN(Bytes tx, txs.ByteString("[]"));
     block.txs.push_back(std::move(tx));
   }
+  if (!r.AtEnd()) {
+    block.txs_elsewhere = true;
+    THETA_ASSIGN_OR_RETURN(FieldReader refused, r.List("Refused"));
+    while (!refused.AtEnd()) {
+      THETA_ASSIGN_OR_RETURN(uint64_t index, refused.Uint("[]", 0xffffffffu));
+      block.refused.push_back(static_cast<uint32_t>(index));
+    }
+    if (!block.txs.empty())
+      return absl::InvalidArgumentError("Block: transactions kept elsewhere, yet some are here");
+  }
   THETA_RETURN_IF_ERROR(r.End());
   return block;
 }
 
 }  // namespace
 
+// The compact form leaves out the hash (the key holds it) and a zero contract address: most
+// receipts are plain transfers, and every committed transaction has one.
 Bytes EncodeReceipt(const StoredReceipt& r) {
   RlpWriter w;
-  w.Reserve(96 + r.receipt.evm_error.size() + r.receipt.evm_return.size());
-  w.BeginList().AddBytes(r.tx_hash.view()).AddUint(r.height).AddUint(r.index);
+  w.Reserve(48 + r.receipt.evm_error.size() + r.receipt.evm_return.size());
+  w.BeginList().AddUint(r.height).AddUint(r.index);
   w.AddUint(static_cast<uint64_t>(r.receipt.status)).AddString(r.receipt.evm_error);
-  w.AddBytes(r.receipt.evm_return).AddBytes(r.receipt.contract_address.view());
+  w.AddBytes(r.receipt.evm_return);
+  if (r.receipt.contract_address.IsZero()) {
+    w.AddBytes(ByteView{});
+  } else {
+    w.AddBytes(r.receipt.contract_address.view());
+  }
   w.AddUint(r.receipt.gas_used).BeginList();
   for (const evm::Log& log : r.receipt.logs) {
     w.BeginList().AddBytes(log.address.view()).BeginList();
@@ -94,12 +118,10 @@ Bytes EncodeReceipt(const StoredReceipt& r) {
   return std::move(w).Finish();
 }
 
-absl::StatusOr<StoredReceipt> DecodeReceipt(ByteView bytes) {
-  absl::StatusOr<RlpItem> item = DecodeRlp(bytes);
-  if (!item.ok()) return FieldError("Receipt", item.status());
-  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(*item, "Receipt"));
-  StoredReceipt out;
-  THETA_ASSIGN_OR_RETURN(out.tx_hash, r.Hash("TxHash"));
+namespace {
+
+// The fields after the index, the same in both forms; `compact` allows an empty contract address.
+absl::Status ReadReceiptBody(FieldReader& r, bool compact, StoredReceipt& out) {
   THETA_ASSIGN_OR_RETURN(out.height, r.Uint("Height"));
   THETA_ASSIGN_OR_RETURN(uint64_t index, r.Uint("Index", 0xffffffffu));
   out.index = static_cast<uint32_t>(index);
@@ -108,7 +130,14 @@ absl::StatusOr<StoredReceipt> DecodeReceipt(ByteView bytes) {
   out.receipt.status = static_cast<evm::StatusCode>(status);
   THETA_ASSIGN_OR_RETURN(out.receipt.evm_error, r.String("EvmErr"));
   THETA_ASSIGN_OR_RETURN(out.receipt.evm_return, r.ByteString("EvmRet"));
-  THETA_ASSIGN_OR_RETURN(out.receipt.contract_address, r.Addr("ContractAddress"));
+  if (compact) {
+    THETA_ASSIGN_OR_RETURN(Bytes address, r.ByteString("ContractAddress"));
+    if (!address.empty() && address.size() != Address::kSize)
+      return absl::InvalidArgumentError("Receipt.ContractAddress: neither empty nor 20 bytes");
+    if (!address.empty()) std::copy(address.begin(), address.end(), out.receipt.contract_address.data());
+  } else {
+    THETA_ASSIGN_OR_RETURN(out.receipt.contract_address, r.Addr("ContractAddress"));
+  }
   THETA_ASSIGN_OR_RETURN(out.receipt.gas_used, r.Uint("GasUsed"));
   THETA_ASSIGN_OR_RETURN(FieldReader logs, r.List("Logs"));
   while (!logs.AtEnd()) {
@@ -124,7 +153,27 @@ absl::StatusOr<StoredReceipt> DecodeReceipt(ByteView bytes) {
     THETA_RETURN_IF_ERROR(l.End());
     out.receipt.logs.push_back(std::move(log));
   }
-  THETA_RETURN_IF_ERROR(r.End());
+  return r.End();
+}
+
+}  // namespace
+
+absl::StatusOr<StoredReceipt> DecodeReceipt(ByteView bytes, const Hash32& tx_hash) {
+  absl::StatusOr<RlpItem> item = DecodeRlp(bytes);
+  if (!item.ok()) return FieldError("Receipt", item.status());
+  // The earlier form (nine fields) starts with the 32-byte hash; the compact one with the height.
+  absl::StatusOr<std::vector<RlpItem>> fields = RlpListItems(*item);
+  if (!fields.ok()) return FieldError("Receipt", fields.status());
+  const bool compact = fields->size() != 9;
+  THETA_ASSIGN_OR_RETURN(FieldReader r, FieldReader::Open(*item, "Receipt"));
+  StoredReceipt out;
+  out.tx_hash = tx_hash;
+  if (!compact) {
+    THETA_ASSIGN_OR_RETURN(Hash32 stored, r.Hash("TxHash"));
+    if (stored != tx_hash)
+      return absl::InvalidArgumentError("Receipt.TxHash: not the hash it is stored under");
+  }
+  THETA_RETURN_IF_ERROR(ReadReceiptBody(r, compact, out));
   return out;
 }
 
@@ -290,8 +339,15 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   WriteBatch batch;
   result.state_root = state.Commit(batch);
   batch.Put(HeightKey("c/root/", block.height), result.state_root.view());
-  batch.Put(HeightKey("c/blk/", block.height),
-            EncodeBlock(StoredBlock{block.height, block.hash, block.timestamp, result.txs}));
+  StoredBlock stored{block.height, block.hash, block.timestamp, {}};
+  if (block.store_txs) {
+    stored.txs = result.txs;
+  } else {
+    stored.txs_elsewhere = true;
+    for (const RefusedTx& refused : result.refused)
+      stored.refused.push_back(refused.index);
+  }
+  batch.Put(HeightKey("c/blk/", block.height), EncodeBlock(stored));
   batch.Put(Key("c/bh/", block.hash.view()), RlpEncodeUint(block.height));
   // The receipt names its block and index too: it is the transaction's only index entry.
   for (const StoredReceipt& r : result.receipts)
@@ -303,6 +359,24 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   height_ = block.height;
   root_ = result.state_root;
   return result;
+}
+
+absl::StatusOr<std::vector<Bytes>> AppliedTxs(const StoredBlock& block, std::vector<Bytes> input) {
+  if (!block.txs_elsewhere) return block.txs;
+  std::vector<Bytes> applied;
+  applied.reserve(input.size());
+  size_t next = 0;  // into block.refused
+  for (size_t i = 0; i < input.size(); ++i) {
+    if (next < block.refused.size() && block.refused[next] == i) {
+      ++next;
+      continue;
+    }
+    applied.push_back(std::move(input[i]));
+  }
+  if (next != block.refused.size())
+    return absl::InvalidArgumentError(absl::StrCat("chain: block ", block.height,
+                                                   " refused a transaction past its input's end"));
+  return applied;
 }
 
 absl::StatusOr<StoredBlock> Chain::GetBlock(uint64_t height) const {
@@ -322,7 +396,7 @@ absl::StatusOr<StoredReceipt> Chain::GetReceipt(const Hash32& tx_hash) const {
   THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, Read(*store_, Key("c/rc/", tx_hash.view())));
   if (!value)
     return absl::NotFoundError(absl::StrCat("chain: no transaction ", ToHex(tx_hash.view())));
-  absl::StatusOr<StoredReceipt> receipt = DecodeReceipt(*value);
+  absl::StatusOr<StoredReceipt> receipt = DecodeReceipt(*value, tx_hash);
   if (!receipt.ok()) return Corrupt("receipt", receipt.status());
   return receipt;
 }

@@ -177,7 +177,9 @@ class ChainService {
   ChainService() = default;
   absl::Status Recover();
   absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;  // shared lock held
-  absl::Status FillRecord(uint64_t height, BlockRecord& record) const;
+  absl::Status FillRecord(uint64_t height, BlockRecord& record, std::vector<Bytes> txs) const;
+  absl::StatusOr<std::vector<Bytes>> AppliedTxs(uint64_t height,
+                                                const consensus::Block& block) const;
   void NoteVerified(const Hash32& hash);
   std::vector<bool> SignaturesVerified(const std::vector<Bytes>& txs) const;
 

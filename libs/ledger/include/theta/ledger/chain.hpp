@@ -12,11 +12,14 @@
 // Store layout (KvStore keys beside the trie nodes, which are keyed by 32-byte hashes):
 //   "c/head"            RLP height of the last block
 //   "c/root/" ‖ BE64 h  state root after block h (h = 0: genesis)
-//   "c/blk/" ‖ BE64 h   RLP [height, hash, timestamp, [raw txs]]
+//   "c/blk/" ‖ BE64 h   RLP [height, hash, timestamp, [raw txs]]; with BlockInput::store_txs
+//                        false [height, hash, timestamp, [], [indexes of the refused txs]]
 //   "c/bh/" ‖ hash      RLP height
-//   "c/rc/" ‖ tx hash   RLP receipt [txHash, height, index, status, evmError, return,
-//                        contractAddress, gasUsed, logs[[address, topics[], data]]]: also the
-//                        transaction's index entry (its block and position)
+//   "c/rc/" ‖ tx hash   RLP receipt [height, index, status, evmError, return, contractAddress
+//                        (empty when none), gasUsed, logs[[address, topics[], data]]]: also the
+//                        transaction's index entry (its block and position). Stores written
+//                        before this form hold [txHash, height, ...] with a 20-byte address;
+//                        both are read.
 // Pruning: with pruning_depth d > 0, roots of heights below head − d are forgotten (StateAt gives
 // NotFound); CollectGarbage then deletes the trie nodes that only forgotten roots reach. Not
 // thread-safe: the node serializes calls.
@@ -81,6 +84,11 @@ struct BlockInput {
   // which still fail the block); the executors check before they write, so a refused tx leaves
   // no trace. The stored block holds the applied transactions only, and receipts index into them.
   bool skip_refused = false;
+  // False: the caller keeps the block's transactions (a node's consensus record holds its
+  // payload), so the stored block names only the refused ones and GetBlock returns no txs. Each
+  // transaction is then written once, not twice: at thousands of transactions per second these
+  // bytes dominate what the store writes and compacts.
+  bool store_txs = true;
 };
 
 struct StoredReceipt {
@@ -110,8 +118,17 @@ struct StoredBlock {
   uint64_t height = 0;
   Hash32 hash;
   int64_t timestamp = 0;
-  std::vector<Bytes> txs;
+  std::vector<Bytes> txs;  // the applied transactions (empty when txs_elsewhere)
+  // Applied with BlockInput::store_txs false: the applied transactions are the block's input
+  // without the ones at these indexes (ascending; usually none). AppliedTxs composes them.
+  bool txs_elsewhere = false;
+  std::vector<uint32_t> refused;
 };
+
+// A stored block's applied transactions: block.txs, or, when the caller kept them, `input` (the
+// transactions ApplyBlock was given) less the refused ones. InvalidArgument when an index is past
+// `input`'s end (the input is not this block's).
+absl::StatusOr<std::vector<Bytes>> AppliedTxs(const StoredBlock& block, std::vector<Bytes> input);
 
 // What one CollectGarbage pass found and did.
 struct GarbageStats {
@@ -189,8 +206,9 @@ class Chain {
   std::unique_ptr<TrieNodeCache> node_cache_;  // thread-safe: readers of StateAt share it
 };
 
-// The RLP receipt stored under "c/rc/"; strict decoder for it (DataLoss is the caller's mapping).
+// The RLP receipt stored under "c/rc/" ‖ tx hash; strict decoder for it, of either form, given
+// the hash from its key (DataLoss is the caller's mapping).
 Bytes EncodeReceipt(const StoredReceipt& receipt);
-absl::StatusOr<StoredReceipt> DecodeReceipt(ByteView bytes);
+absl::StatusOr<StoredReceipt> DecodeReceipt(ByteView bytes, const Hash32& tx_hash);
 
 }  // namespace theta::ledger
