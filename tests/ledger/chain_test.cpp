@@ -2,7 +2,9 @@
 // roots with pruning, the block store (blocks, receipts by Theta or Ethereum hash) over LevelDB.
 #include "theta/ledger/chain.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <optional>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -371,6 +373,92 @@ TEST_CASE("a block whose txs the caller keeps stores which ones were refused",
   REQUIRE(receipt.ok());
   CHECK(receipt->index == 1);
   CHECK(receipt->height == 1);
+}
+
+// Alice's Ethereum transaction with `nonce` (her sequence − 1): a contract creation without `to`.
+Bytes AliceEth(uint64_t nonce, std::optional<Address> to, Bytes data) {
+  EthTx eth;
+  eth.chain_id = 366;
+  eth.nonce = nonce;
+  eth.gas_price = uint256(4'000'000'000'000ULL);
+  eth.gas_limit = 200'000;
+  eth.to = to;
+  eth.data = std::move(data);
+  SignEthTx(eth, Key(1));
+  return EncodeEthTx(eth);
+}
+
+TEST_CASE("blocks executed on the state kept from the block before give the same roots",
+          "[ledger][chain]") {
+  // Constructor: slot 0 = 42, then return the runtime "slot 0 += 1" (sload, add, sstore).
+  const Bytes runtime = {0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00};
+  Bytes init = {0x60, 0x2a, 0x60, 0x00, 0x55, 0x60, 0x0a, 0x60, 0x11,
+                0x60, 0x00, 0x39, 0x60, 0x0a, 0x60, 0x00, 0xf3};
+  init.insert(init.end(), runtime.begin(), runtime.end());
+  Address bob;
+  bob.bytes.fill(0xb1);
+  auto genesis = ParseGenesisJson(GenesisJson());
+  REQUIRE(genesis.ok());
+  // Reopened every block, kept for two blocks in a row, and the default.
+  std::vector<std::unique_ptr<KvStore>> stores;
+  std::vector<std::unique_ptr<Chain>> chains;
+  for (uint64_t reuse : {0, 2, 16}) {
+    ChainOptions options;
+    options.reuse_state_blocks = reuse;
+    stores.push_back(NewMemoryStore());
+    auto chain = Chain::Create(*stores.back(), *genesis, options);
+    REQUIRE(chain.ok());
+    chains.push_back(*std::move(chain));
+  }
+  Address contract;
+  auto apply_all = [&](const BlockInput& input) {
+    std::vector<Hash32> roots;
+    size_t failed = 0;
+    for (auto& chain : chains) {
+      auto result = chain->ApplyBlock(input);
+      if (!result.ok()) {
+        ++failed;
+        continue;
+      }
+      if (input.height == 1) contract = result->receipts[1].receipt.contract_address;
+      roots.push_back(result->state_root);
+    }
+    CHECK((failed == 0 || failed == chains.size()));
+    if (failed > 0) return std::optional<std::vector<Hash32>>();
+    return std::optional<std::vector<Hash32>>(roots);
+  };
+  auto same = [](const std::vector<Hash32>& roots) {
+    return std::all_of(roots.begin(), roots.end(), [&](const Hash32& r) { return r == roots[0]; });
+  };
+  auto r1 = apply_all({1, BlockHash(1), 1000, {Send(1, bob, kWei), AliceEth(1, std::nullopt, init)}});
+  REQUIRE(r1);
+  CHECK(same(*r1));
+  REQUIRE(!contract.IsZero());
+  auto r2 = apply_all({2, BlockHash(2), 1001, {AliceEth(2, contract, {}), Send(4, bob, kWei)}});
+  REQUIRE(r2);
+  CHECK(same(*r2));
+  // A block refused half-way (the gap at sequence 9) writes nothing and keeps nothing: the retry
+  // starts from the state after block 2 on every chain.
+  CHECK(!apply_all({3, BlockHash(3), 1002, {Send(5, bob, kWei), Send(9, bob, kWei)}}));
+  for (uint64_t h = 3; h <= 7; ++h) {
+    const uint64_t sequence = h + 2;
+    auto roots = apply_all({h, BlockHash(h), static_cast<int64_t>(1000 + h),
+                            {h % 2 == 0 ? AliceEth(sequence - 1, contract, {})
+                                        : Send(sequence, bob, kWei)}});
+    REQUIRE(roots);
+    CHECK(same(*roots));
+  }
+  // 42 from the constructor, then calls in blocks 2, 4 and 6.
+  for (auto& chain : chains) {
+    auto state = chain->StateAt(chain->Height());
+    REQUIRE(state.ok());
+    auto account = state->GetAccount(contract);
+    REQUIRE(account.ok());
+    REQUIRE(account->has_value());
+    auto slot = state->GetStorage(**account, Hash32{});
+    REQUIRE(slot.ok());
+    CHECK(*slot == uint256(45));
+  }
 }
 
 }  // namespace

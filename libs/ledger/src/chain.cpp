@@ -332,7 +332,7 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   if (block.height != height_ + 1)
     return absl::InvalidArgumentError(
         absl::StrCat("chain: block ", block.height, " does not follow the head ", height_));
-  THETA_ASSIGN_OR_RETURN(LedgerState state, LedgerState::Open(*store_, root_, node_cache_.get()));
+  THETA_ASSIGN_OR_RETURN(LedgerState state, HeadState());
   THETA_RETURN_IF_ERROR(ReturnMaturedStakes(state, block.height).status());
   BlockResult result;
   THETA_RETURN_IF_ERROR(ApplyTxs(state, block, result));
@@ -358,7 +358,19 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   THETA_RETURN_IF_ERROR(store_->Write(batch));
   height_ = block.height;
   root_ = result.state_root;
+  if (options_.reuse_state_blocks > 0) head_state_ = std::move(state);
   return result;
+}
+
+absl::StatusOr<LedgerState> Chain::HeadState() {
+  std::optional<LedgerState> kept = std::move(head_state_);
+  head_state_.reset();
+  if (kept && head_state_uses_ < options_.reuse_state_blocks) {
+    ++head_state_uses_;
+    return *std::move(kept);
+  }
+  head_state_uses_ = 0;
+  return LedgerState::Open(*store_, root_, node_cache_.get());
 }
 
 absl::StatusOr<std::vector<Bytes>> AppliedTxs(const StoredBlock& block, std::vector<Bytes> input) {

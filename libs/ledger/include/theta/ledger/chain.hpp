@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -149,6 +150,12 @@ struct ChainOptions {
   // content-addressed, so the cache is never stale; it saves a store read (and a Keccak) for each
   // node on a hot path, such as the top of the account trie that every transaction walks.
   size_t trie_cache_bytes = 64 << 20;
+  // Blocks in a row that ApplyBlock executes on the state the block before left in memory, with
+  // the trie nodes it decoded, instead of reopening the state at its root (0: reopen every block).
+  // Decoding the nodes every transaction walks, the top of the account trie above all, again for
+  // every block is a large share of a block's work; the nodes kept grow with what those blocks
+  // touched until the next reopen bounds them.
+  uint64_t reuse_state_blocks = 16;
 };
 
 class Chain {
@@ -198,12 +205,19 @@ class Chain {
         node_cache_(std::make_unique<TrieNodeCache>(options.trie_cache_bytes)) {}
   absl::Status ApplyTxs(LedgerState& state, const BlockInput& block, BlockResult& result) const;
 
+  // The state to execute block height_ + 1 on: the one kept from the block before, or reopened.
+  absl::StatusOr<LedgerState> HeadState();
+
   KvStore* store_;
   std::string chain_id_;
   ChainOptions options_;
   uint64_t height_ = 0;
   Hash32 root_;
   std::unique_ptr<TrieNodeCache> node_cache_;  // thread-safe: readers of StateAt share it
+  // The state after the head as ApplyBlock left it (reuse_state_blocks), and for how many blocks
+  // in a row it has been reused. A failed block leaves it empty: the next one reopens the state.
+  std::optional<LedgerState> head_state_;
+  uint64_t head_state_uses_ = 0;
 };
 
 // The RLP receipt stored under "c/rc/" ‖ tx hash; strict decoder for it, of either form, given
