@@ -102,7 +102,7 @@ absl::Status ReadConsensus(const Json& c, ConsensusConfig& out) {
   THETA_RETURN_IF_ERROR(CheckKeys(
       c, "consensus",
       {"base_timeout_ms", "max_timeout_ms", "idle_block_ms", "min_block_ms", "max_block_txs",
-       "checkpoint_interval", "guardian_round_ms", "wal_compact_interval"}));
+       "checkpoint_interval", "guardian_round_ms", "wal_compact_interval", "admission_nice"}));
   THETA_RETURN_IF_ERROR(
       ReadUint(c, "base_timeout_ms", "consensus.", 100, 600000, out.base_timeout_ms));
   THETA_RETURN_IF_ERROR(
@@ -116,6 +116,7 @@ absl::Status ReadConsensus(const Json& c, ConsensusConfig& out) {
       ReadUint(c, "guardian_round_ms", "consensus.", 10, 60000, out.guardian_round_ms));
   THETA_RETURN_IF_ERROR(
       ReadUint(c, "wal_compact_interval", "consensus.", 0, 100'000'000, out.wal_compact_interval));
+  THETA_RETURN_IF_ERROR(ReadUint(c, "admission_nice", "consensus.", 0, 19, out.admission_nice));
   if (out.max_timeout_ms < out.base_timeout_ms)
     return Bad("consensus.max_timeout_ms", "must be at least base_timeout_ms");
   if (out.idle_block_ms * 2 > out.base_timeout_ms)

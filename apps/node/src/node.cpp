@@ -12,6 +12,7 @@
 #include "node_impl.hpp"
 #include "spdlog/spdlog.h"
 #include "theta/core/status.hpp"
+#include "theta/core/thread_priority.hpp"
 
 namespace theta::node {
 namespace {
@@ -138,11 +139,20 @@ absl::Status NodeImpl::Start() {
   THETA_RETURN_IF_ERROR(host_->Start());
   threads_.emplace_back([this] { RunThread(net_io_, "net"); });
   threads_.emplace_back([this] { RunThread(core_io_, "core"); });
-  threads_.emplace_back([this] { RunThread(admit_io_, "admit"); });
+  // Admission and RPC yield to consensus when the cores are short (consensus.admission_nice);
+  // the verification threads a batch starts inherit the niceness.
+  const int admission_nice = static_cast<int>(config_.consensus.admission_nice);
+  threads_.emplace_back([this, admission_nice] {
+    RaiseThisThreadNice(admission_nice);
+    RunThread(admit_io_, "admit");
+  });
   // RPC handlers may block (theta.BroadcastRawTransaction waits for its block), so the pool is
   // larger than the core count.
   for (int i = 0; i < kRpcThreads; ++i)
-    threads_.emplace_back([this] { RunThread(rpc_io_, "rpc"); });
+    threads_.emplace_back([this, admission_nice] {
+      RaiseThisThreadNice(admission_nice);
+      RunThread(rpc_io_, "rpc");
+    });
   std::promise<absl::Status> started;
   std::future<absl::Status> result = started.get_future();
   boost::asio::post(core_io_, [this, &started] {

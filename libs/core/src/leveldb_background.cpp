@@ -1,29 +1,11 @@
 // NiceBackgroundEnv (internal/leveldb_background.hpp).
 #include "internal/leveldb_background.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
+
+#include "theta/core/thread_priority.hpp"
 
 namespace theta::internal {
-namespace {
-
-// Raises the calling thread's niceness to at least `nice` (a thread already nicer keeps its value).
-// On Linux a thread's nice value is its own (setpriority on its thread id), not the process's.
-void RaiseThisThreadNice(int nice) {
-#ifdef __linux__
-  const auto tid = static_cast<id_t>(gettid());
-  errno = 0;
-  const int before = getpriority(PRIO_PROCESS, tid);
-  if (errno == 0 && before < nice) (void)setpriority(PRIO_PROCESS, tid, nice);
-#else
-  (void)nice;
-#endif
-}
-
-}  // namespace
 
 NiceBackgroundEnv::NiceBackgroundEnv(leveldb::Env* base, int nice)
     : EnvWrapper(base), nice_(std::clamp(nice, 0, 19)) {}

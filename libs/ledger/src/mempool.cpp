@@ -1,6 +1,7 @@
 // The mempool (mempool.hpp).
 #include "theta/ledger/mempool.hpp"
 
+#include <algorithm>
 #include <queue>
 #include <thread>
 #include <tuple>
@@ -91,15 +92,20 @@ std::vector<absl::StatusOr<Hash32>> Mempool::AddBatch(const std::vector<Bytes>& 
     for (size_t i = 0; i < raws.size(); ++i)
       known[i] = seen_.contains(TxHash(raws[i]));
   }
-  const size_t workers = std::max<size_t>(1, std::min(options_.workers, raws.size()));
+  // The calling thread takes a share itself, and a batch too small to repay starting a thread
+  // (a few signature checks) is verified on it alone: fewer threads woken per gossiped batch.
+  constexpr size_t kTxsPerExtraWorker = 8;
+  const size_t workers = std::clamp<size_t>(raws.size() / kTxsPerExtraWorker, 1,
+                                            std::max<size_t>(1, options_.workers));
+  auto verify_share = [&](size_t w) {
+    for (size_t i = w; i < raws.size(); i += workers) {
+      if (!known[i]) verified[i] = Verify(raws[i]);
+    }
+  };
   std::vector<std::thread> threads;
-  for (size_t w = 0; w < workers; ++w) {
-    threads.emplace_back([&, w] {
-      for (size_t i = w; i < raws.size(); i += workers) {
-        if (!known[i]) verified[i] = Verify(raws[i]);
-      }
-    });
-  }
+  for (size_t w = 1; w < workers; ++w)
+    threads.emplace_back(verify_share, w);
+  verify_share(0);
   for (std::thread& t : threads)
     t.join();
   std::vector<absl::StatusOr<Hash32>> results;

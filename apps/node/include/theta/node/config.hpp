@@ -35,6 +35,10 @@ struct ConsensusConfig {
   // The consensus WAL is rewritten to what a restart needs every this many committed blocks
   // (0: never, the log grows without bound).
   uint64_t wal_compact_interval = 256;
+  // Niceness (0..19) of the threads that admit transactions (RPC submissions, peers' batches)
+  // and serve RPC. When the cores are short, consensus (the core and network threads) then runs
+  // first, blocks keep their pace, and admission waits instead (0: every thread alike).
+  uint64_t admission_nice = 5;
 };
 
 // How much history the state keeps (docs/node.md, "State pruning").

@@ -37,7 +37,7 @@ namespace theta::ledger {
 struct MempoolOptions {
   std::string chain_id;
   size_t max_txs = 25'600;  // Go MaxMempoolTxs
-  size_t workers = 4;       // verification threads for AddBatch
+  size_t workers = 4;  // threads verifying an AddBatch, the caller included (one per 8 txs)
   // Rules height for decoding (Ethereum chain ID, wrapper): kAllForksHeight on a new chain.
   uint64_t rules_height = kAllForksHeight;
 };
@@ -50,7 +50,8 @@ class Mempool {
   // or Slash), AlreadyExists (seen), ResourceExhausted (full of better txs), FailedPrecondition
   // (same sequence pending with a priority at least as high).
   absl::StatusOr<Hash32> Add(ByteView raw);
-  // Admits many; verification runs on `workers` threads. One result per input, in order.
+  // Admits many; verification runs on up to `workers` threads, the caller's among them. One
+  // result per input, in order.
   std::vector<absl::StatusOr<Hash32>> AddBatch(const std::vector<Bytes>& raws);
 
   // Up to `max` raw txs for a block (see the header comment). Their signatures are verified, so
