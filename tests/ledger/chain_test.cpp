@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <optional>
 #include <filesystem>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "theta/core/hash.hpp"
@@ -335,8 +335,7 @@ TEST_CASE("a block that skips refused transactions stores only the applied ones"
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a block whose txs the caller keeps stores which ones were refused",
-          "[ledger][chain]") {
+TEST_CASE("a block whose txs the caller keeps stores which ones were refused", "[ledger][chain]") {
   auto store = NewMemoryStore();
   auto genesis = ParseGenesisJson(GenesisJson());
   REQUIRE(genesis.ok());
@@ -430,7 +429,8 @@ TEST_CASE("blocks executed on the state kept from the block before give the same
   auto same = [](const std::vector<Hash32>& roots) {
     return std::all_of(roots.begin(), roots.end(), [&](const Hash32& r) { return r == roots[0]; });
   };
-  auto r1 = apply_all({1, BlockHash(1), 1000, {Send(1, bob, kWei), AliceEth(1, std::nullopt, init)}});
+  auto r1 =
+      apply_all({1, BlockHash(1), 1000, {Send(1, bob, kWei), AliceEth(1, std::nullopt, init)}});
   REQUIRE(r1);
   CHECK(same(*r1));
   REQUIRE(!contract.IsZero());
@@ -442,9 +442,11 @@ TEST_CASE("blocks executed on the state kept from the block before give the same
   CHECK(!apply_all({3, BlockHash(3), 1002, {Send(5, bob, kWei), Send(9, bob, kWei)}}));
   for (uint64_t h = 3; h <= 7; ++h) {
     const uint64_t sequence = h + 2;
-    auto roots = apply_all({h, BlockHash(h), static_cast<int64_t>(1000 + h),
-                            {h % 2 == 0 ? AliceEth(sequence - 1, contract, {})
-                                        : Send(sequence, bob, kWei)}});
+    auto roots = apply_all(
+        {h,
+         BlockHash(h),
+         static_cast<int64_t>(1000 + h),
+         {h % 2 == 0 ? AliceEth(sequence - 1, contract, {}) : Send(sequence, bob, kWei)}});
     REQUIRE(roots);
     CHECK(same(*roots));
   }

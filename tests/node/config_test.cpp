@@ -32,7 +32,8 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
             "network_id": 7},
     "rpc": {"listen": "0.0.0.0:1"}, "eth_rpc": {"listen": "127.0.0.1:2"},
     "consensus": {"base_timeout_ms": 2000, "idle_block_ms": 1000, "min_block_ms": 50,
-                  "max_block_txs": 10, "checkpoint_interval": 3, "wal_compact_interval": 0},
+                  "max_block_txs": 10, "checkpoint_interval": 3, "wal_compact_interval": 0,
+                  "admission_nice": 0},
     "state": {"pruning_depth": 100, "gc_interval": 50, "compaction_nice": 5},
     "log_level": "debug"})",
                                 "/d");
@@ -47,6 +48,7 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
   CHECK(config->rpc_listen == Endpoint{"0.0.0.0", 1});
   CHECK(config->consensus.checkpoint_interval == 3);
   CHECK(config->consensus.wal_compact_interval == 0);
+  CHECK(config->consensus.admission_nice == 0);
   CHECK(config->state.pruning_depth == 100);
   CHECK(config->state.gc_interval == 50);
   CHECK(config->state.compaction_nice == 5);
@@ -79,6 +81,8 @@ TEST_CASE("mistakes in a config are errors that name the key", "[node][config]")
              Catch::Contains("state.gc_interval"));
   CHECK_THAT(error(R"({"role": "full", "genesis": "g", "state": {"compaction_nice": 20}})"),
              Catch::Contains("state.compaction_nice"));
+  CHECK_THAT(error(R"({"role": "full", "genesis": "g", "consensus": {"admission_nice": 20}})"),
+             Catch::Contains("consensus.admission_nice"));
   CHECK_THAT(error(R"({"role": "full", "genesis": "g", "state": {"prune": 1}})"),
              Catch::Contains("prune"));
   CHECK_THAT(error(R"({"role": "validator", "genesis": "g"})"), Catch::Contains("key_file"));

@@ -104,15 +104,16 @@ absl::StatusOr<std::vector<Bytes>> ChainService::AppliedTxs(uint64_t height,
     absl::StatusOr<Payload> payload =
         DecodePayload(block.payload, std::numeric_limits<size_t>::max());
     if (!payload.ok())
-      return absl::DataLossError(absl::StrCat("node store: the payload of block ", height,
-                                              " no longer decodes: ",
-                                              std::string(payload.status().message())));
+      return absl::DataLossError(
+          absl::StrCat("node store: the payload of block ", height,
+                       " no longer decodes: ", std::string(payload.status().message())));
     input = std::move(payload->txs);
   }
   absl::StatusOr<std::vector<Bytes>> txs = ledger::AppliedTxs(stored, std::move(input));
   if (!txs.ok())
-    return absl::DataLossError(absl::StrCat("node store: block ", height, " and its record disagree: ",
-                                            std::string(txs.status().message())));
+    return absl::DataLossError(
+        absl::StrCat("node store: block ", height,
+                     " and its record disagree: ", std::string(txs.status().message())));
   return txs;
 }
 

@@ -134,7 +134,8 @@ absl::Status ReadReceiptBody(FieldReader& r, bool compact, StoredReceipt& out) {
     THETA_ASSIGN_OR_RETURN(Bytes address, r.ByteString("ContractAddress"));
     if (!address.empty() && address.size() != Address::kSize)
       return absl::InvalidArgumentError("Receipt.ContractAddress: neither empty nor 20 bytes");
-    if (!address.empty()) std::copy(address.begin(), address.end(), out.receipt.contract_address.data());
+    if (!address.empty())
+      std::copy(address.begin(), address.end(), out.receipt.contract_address.data());
   } else {
     THETA_ASSIGN_OR_RETURN(out.receipt.contract_address, r.Addr("ContractAddress"));
   }
@@ -386,8 +387,8 @@ absl::StatusOr<std::vector<Bytes>> AppliedTxs(const StoredBlock& block, std::vec
     applied.push_back(std::move(input[i]));
   }
   if (next != block.refused.size())
-    return absl::InvalidArgumentError(absl::StrCat("chain: block ", block.height,
-                                                   " refused a transaction past its input's end"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("chain: block ", block.height, " refused a transaction past its input's end"));
   return applied;
 }
 

@@ -37,7 +37,7 @@ namespace theta::ledger {
 struct MempoolOptions {
   std::string chain_id;
   size_t max_txs = 25'600;  // Go MaxMempoolTxs
-  size_t workers = 4;  // threads verifying an AddBatch, the caller included (one per 8 txs)
+  size_t workers = 4;       // threads verifying an AddBatch, the caller included (one per 8 txs)
   // Rules height for decoding (Ethereum chain ID, wrapper): kAllForksHeight on a new chain.
   uint64_t rules_height = kAllForksHeight;
 };
