@@ -363,6 +363,10 @@ class HarnessTest(unittest.TestCase):
         proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad-nice"))
         self.assertEqual(proc.returncode, 2)
         self.assertIn("chain.compaction_nice", proc.stderr)
+        bad.write_text('[chain]\nadmission_nice = -1\n')
+        proc = bench("--config", str(bad), "--no-build", "--out", str(Path(self.tmp.name) / "bad-admit"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("chain.admission_nice", proc.stderr)
 
     def test_missing_binary_is_a_labelled_skip(self):
         empty = Path(self.tmp.name) / "empty-build"

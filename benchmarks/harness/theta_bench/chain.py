@@ -41,6 +41,7 @@ DEFAULTS = {
     "base_timeout_ms": 3000,
     "log_level": "warn",
     "compaction_nice": 10,
+    "admission_nice": 5,
     # Issue 7's targets, shown beside the figures: committed tx/s of the max phase, and the p50 and p99
     # submit-to-commit latency of the half phase. goal_p99_ms also bounds the saturation point.
     "goal_tps": 3000,
@@ -119,7 +120,8 @@ class Devnet:
             path = Path(node["config"])
             config = json.loads(path.read_text())
             config["consensus"] = {k: int(self.s[k]) for k in
-                                   ("min_block_ms", "idle_block_ms", "max_block_txs", "base_timeout_ms")}
+                                   ("min_block_ms", "idle_block_ms", "max_block_txs", "base_timeout_ms",
+                                    "admission_nice")}
             config["log_level"] = self.s["log_level"]
             config.setdefault("state", {})["compaction_nice"] = int(self.s["compaction_nice"])
             path.write_text(json.dumps(config, indent=2) + "\n")

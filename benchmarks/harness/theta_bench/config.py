@@ -136,7 +136,7 @@ def _validate_chain(source: str, chain) -> None:
         elif isinstance(expected, str):
             if not isinstance(value, str):
                 _fail(source, f"chain.{key}", "must be a string", value)
-        elif key == "compaction_nice":
+        elif key in ("compaction_nice", "admission_nice"):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 19:
                 _fail(source, f"chain.{key}", "must be an integer from 0 to 19", value)
         else:
