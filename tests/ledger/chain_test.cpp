@@ -259,6 +259,11 @@ TEST_CASE("a plain transfer's receipt is small, and the earlier receipt form sti
   CHECK(old->receipt.gas_used == 21'000);
   // Under another key the earlier form's own hash gives the corruption away.
   CHECK(!DecodeReceipt(legacy, Keccak256(Bytes{8})).ok());
+  // A contract address is empty or 20 bytes.
+  RlpWriter short_address;
+  short_address.BeginList().AddUint(1).AddUint(0).AddUint(0).AddString("").AddBytes(ByteView{});
+  short_address.AddBytes(Bytes{1, 2, 3, 4, 5}).AddUint(21'000).BeginList().EndList().EndList();
+  CHECK(!DecodeReceipt(std::move(short_address).Finish(), r.tx_hash).ok());
 }
 
 TEST_CASE("a block returns stakes whose lock ends at its height", "[ledger][chain]") {

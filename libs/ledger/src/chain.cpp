@@ -132,10 +132,11 @@ absl::Status ReadReceiptBody(FieldReader& r, bool compact, StoredReceipt& out) {
   THETA_ASSIGN_OR_RETURN(out.receipt.evm_return, r.ByteString("EvmRet"));
   if (compact) {
     THETA_ASSIGN_OR_RETURN(Bytes address, r.ByteString("ContractAddress"));
-    if (!address.empty() && address.size() != Address::kSize)
-      return absl::InvalidArgumentError("Receipt.ContractAddress: neither empty nor 20 bytes");
-    if (!address.empty())
-      std::copy(address.begin(), address.end(), out.receipt.contract_address.data());
+    if (!address.empty()) {
+      absl::StatusOr<Address> contract = Address::FromBytes(address);
+      if (!contract.ok()) return FieldError("Receipt.ContractAddress", contract.status());
+      out.receipt.contract_address = *contract;
+    }
   } else {
     THETA_ASSIGN_OR_RETURN(out.receipt.contract_address, r.Addr("ContractAddress"));
   }
