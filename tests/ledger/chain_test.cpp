@@ -317,6 +317,7 @@ TEST_CASE("a block that skips refused transactions stores only the applied ones"
     CHECK(result->txs[1] == Send(2, bob, kWei));
     REQUIRE(result->refused.size() == 3);
     CHECK(result->signers == std::vector<Address>{AddressOf(Key(1))});
+    CHECK(result->signer_sequences == std::vector<uint64_t>{2});  // sequences 1 and 2 applied
     CHECK(result->refused[0].index == 1);
     CHECK(result->refused[1].index == 2);
     CHECK(result->refused[1].status.code() == absl::StatusCode::kInvalidArgument);

@@ -116,6 +116,29 @@ TEST_CASE("a full mempool evicts its lowest priority for a better tx only", "[le
   CHECK(!pool.Contains(TxHash(Send(2, 1, kFee))));
 }
 
+TEST_CASE("among equal priorities a full mempool evicts the latest arrival", "[ledger][mempool]") {
+  MempoolOptions options{"privatenet"};
+  options.max_txs = 3;
+  Mempool pool(options);
+  // The arrival order is not the senders' order: the tables' order must not decide.
+  for (uint8_t key : {9, 2, 6})
+    REQUIRE(pool.Add(Send(key, 1)).ok());
+  REQUIRE(pool.Add(Send(4, 1, kFee * uint256(2))).ok());
+  CHECK(!pool.Contains(TxHash(Send(6, 1))));
+  REQUIRE(pool.Add(Send(5, 1, kFee * uint256(2))).ok());
+  CHECK(!pool.Contains(TxHash(Send(2, 1))));
+  CHECK(pool.Contains(TxHash(Send(9, 1))));
+  // A sender's last tx goes, never one before it (that would leave a gap).
+  MempoolOptions two{"privatenet"};
+  two.max_txs = 2;
+  Mempool chain(two);
+  REQUIRE(chain.Add(Send(1, 1)).ok());
+  REQUIRE(chain.Add(Send(1, 2)).ok());
+  REQUIRE(chain.Add(Send(3, 1, kFee * uint256(2))).ok());
+  CHECK(chain.Contains(TxHash(Send(1, 1))));
+  CHECK(!chain.Contains(TxHash(Send(1, 2))));
+}
+
 TEST_CASE("batch admission verifies on worker threads, results in input order",
           "[ledger][mempool]") {
   MempoolOptions options{"privatenet"};
@@ -221,6 +244,32 @@ TEST_CASE("after a block only its signers are re-read", "[ledger][mempool]") {
   reaped = pool.Reap(10, &state);
   REQUIRE(reaped.ok());
   CHECK(reaped->size() == 2);
+}
+
+TEST_CASE("the update with known sequences drops what they passed, reading no state",
+          "[ledger][mempool]") {
+  Mempool pool(MempoolOptions{"privatenet"});
+  for (uint8_t key : {1, 2}) {
+    for (uint64_t s = 1; s <= 3; ++s)
+      REQUIRE(pool.Add(Send(key, s)).ok());
+  }
+  const std::vector<Address> signers = {AddressOf(Key(1)), AddressOf(Key(2))};
+  CHECK(pool.UpdateSequences(signers, {2}, {}).code() == absl::StatusCode::kInvalidArgument);
+  CHECK(pool.size() == 6);
+  REQUIRE(pool.UpdateSequences(signers, {2, 0}, {}).ok());
+  CHECK(pool.size() == 4);
+  CHECK(!pool.Contains(TxHash(Send(1, 2))));
+  CHECK(pool.Contains(TxHash(Send(1, 3))));
+  CHECK(pool.Contains(TxHash(Send(2, 1))));
+  // The remembered next sequence is 3: Reap with a state offers key 1's last tx without reading
+  // its account (which this empty state does not have).
+  auto store = NewMemoryStore();
+  LedgerState state(*store);
+  auto reaped = pool.Reap(10, &state);
+  REQUIRE(reaped.ok());
+  CHECK(std::find(reaped->begin(), reaped->end(), Send(1, 3)) != reaped->end());
+  REQUIRE(pool.UpdateSequences(signers, {3, 3}, {}).ok());
+  CHECK(pool.size() == 0);
 }
 
 }  // namespace

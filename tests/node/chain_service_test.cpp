@@ -102,6 +102,24 @@ TEST_CASE("a committed block leaves out the transactions the ledger refuses", "[
   CHECK(read->txs[receipt->index] == next);
 }
 
+TEST_CASE("the head sequence follows each commit, read once per sender", "[node][chain]") {
+  testing::TestChain t;
+  ChainService& chain = t.chain();
+  const auto& a = t.accounts();
+  Address stranger;
+  stranger.bytes.fill(0x5a);
+  // Read from the state, then cached: the commits below must move the cached figure.
+  CHECK(*chain.HeadSequence(a[0].address) == 0);
+  CHECK(*chain.HeadSequence(stranger) == 0);
+  t.CommitTxs({Send(a[0], 1, a[1].address, kWei), Send(a[0], 2, a[1].address, kWei)});
+  CHECK(*chain.HeadSequence(a[0].address) == 2);
+  CHECK(*chain.HeadSequence(a[1].address) == 0);  // received, never sent
+  t.CommitTxs({Send(a[1], 1, a[0].address, kWei), Send(a[0], 3, a[1].address, kWei)});
+  CHECK(*chain.HeadSequence(a[0].address) == 3);
+  CHECK(*chain.HeadSequence(a[1].address) == 1);
+  CHECK(*chain.HeadSequence(stranger) == 0);
+}
+
 TEST_CASE("commits are idempotent below the head and refuse gaps and forks", "[node][chain]") {
   testing::TestChain t;
   BlockRecord b1 = t.CommitTxs({});

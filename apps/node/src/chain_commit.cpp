@@ -49,8 +49,8 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
     record.block = block;
     record.qc = qc;
     THETA_RETURN_IF_ERROR(FillRecord(height, record, std::move(result.txs)));
-    absl::StatusOr<ledger::LedgerState> state = chain_->StateAt(height);
-    if (state.ok()) (void)mempool_->UpdateSigners(*state, result.signers, record.tx_hashes);
+    NoteSequences(result.signers, result.signer_sequences);
+    (void)mempool_->UpdateSequences(result.signers, result.signer_sequences, record.tx_hashes);
   }
   std::vector<std::pair<uint64_t, Subscriber>> subscribers;
   {
@@ -214,6 +214,36 @@ absl::Status ChainService::WithState(
   THETA_ASSIGN_OR_RETURN(ledger::LedgerState state,
                          chain_->StateAt(height.value_or(chain_->Height())));
   return read(state);
+}
+
+namespace {
+constexpr size_t kMaxCachedSequences = 1 << 20;  // about 40 MB at most
+}  // namespace
+
+absl::StatusOr<uint64_t> ChainService::HeadSequence(const Address& address) const {
+  std::shared_lock lock(mu_);  // the head stays put meanwhile: what is read below is its state
+  {
+    std::lock_guard cache_lock(sequences_mu_);
+    auto it = head_sequences_.find(address);
+    if (it != head_sequences_.end()) return it->second;
+  }
+  THETA_ASSIGN_OR_RETURN(ledger::LedgerState state, chain_->StateAt(chain_->Height()));
+  THETA_ASSIGN_OR_RETURN(std::optional<ledger::Account> account, state.GetAccount(address));
+  const uint64_t sequence = account ? account->sequence : 0;
+  std::lock_guard cache_lock(sequences_mu_);
+  if (head_sequences_.size() >= kMaxCachedSequences) head_sequences_.clear();
+  head_sequences_.emplace(address, sequence);
+  return sequence;
+}
+
+// Commit's half of HeadSequence's cache, with mu_ held exclusively: the signers' sequences after
+// the block just applied.
+void ChainService::NoteSequences(const std::vector<Address>& signers,
+                                 const std::vector<uint64_t>& sequences) {
+  std::lock_guard cache_lock(sequences_mu_);
+  if (head_sequences_.size() + signers.size() > kMaxCachedSequences) head_sequences_.clear();
+  for (size_t i = 0; i < signers.size() && i < sequences.size(); ++i)
+    head_sequences_.insert_or_assign(signers[i], sequences[i]);
 }
 
 absl::StatusOr<std::vector<ledger::StakedMember>> ChainService::ValidatorSetAt(

@@ -61,13 +61,7 @@ absl::Status ScreenSequence(const ChainService& chain, ByteView raw) {
   auto signer = SenderSequence(decoded->tx);
   if (!signer) return absl::OkStatus();
   const auto& [address, sequence] = *signer;
-  uint64_t sent = 0;
-  absl::Status read = chain.WithState(std::nullopt, [&](ledger::LedgerState& state) {
-    THETA_ASSIGN_OR_RETURN(std::optional<ledger::Account> account, state.GetAccount(address));
-    if (account) sent = account->sequence;
-    return absl::OkStatus();
-  });
-  THETA_RETURN_IF_ERROR(read);
+  THETA_ASSIGN_OR_RETURN(const uint64_t sent, chain.HeadSequence(address));
   if (sequence > sent) return absl::OkStatus();
   return ServerError(absl::StrCat("transaction refused: invalid sequence ", sequence, " for ",
                                   ToChecksumHex(address), ": the account has sent ", sent,

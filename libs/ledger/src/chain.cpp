@@ -338,6 +338,11 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   THETA_RETURN_IF_ERROR(ReturnMaturedStakes(state, block.height).status());
   BlockResult result;
   THETA_RETURN_IF_ERROR(ApplyTxs(state, block, result));
+  result.signer_sequences.reserve(result.signers.size());
+  for (const Address& signer : result.signers) {
+    THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state.GetAccount(signer));
+    result.signer_sequences.push_back(account ? account->sequence : 0);
+  }
   WriteBatch batch;
   result.state_root = state.Commit(batch);
   batch.Put(HeightKey("c/root/", block.height), result.state_root.view());

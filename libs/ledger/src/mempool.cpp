@@ -157,25 +157,30 @@ absl::StatusOr<Hash32> Mempool::Insert(Admitted admitted) {
 }
 
 bool Mempool::EvictFor(const uint256& priority) {
-  // The lowest priority among senders' last txs and pending payments.
+  // The lower priority goes first, and among equals the later arrival (the pool keeps what came
+  // first, as Reap serves it). Independent of the tables' order.
+  auto EvictsBefore = [](const Entry& a, const Entry& b) {
+    return a.priority < b.priority || (a.priority == b.priority && a.arrival > b.arrival);
+  };
+  // The first to evict among senders' last txs (never a gap) and pending payments.
   const Entry* worst = nullptr;
   const Address* worst_sender = nullptr;
   for (const auto& [sender, txs] : by_sender_) {
     const Entry& last = txs.rbegin()->second;
-    if (worst == nullptr || last.priority < worst->priority) {
+    if (worst == nullptr || EvictsBefore(last, *worst)) {
       worst = &last;
       worst_sender = &sender;
     }
   }
   const Entry* worst_payment = nullptr;
   for (const auto& [hash, entry] : payments_) {
-    if (worst_payment == nullptr || entry.priority < worst_payment->priority)
-      worst_payment = &entry;
+    if (worst_payment == nullptr || EvictsBefore(entry, *worst_payment)) worst_payment = &entry;
   }
-  if (worst_payment != nullptr && (worst == nullptr || worst_payment->priority < worst->priority)) {
+  if (worst_payment != nullptr && (worst == nullptr || EvictsBefore(*worst_payment, *worst))) {
     if (worst_payment->priority >= priority) return false;
-    seen_.erase(worst_payment->hash);
-    payments_.erase(worst_payment->hash);
+    const Hash32 hash = worst_payment->hash;
+    seen_.erase(hash);
+    payments_.erase(hash);
   } else {
     if (worst == nullptr || worst->priority >= priority) return false;
     const Address sender = *worst_sender;
@@ -260,10 +265,25 @@ absl::Status Mempool::Update(const LedgerState& state, const std::vector<Hash32>
 
 absl::Status Mempool::UpdateSigners(const LedgerState& state, const std::vector<Address>& signers,
                                     const std::vector<Hash32>& included) {
-  std::lock_guard lock(mu_);
+  std::vector<uint64_t> sequences;
+  sequences.reserve(signers.size());
   for (const Address& signer : signers) {
     THETA_ASSIGN_OR_RETURN(std::optional<Account> account, state.GetAccount(signer));
-    const uint64_t done = account ? account->sequence : 0;
+    sequences.push_back(account ? account->sequence : 0);
+  }
+  return UpdateSequences(signers, sequences, included);
+}
+
+absl::Status Mempool::UpdateSequences(const std::vector<Address>& signers,
+                                      const std::vector<uint64_t>& sequences,
+                                      const std::vector<Hash32>& included) {
+  if (signers.size() != sequences.size())
+    return absl::InvalidArgumentError(absl::StrCat("mempool: ", signers.size(), " signers but ",
+                                                   sequences.size(), " sequences"));
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < signers.size(); ++i) {
+    const Address& signer = signers[i];
+    const uint64_t done = sequences[i];
     auto it = by_sender_.find(signer);
     if (it == by_sender_.end()) {
       next_sequence_.erase(signer);

@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "theta/consensus/types.hpp"
 #include "theta/core/kv_store.hpp"
@@ -169,6 +171,10 @@ class ChainService {
   // NotFound above the head or when pruned. `read` must not call back into the service.
   absl::Status WithState(std::optional<uint64_t> height,
                          const std::function<absl::Status(ledger::LedgerState&)>& read) const;
+  // The sequence of `address`'s account in the head state (0: no account). Answered from a cache
+  // each commit keeps exact (a block moves only its signers' sequences, and the ledger reports
+  // them), so screening a submitted tx reads the state only for a sender not seen before.
+  absl::StatusOr<uint64_t> HeadSequence(const Address& address) const;
   // The validator set (and guardian set) after block `height`.
   absl::StatusOr<std::vector<ledger::StakedMember>> ValidatorSetAt(uint64_t height) const;
   absl::StatusOr<std::vector<ledger::StakedMember>> GuardianSetAt(uint64_t height) const;
@@ -181,6 +187,7 @@ class ChainService {
   absl::StatusOr<std::vector<Bytes>> AppliedTxs(uint64_t height,
                                                 const consensus::Block& block) const;
   void NoteVerified(const Hash32& hash);
+  void NoteSequences(const std::vector<Address>& signers, const std::vector<uint64_t>& sequences);
   std::vector<bool> SignaturesVerified(const std::vector<Bytes>& txs) const;
 
   KvStore* store_ = nullptr;
@@ -198,9 +205,13 @@ class ChainService {
   // Hashes of txs whose signatures a proposal check verified although the mempool did not keep
   // them (full, or a same-sequence rival): a commit of them need not verify again. Bounded FIFO.
   mutable std::mutex verified_mu_;
-  std::set<Hash32> verified_;
+  absl::flat_hash_set<Hash32> verified_;
   std::deque<Hash32> verified_order_;
   std::vector<std::pair<uint64_t, Subscriber>> subscribers_;
+  // HeadSequence's cache: account sequences at the head, updated by Commit under mu_. Bounded: it
+  // starts over when full.
+  mutable std::mutex sequences_mu_;
+  mutable absl::flat_hash_map<Address, uint64_t> head_sequences_;
 };
 
 // The genesis block of a chain as consensus sees it: height 0, its payload RLP [chain ID, genesis

@@ -113,6 +113,9 @@ struct BlockResult {
   // Every account that signed an applied transaction (its inputs): the only accounts whose
   // sequence the block can have moved, sorted, each once. The mempool re-checks just these.
   std::vector<Address> signers;
+  // signers[i]'s sequence in the state after the block (0: no account): read from the state the
+  // block left in memory, so the mempool and the RPC's sequence screen need not read it again.
+  std::vector<uint64_t> signer_sequences;
 };
 
 struct StoredBlock {

@@ -14,7 +14,7 @@
 // same sequence as a pending one replaces it only with a higher priority.
 //
 // Bound: at most max_txs; when full, a new tx evicts the lowest-priority sender's last tx if it
-// has a higher priority, else it is refused (ResourceExhausted). Update(state) drops every tx whose
+// has a higher priority (among equals the latest to arrive), else it is refused (ResourceExhausted). Update(state) drops every tx whose
 // sequence the state has passed (included or replaced by a block) and forgets nothing else.
 // Reap(n) returns up to n txs for a block: the best group head first (equal priorities first come,
 // first served), each sender's txs in sequence order with no gaps from its next sequence.
@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "theta/ledger/executor.hpp"
 
@@ -70,6 +72,12 @@ class Mempool {
   // next sequence is remembered from here (and from Reap's reads) until its txs leave the pool.
   absl::Status UpdateSigners(const LedgerState& state, const std::vector<Address>& signers,
                              const std::vector<Hash32>& included);
+  // Like UpdateSigners, with each signer's sequence after the block known (sequences[i] for
+  // signers[i], BlockResult::signer_sequences): no state is read, and the pool is locked only for
+  // the drops. InvalidArgument when the two lists differ in length.
+  absl::Status UpdateSequences(const std::vector<Address>& signers,
+                               const std::vector<uint64_t>& sequences,
+                               const std::vector<Hash32>& included);
 
   size_t size() const;
   bool Contains(const Hash32& hash) const;
@@ -99,14 +107,17 @@ class Mempool {
 
   MempoolOptions options_;
   mutable std::mutex mu_;
-  std::map<Address, std::map<uint64_t, Entry>> by_sender_;
-  std::map<Hash32, Entry> payments_;  // ServicePayments by hash
-  std::set<Hash32> seen_;             // hashes pending (the admission cache)
+  // Hash tables: every admitted tx is looked up and inserted here, and every committed one erased,
+  // thousands per second; no order among senders is needed (Reap orders by priority and arrival,
+  // eviction by priority, then the latest arrival).
+  absl::flat_hash_map<Address, std::map<uint64_t, Entry>> by_sender_;
+  absl::flat_hash_map<Hash32, Entry> payments_;  // ServicePayments by hash
+  absl::flat_hash_set<Hash32> seen_;             // hashes pending (the admission cache)
   size_t size_ = 0;
   uint64_t next_arrival_ = 0;
   // Each pending sender's next sequence in the head state, once read (Reap) or refreshed
   // (UpdateSigners); forgotten when the sender's last tx leaves.
-  mutable std::map<Address, uint64_t> next_sequence_;
+  mutable absl::flat_hash_map<Address, uint64_t> next_sequence_;
 };
 
 }  // namespace theta::ledger
