@@ -52,20 +52,29 @@ std::optional<std::pair<Address, uint64_t>> SenderSequence(const ledger::Tx& tx)
       tx);
 }
 
-// Refuses at once a tx whose sequence the head state has passed: no block can take it, and the
-// caller would otherwise wait out the timeout (Go's mempool screens txs the same way). A sequence
-// ahead of the account's is let through: the txs before it may be pending.
-absl::Status ScreenSequence(const ChainService& chain, ByteView raw) {
+// What the head state says of a submitted tx's sequence.
+struct Screen {
+  // False when the sequence is ahead of the account's: no committed block holds the tx, so there
+  // is no receipt to look up (the common case, and a store read saved per submission).
+  bool may_be_committed = true;
+  // Refused at once when the head state has passed the sequence: no block can take the tx, and
+  // the caller would otherwise wait out the timeout (Go's mempool screens txs the same way).
+  absl::Status refusal;
+};
+
+// A sequence ahead of the account's is let through: the txs before it may be pending.
+absl::StatusOr<Screen> ScreenSequence(const ChainService& chain, ByteView raw) {
   auto decoded = ledger::DecodeRawTx(raw, chain.chain_id(), ledger::kAllForksHeight);
-  if (!decoded.ok()) return absl::OkStatus();  // the mempool words the decoding error
+  if (!decoded.ok()) return Screen{};  // the mempool words the decoding error
   auto signer = SenderSequence(decoded->tx);
-  if (!signer) return absl::OkStatus();
+  if (!signer) return Screen{};
   const auto& [address, sequence] = *signer;
   THETA_ASSIGN_OR_RETURN(const uint64_t sent, chain.HeadSequence(address));
-  if (sequence > sent) return absl::OkStatus();
-  return ServerError(absl::StrCat("transaction refused: invalid sequence ", sequence, " for ",
-                                  ToChecksumHex(address), ": the account has sent ", sent,
-                                  " transactions, so the next sequence is ", sent + 1));
+  if (sequence > sent) return Screen{false, absl::OkStatus()};
+  return Screen{
+      true, ServerError(absl::StrCat("transaction refused: invalid sequence ", sequence, " for ",
+                                     ToChecksumHex(address), ": the account has sent ", sent,
+                                     " transactions, so the next sequence is ", sent + 1))};
 }
 
 absl::StatusOr<Json> Answer(const Context& ctx, const Hash32& hash, const BlockRecord& block) {
@@ -86,8 +95,10 @@ std::optional<BlockRecord> CommittedBlock(const ChainService& chain, const Hash3
 absl::StatusOr<Json> BroadcastRawTransactionAsync(const Context& ctx, const Json& params) {
   THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
   const Hash32 hash = ledger::TxHash(raw);
-  if (ctx.chain->Receipt(hash).ok()) return Json{{"hash", HexLower(hash.view())}};
-  THETA_RETURN_IF_ERROR(ScreenSequence(*ctx.chain, raw));
+  THETA_ASSIGN_OR_RETURN(const Screen screen, ScreenSequence(*ctx.chain, raw));
+  if (screen.may_be_committed && ctx.chain->Receipt(hash).ok())
+    return Json{{"hash", HexLower(hash.view())}};
+  THETA_RETURN_IF_ERROR(screen.refusal);
   auto submitted = ctx.chain->Submit(raw);
   if (!submitted.ok()) return Refused(submitted.status());
   return Json{{"hash", HexLower(submitted->view())}};
@@ -129,9 +140,12 @@ absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& par
   THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
   ChainService& chain = *ctx.chain;
   const Hash32 hash = ledger::TxHash(raw);
+  THETA_ASSIGN_OR_RETURN(const Screen screen, ScreenSequence(chain, raw));
   // A tx committed already (a client retrying after a timeout) is answered with its block.
-  if (auto block = CommittedBlock(chain, hash)) return Answer(ctx, hash, *block);
-  THETA_RETURN_IF_ERROR(ScreenSequence(chain, raw));
+  if (screen.may_be_committed) {
+    if (auto block = CommittedBlock(chain, hash)) return Answer(ctx, hash, *block);
+  }
+  THETA_RETURN_IF_ERROR(screen.refusal);
   const std::shared_ptr<BroadcastWaiters::Waiter> waiter = ctx.waiters->Add(hash);
   auto submitted = chain.Submit(raw);
   if (!submitted.ok()) {

@@ -278,8 +278,8 @@ absl::Status Mempool::UpdateSequences(const std::vector<Address>& signers,
                                       const std::vector<uint64_t>& sequences,
                                       const std::vector<Hash32>& included) {
   if (signers.size() != sequences.size())
-    return absl::InvalidArgumentError(absl::StrCat("mempool: ", signers.size(), " signers but ",
-                                                   sequences.size(), " sequences"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("mempool: ", signers.size(), " signers but ", sequences.size(), " sequences"));
   std::lock_guard lock(mu_);
   for (size_t i = 0; i < signers.size(); ++i) {
     const Address& signer = signers[i];

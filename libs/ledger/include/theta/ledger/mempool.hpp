@@ -14,11 +14,11 @@
 // same sequence as a pending one replaces it only with a higher priority.
 //
 // Bound: at most max_txs; when full, a new tx evicts the lowest-priority sender's last tx if it
-// has a higher priority (among equals the latest to arrive), else it is refused (ResourceExhausted). Update(state) drops every tx whose
-// sequence the state has passed (included or replaced by a block) and forgets nothing else.
-// Reap(n) returns up to n txs for a block: the best group head first (equal priorities first come,
-// first served), each sender's txs in sequence order with no gaps from its next sequence.
-// Thread-safe (one mutex; verification runs outside it).
+// has a higher priority (among equals the latest to arrive), else it is refused
+// (ResourceExhausted). Update(state) drops every tx whose sequence the state has passed (included
+// or replaced by a block) and forgets nothing else. Reap(n) returns up to n txs for a block: the
+// best group head first (equal priorities first come, first served), each sender's txs in sequence
+// order with no gaps from its next sequence. Thread-safe (one mutex; verification runs outside it).
 #pragma once
 
 #include <cstdint>
