@@ -337,6 +337,15 @@ TEST_CASE("a block that skips refused transactions stores only the applied ones"
     REQUIRE(account.ok());
     REQUIRE(account->has_value());
     CHECK((*account)->balance.tfuel_wei == 2 * kWei);
+    // Hashes given with the txs name the receipts; a list of another length is refused.
+    BlockInput hashed{2, BlockHash(2), 1001, {Send(3, bob, kWei), Send(4, bob, kWei)}};
+    hashed.hashes = {TxHash(hashed.txs[0])};
+    CHECK((*chain)->ApplyBlock(hashed).status().code() == absl::StatusCode::kInvalidArgument);
+    hashed.hashes.push_back(TxHash(hashed.txs[1]));
+    auto applied = (*chain)->ApplyBlock(hashed);
+    REQUIRE(applied.ok());
+    REQUIRE(applied->receipts.size() == 2);
+    CHECK(applied->receipts[1].tx_hash == hashed.hashes[1]);
   }
   std::filesystem::remove_all(dir);
 }

@@ -165,6 +165,24 @@ TEST_CASE("batch admission verifies on worker threads, results in input order",
   CHECK(pool.AddBatch({raws[0]})[0].status().code() == absl::StatusCode::kAlreadyExists);
 }
 
+TEST_CASE("a batch may come with its hashes, which must match its length", "[ledger][mempool]") {
+  Mempool pool(MempoolOptions{"privatenet"});
+  const std::vector<Bytes> raws = {Send(1, 1), Send(2, 1)};
+  const std::vector<Hash32> hashes = {TxHash(raws[0]), TxHash(raws[1])};
+  const std::vector<Hash32> one = {hashes[0]};
+  for (const auto& result : pool.AddBatch(raws, one))
+    CHECK(result.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(pool.size() == 0);
+  const auto results = pool.AddBatch(raws, hashes);
+  REQUIRE(results.size() == 2);
+  CHECK(*results[0] == hashes[0]);
+  CHECK(*results[1] == hashes[1]);
+  CHECK(pool.Contains(hashes[1]));
+  // The hashes are the cache's keys: one already pending is not verified again.
+  CHECK(pool.AddBatch({raws[1]}, {&hashes[1], 1})[0].status().code() ==
+        absl::StatusCode::kAlreadyExists);
+}
+
 TEST_CASE("after a block the mempool drops what the state has passed", "[ledger][mempool]") {
   auto store = NewMemoryStore();
   LedgerState state(*store);

@@ -40,7 +40,10 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
     // undecodable payload (no txs) is stored as the ledger's own empty block.
     input.store_txs = !payload.ok();
     if (payload.ok()) input.txs = std::move(payload->txs);
-    input.verified = SignaturesVerified(input.txs);
+    input.hashes.reserve(input.txs.size());
+    for (const Bytes& tx : input.txs)
+      input.hashes.push_back(ledger::TxHash(tx));
+    input.verified = SignaturesVerified(input.hashes);
     // The record goes first: after a crash between the two writes, Recover applies it.
     THETA_RETURN_IF_ERROR(
         store_->Put(internal::RecordKey(height), internal::EncodeRecord(block, &qc)));
@@ -48,7 +51,11 @@ absl::Status ChainService::Commit(const consensus::Block& block, const consensus
     head_hash_ = block.hash;
     record.block = block;
     record.qc = qc;
-    THETA_RETURN_IF_ERROR(FillRecord(height, record, std::move(result.txs)));
+    std::vector<Hash32> applied;  // the receipts' hashes are the applied txs' (one each, in order)
+    applied.reserve(result.receipts.size());
+    for (const ledger::StoredReceipt& receipt : result.receipts)
+      applied.push_back(receipt.tx_hash);
+    THETA_RETURN_IF_ERROR(FillRecord(height, record, std::move(result.txs), std::move(applied)));
     NoteSequences(result.signers, result.signer_sequences);
     (void)mempool_->UpdateSequences(result.signers, result.signer_sequences, record.tx_hashes);
   }
@@ -69,8 +76,8 @@ absl::StatusOr<ledger::GarbageStats> ChainService::CollectGarbage() {
 }
 
 // The ledger's half of a record: applied txs, timestamp, state root, proposer address.
-absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record,
-                                      std::vector<Bytes> txs) const {
+absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record, std::vector<Bytes> txs,
+                                      std::vector<Hash32> hashes) const {
   record.height = height;
   record.hash = height == 0 ? genesis_hash_ : record.block.hash;
   record.parent = record.block.header.parent;
@@ -80,10 +87,13 @@ absl::Status ChainService::FillRecord(uint64_t height, BlockRecord& record,
   record.timestamp = static_cast<int64_t>(record.timestamp_ms / 1000);
   THETA_ASSIGN_OR_RETURN(record.state_root, chain_->StateRootAt(height));
   record.txs = std::move(txs);
-  record.tx_hashes.clear();
-  record.tx_hashes.reserve(record.txs.size());
-  for (const Bytes& tx : record.txs)
-    record.tx_hashes.push_back(ledger::TxHash(tx));
+  if (hashes.size() != record.txs.size()) {
+    hashes.clear();
+    hashes.reserve(record.txs.size());
+    for (const Bytes& tx : record.txs)
+      hashes.push_back(ledger::TxHash(tx));
+  }
+  record.tx_hashes = std::move(hashes);
   if (height > 0) {
     absl::StatusOr<std::vector<ledger::StakedMember>> validators =
         chain_->ValidatorSetAt(CommitteeStateHeight(height));

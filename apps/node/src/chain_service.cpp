@@ -168,20 +168,24 @@ absl::Status ChainService::ValidatePayload(ByteView bytes) {
   // Checking the signatures now puts the valid txs in the mempool's cache, so the commit of this
   // block need not check them again.
   std::vector<Bytes> unknown;
+  std::vector<Hash32> hashes;
   for (Bytes& tx : payload.txs) {
-    if (!mempool_->Contains(ledger::TxHash(tx))) unknown.push_back(std::move(tx));
+    const Hash32 hash = ledger::TxHash(tx);
+    if (mempool_->Contains(hash)) continue;
+    unknown.push_back(std::move(tx));
+    hashes.push_back(hash);
   }
   if (unknown.empty()) return absl::OkStatus();
-  std::vector<absl::StatusOr<Hash32>> results = mempool_->AddBatch(unknown);
+  std::vector<absl::StatusOr<Hash32>> results = mempool_->AddBatch(unknown, hashes);
   for (size_t i = 0; i < results.size(); ++i) {
     if (absl::IsInvalidArgument(results[i].status()))
       return absl::InvalidArgumentError(
-          absl::StrCat("payload: transaction ", ToHex(ledger::TxHash(unknown[i]).view()),
+          absl::StrCat("payload: transaction ", ToHex(hashes[i].view()),
                        " is invalid: ", std::string(results[i].status().message())));
   }
   // Every other outcome (admitted, or refused for room or sequence) passed the signature check.
-  for (const Bytes& tx : unknown)
-    NoteVerified(ledger::TxHash(tx));
+  for (const Hash32& hash : hashes)
+    NoteVerified(hash);
   return absl::OkStatus();
 }
 
@@ -196,13 +200,11 @@ void ChainService::NoteVerified(const Hash32& hash) {
   }
 }
 
-std::vector<bool> ChainService::SignaturesVerified(const std::vector<Bytes>& txs) const {
-  std::vector<bool> verified(txs.size());
+std::vector<bool> ChainService::SignaturesVerified(const std::vector<Hash32>& hashes) const {
+  std::vector<bool> verified(hashes.size());
   std::lock_guard<std::mutex> lock(verified_mu_);
-  for (size_t i = 0; i < txs.size(); ++i) {
-    const Hash32 hash = ledger::TxHash(txs[i]);
-    verified[i] = mempool_->Contains(hash) || verified_.contains(hash);
-  }
+  for (size_t i = 0; i < hashes.size(); ++i)
+    verified[i] = mempool_->Contains(hashes[i]) || verified_.contains(hashes[i]);
   return verified;
 }
 

@@ -63,8 +63,8 @@ struct Screen {
 };
 
 // A sequence ahead of the account's is let through: the txs before it may be pending.
-absl::StatusOr<Screen> ScreenSequence(const ChainService& chain, ByteView raw) {
-  auto decoded = ledger::DecodeRawTx(raw, chain.chain_id(), ledger::kAllForksHeight);
+absl::StatusOr<Screen> ScreenSequence(const ChainService& chain, ByteView raw, const Hash32& hash) {
+  auto decoded = ledger::DecodeRawTx(raw, hash, chain.chain_id(), ledger::kAllForksHeight);
   if (!decoded.ok()) return Screen{};  // the mempool words the decoding error
   auto signer = SenderSequence(decoded->tx);
   if (!signer) return Screen{};
@@ -95,7 +95,7 @@ std::optional<BlockRecord> CommittedBlock(const ChainService& chain, const Hash3
 absl::StatusOr<Json> BroadcastRawTransactionAsync(const Context& ctx, const Json& params) {
   THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
   const Hash32 hash = ledger::TxHash(raw);
-  THETA_ASSIGN_OR_RETURN(const Screen screen, ScreenSequence(*ctx.chain, raw));
+  THETA_ASSIGN_OR_RETURN(const Screen screen, ScreenSequence(*ctx.chain, raw, hash));
   if (screen.may_be_committed && ctx.chain->Receipt(hash).ok())
     return Json{{"hash", HexLower(hash.view())}};
   THETA_RETURN_IF_ERROR(screen.refusal);
@@ -140,7 +140,7 @@ absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& par
   THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
   ChainService& chain = *ctx.chain;
   const Hash32 hash = ledger::TxHash(raw);
-  THETA_ASSIGN_OR_RETURN(const Screen screen, ScreenSequence(chain, raw));
+  THETA_ASSIGN_OR_RETURN(const Screen screen, ScreenSequence(chain, raw, hash));
   // A tx committed already (a client retrying after a timeout) is answered with its block.
   if (screen.may_be_committed) {
     if (auto block = CommittedBlock(chain, hash)) return Answer(ctx, hash, *block);

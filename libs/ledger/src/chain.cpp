@@ -304,14 +304,12 @@ absl::Status Chain::ApplyTxs(LedgerState& state, const BlockInput& block,
   for (size_t i = 0; i < block.txs.size(); ++i) {
     if (!block.verified.empty())
       context.signatures_verified = i < block.verified.size() && block.verified[i];
-    absl::StatusOr<DecodedTx> tx = DecodeRawTx(block.txs[i], chain_id_, RulesHeight(context));
+    const Hash32 hash = i < block.hashes.size() ? block.hashes[i] : TxHash(block.txs[i]);
+    absl::StatusOr<DecodedTx> tx = DecodeRawTx(block.txs[i], hash, chain_id_, RulesHeight(context));
     absl::Status status = tx.status();
     if (tx.ok() && i > 0 && std::holds_alternative<CoinbaseTx>(tx->tx))
       status = absl::InvalidArgumentError("a CoinbaseTx may only be the block's first transaction");
-    StoredReceipt receipt{tx.ok() ? tx->hash : TxHash(block.txs[i]),
-                          block.height,
-                          static_cast<uint32_t>(result.txs.size()),
-                          {}};
+    StoredReceipt receipt{hash, block.height, static_cast<uint32_t>(result.txs.size()), {}};
     if (status.ok()) status = ApplyDecodedTx(state, *tx, context, &receipt.receipt);
     if (!status.ok() && block.skip_refused && !IsNodeFault(status)) {
       result.refused.push_back({receipt.tx_hash, static_cast<uint32_t>(i), std::move(status)});
@@ -334,6 +332,10 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   if (block.height != height_ + 1)
     return absl::InvalidArgumentError(
         absl::StrCat("chain: block ", block.height, " does not follow the head ", height_));
+  if (!block.hashes.empty() && block.hashes.size() != block.txs.size())
+    return absl::InvalidArgumentError(absl::StrCat("chain: block ", block.height, " has ",
+                                                   block.txs.size(), " txs but ",
+                                                   block.hashes.size(), " hashes"));
   THETA_ASSIGN_OR_RETURN(LedgerState state, HeadState());
   THETA_RETURN_IF_ERROR(ReturnMaturedStakes(state, block.height).status());
   BlockResult result;

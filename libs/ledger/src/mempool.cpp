@@ -54,8 +54,9 @@ const TxInput* SequenceInput(const Tx& tx) {
 
 }  // namespace
 
-absl::StatusOr<Mempool::Admitted> Mempool::Verify(ByteView raw) const {
-  THETA_ASSIGN_OR_RETURN(DecodedTx tx, DecodeRawTx(raw, options_.chain_id, options_.rules_height));
+absl::StatusOr<Mempool::Admitted> Mempool::Verify(ByteView raw, const Hash32& hash) const {
+  THETA_ASSIGN_OR_RETURN(DecodedTx tx,
+                         DecodeRawTx(raw, hash, options_.chain_id, options_.rules_height));
   if (std::holds_alternative<CoinbaseTx>(tx.tx) || std::holds_alternative<SlashTx>(tx.tx))
     return absl::InvalidArgumentError(
         absl::StrCat("mempool: a ", std::string(TxTypeName(TypeOf(tx.tx))), "Tx is not admitted"));
@@ -79,18 +80,29 @@ absl::StatusOr<Hash32> Mempool::Add(ByteView raw) {
     std::lock_guard lock(mu_);
     if (seen_.contains(hash)) return absl::AlreadyExistsError("mempool: tx already admitted");
   }
-  THETA_ASSIGN_OR_RETURN(Admitted admitted, Verify(raw));
+  THETA_ASSIGN_OR_RETURN(Admitted admitted, Verify(raw, hash));
   return Insert(std::move(admitted));
 }
 
-std::vector<absl::StatusOr<Hash32>> Mempool::AddBatch(const std::vector<Bytes>& raws) {
+std::vector<absl::StatusOr<Hash32>> Mempool::AddBatch(const std::vector<Bytes>& raws,
+                                                      std::span<const Hash32> hashes) {
+  if (!hashes.empty() && hashes.size() != raws.size())
+    return std::vector<absl::StatusOr<Hash32>>(
+        raws.size(), absl::InvalidArgumentError("mempool: a batch's hashes do not match its txs"));
+  std::vector<Hash32> computed;
+  if (hashes.empty()) {
+    computed.reserve(raws.size());
+    for (const Bytes& raw : raws)
+      computed.push_back(TxHash(raw));
+    hashes = computed;
+  }
   std::vector<absl::StatusOr<Admitted>> verified(raws.size(),
                                                  absl::UnknownError("mempool: not verified"));
   std::vector<bool> known(raws.size(), false);
   {
     std::lock_guard lock(mu_);
     for (size_t i = 0; i < raws.size(); ++i)
-      known[i] = seen_.contains(TxHash(raws[i]));
+      known[i] = seen_.contains(hashes[i]);
   }
   // The calling thread takes a share itself, and a batch too small to repay starting a thread
   // (a few signature checks) is verified on it alone: fewer threads woken per gossiped batch.
@@ -99,7 +111,7 @@ std::vector<absl::StatusOr<Hash32>> Mempool::AddBatch(const std::vector<Bytes>& 
                                             std::max<size_t>(1, options_.workers));
   auto verify_share = [&](size_t w) {
     for (size_t i = w; i < raws.size(); i += workers) {
-      if (!known[i]) verified[i] = Verify(raws[i]);
+      if (!known[i]) verified[i] = Verify(raws[i], hashes[i]);
     }
   };
   std::vector<std::thread> threads;

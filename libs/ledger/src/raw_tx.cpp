@@ -8,8 +8,13 @@ namespace theta::ledger {
 
 absl::StatusOr<DecodedTx> DecodeRawTx(ByteView raw, std::string_view chain_id,
                                       uint64_t block_height) {
+  return DecodeRawTx(raw, TxHash(raw), chain_id, block_height);
+}
+
+absl::StatusOr<DecodedTx> DecodeRawTx(ByteView raw, const Hash32& hash, std::string_view chain_id,
+                                      uint64_t block_height) {
   absl::StatusOr<Tx> theta = DecodeTx(raw);
-  if (theta.ok()) return DecodedTx{std::move(*theta), TxHash(raw), false};
+  if (theta.ok()) return DecodedTx{std::move(*theta), hash, false};
   absl::StatusOr<EthTx> eth = DecodeEthTx(raw);
   if (!eth.ok())
     return absl::InvalidArgumentError(
@@ -21,7 +26,7 @@ absl::StatusOr<DecodedTx> DecodeRawTx(ByteView raw, std::string_view chain_id,
   THETA_ASSIGN_OR_RETURN(Address sender, EthSender(*eth));
   THETA_ASSIGN_OR_RETURN(SmartContractTx contract,
                          EthToSmartContractTx(*eth, sender, EvmChainId(chain_id, block_height)));
-  return DecodedTx{Tx{std::move(contract)}, Keccak256(raw), true, std::move(eth->access_list)};
+  return DecodedTx{Tx{std::move(contract)}, hash, true, std::move(eth->access_list)};
 }
 
 absl::Status ApplyDecodedTx(LedgerState& state, const DecodedTx& tx,

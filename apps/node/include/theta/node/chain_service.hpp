@@ -183,12 +183,14 @@ class ChainService {
   ChainService() = default;
   absl::Status Recover();
   absl::StatusOr<BlockRecord> LoadRecord(uint64_t height) const;  // shared lock held
-  absl::Status FillRecord(uint64_t height, BlockRecord& record, std::vector<Bytes> txs) const;
+  // `hashes`: TxHash of each of txs when the caller has them (empty: computed here).
+  absl::Status FillRecord(uint64_t height, BlockRecord& record, std::vector<Bytes> txs,
+                          std::vector<Hash32> hashes = {}) const;
   absl::StatusOr<std::vector<Bytes>> AppliedTxs(uint64_t height,
                                                 const consensus::Block& block) const;
   void NoteVerified(const Hash32& hash);
   void NoteSequences(const std::vector<Address>& signers, const std::vector<uint64_t>& sequences);
-  std::vector<bool> SignaturesVerified(const std::vector<Bytes>& txs) const;
+  std::vector<bool> SignaturesVerified(const std::vector<Hash32>& hashes) const;
 
   KvStore* store_ = nullptr;
   ChainServiceOptions options_;

@@ -72,6 +72,8 @@ struct BlockInput {
   Hash32 hash;            // the block's hash, as consensus computed it
   int64_t timestamp = 0;  // seconds; the EVM's TIMESTAMP
   std::vector<Bytes> txs;
+  // TxHash of each of txs, when the caller has them (empty: computed here; else the same length).
+  std::vector<Hash32> hashes;
   const RewardVotes* reward_votes = nullptr;  // for its CoinbaseTx; not stored
   // Every Theta signature was checked on admission (the mempool's cache): skip re-checking.
   // Ethereum txs are recovered regardless (their sender comes from the signature).

@@ -26,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,10 @@ class Mempool {
   // (same sequence pending with a priority at least as high).
   absl::StatusOr<Hash32> Add(ByteView raw);
   // Admits many; verification runs on up to `workers` threads, the caller's among them. One
-  // result per input, in order.
-  std::vector<absl::StatusOr<Hash32>> AddBatch(const std::vector<Bytes>& raws);
+  // result per input, in order. `hashes`: TxHash of each raw when the caller has them (empty:
+  // computed here; else the same length, or every result is InvalidArgument).
+  std::vector<absl::StatusOr<Hash32>> AddBatch(const std::vector<Bytes>& raws,
+                                               std::span<const Hash32> hashes = {});
 
   // Up to `max` raw txs for a block (see the header comment). Their signatures are verified, so
   // the block may be applied with BlockInput::signatures_verified. With `state` (the head's), a
@@ -99,8 +102,8 @@ class Mempool {
     uint64_t sequence = 0;  // 0: a ServicePayment (no sequence)
     Entry entry;
   };
-  // Decodes and verifies (no lock held).
-  absl::StatusOr<Admitted> Verify(ByteView raw) const;
+  // Decodes and verifies (no lock held); hash = TxHash(raw).
+  absl::StatusOr<Admitted> Verify(ByteView raw, const Hash32& hash) const;
   absl::StatusOr<Hash32> Insert(Admitted admitted);
   bool EvictFor(const uint256& priority);
   void Erase(const Address& sender, uint64_t sequence);
