@@ -21,6 +21,8 @@ TEST_CASE("a minimal config gets the documented defaults", "[node][config]") {
   CHECK(config->eth_rpc_listen == Endpoint{"127.0.0.1", 18888});
   CHECK(config->p2p_listen == Endpoint{"127.0.0.1", 30000});
   CHECK(config->consensus.max_block_txs == 4000);
+  CHECK(config->consensus.min_block_ms == 25);
+  CHECK(config->consensus.idle_block_ms == 1000);
   CHECK(config->consensus.wal_compact_interval == 256);
 }
 

@@ -35,7 +35,7 @@ DEFAULTS = {
     "window": 12000,
     "max_rate": 8000,
     "ceiling_txs": 20000,
-    "min_block_ms": 50,
+    "min_block_ms": 25,
     "idle_block_ms": 1000,
     "max_block_txs": 4000,
     "base_timeout_ms": 3000,

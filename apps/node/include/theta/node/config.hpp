@@ -28,7 +28,7 @@ struct ConsensusConfig {
   uint64_t base_timeout_ms = 3000;  // first round timer (doubles ×1.5 per timeout in a row)
   uint64_t max_timeout_ms = 30000;
   uint64_t idle_block_ms = 1000;  // a leader with nothing to propose waits this long
-  uint64_t min_block_ms = 50;     // and at least this long when transactions wait
+  uint64_t min_block_ms = 25;     // and at least this long when transactions wait
   uint64_t max_block_txs = 4000;
   uint64_t checkpoint_interval = 10;  // guardians finalize every block whose height divides by it
   uint64_t guardian_round_ms = 300;
