@@ -17,6 +17,7 @@ struct Harness final : public Transport, public Clock, public Application {
   sim::internal::SimDisk disk;
   std::vector<std::pair<std::optional<ValidatorIndex>, Message>> sent;
   std::vector<Block> commits;
+  std::vector<size_t> sent_before_commit;  // sent.size() when each commit ran
   std::vector<Evidence> evidence;
   std::unique_ptr<Signer> signer;
   std::unique_ptr<WalStorage> storage;
@@ -60,7 +61,10 @@ struct Harness final : public Transport, public Clock, public Application {
   }
   Bytes Propose(uint64_t, const Hash32&) override { return Bytes{1, 2, 3}; }
   absl::Status Validate(const Block&) override { return absl::OkStatus(); }
-  void Commit(const Block& block, const QuorumCert&) override { commits.push_back(block); }
+  void Commit(const Block& block, const QuorumCert&) override {
+    commits.push_back(block);
+    sent_before_commit.push_back(sent.size());
+  }
   std::pair<uint64_t, Hash32> LastCommitted() const override {
     if (commits.empty()) return {0, t.committee.genesis_hash};
     return {commits.back().header.height, commits.back().hash};
@@ -135,6 +139,50 @@ TEST_CASE("consensus node commits on two consecutive certified rounds", "[consen
   CHECK(h.node->committed_hash() == b4.hash);
   h.node->AdoptCommitted(b2);
   CHECK(h.node->committed_height() == 4);
+}
+
+// Executing a block is the slowest step of an event; the next round waits for the vote or the
+// proposal, so those leave first.
+TEST_CASE("consensus node sends its vote before it executes the block the event commits",
+          "[consensus][node]") {
+  TestCommittee probe({100, 100, 100, 100});
+  Harness h(NotLeaderOf(probe, 3));
+  const Block b1 = h.t.MakeBlock(1, h.t.GenesisQc(), "b1");
+  const Block b2 = h.t.MakeBlock(2, h.t.MakeQc({0, 1, 2}, 1, 1, b1.hash), "b2");
+  const Block b3 = h.t.MakeBlock(3, h.t.MakeQc({1, 2, 3}, 2, 2, b2.hash), "b3");
+  REQUIRE(h.Deliver(h.t.committee.validators.Leader(1), b1).ok());
+  REQUIRE(h.Deliver(h.t.committee.validators.Leader(2), b2).ok());
+  const size_t before = h.sent.size();
+  REQUIRE(h.Deliver(h.t.committee.validators.Leader(3), b3).ok());
+  REQUIRE(h.commits.size() == 1);  // b3's QC certifies b2, which commits b1
+  CHECK(h.commits[0].hash == b1.hash);
+  REQUIRE(h.sent_before_commit[0] > before);
+  const Vote* vote = std::get_if<Vote>(&h.sent[h.sent_before_commit[0] - 1].second);
+  REQUIRE(vote != nullptr);
+  CHECK(vote->block_hash == b3.hash);
+}
+
+TEST_CASE("a leader proposes before it executes the block its new QC commits",
+          "[consensus][node]") {
+  TestCommittee probe({100, 100, 100, 100});
+  const ValidatorIndex leader3 = probe.committee.validators.Leader(3);
+  Harness h(leader3);
+  const Block b1 = h.t.MakeBlock(1, h.t.GenesisQc(), "b1");
+  const Block b2 = h.t.MakeBlock(2, h.t.MakeQc({0, 1, 2}, 1, 1, b1.hash), "b2");
+  REQUIRE(h.Deliver(h.t.committee.validators.Leader(1), b1).ok());
+  REQUIRE(h.Deliver(h.t.committee.validators.Leader(2), b2).ok());
+  REQUIRE(h.commits.empty());
+  for (ValidatorIndex v = 0; v < 4 && h.commits.empty(); ++v) {
+    if (v != leader3) REQUIRE(h.Deliver(v, h.t.MakeVote(v, 2, 2, b2.hash)).ok());
+  }
+  REQUIRE(h.commits.size() == 1);  // the QC of b2 commits b1
+  CHECK(h.commits[0].hash == b1.hash);
+  bool proposed_first = false;
+  for (size_t i = 0; i < h.sent_before_commit[0]; ++i) {
+    const Block* b = std::get_if<Block>(&h.sent[i].second);
+    if (b && b->header.round == 3 && b->header.qc.block_hash == b2.hash) proposed_first = true;
+  }
+  CHECK(proposed_first);
 }
 
 TEST_CASE("a leader waits out the application's proposal delay, or proposes when told",

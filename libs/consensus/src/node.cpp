@@ -107,16 +107,20 @@ absl::Status Node::OnMessage(ValidatorIndex from, ByteView message) {
     return absl::InvalidArgumentError(
         absl::StrCat("consensus node: sender ", from, " is not a validator"));
   }
+  defer_commits_ = true;
   absl::Status st = Dispatch(from, message);
   Drain();
+  FinishEvent();
   return st;
 }
 
 void Node::OnTimer(uint64_t token) {
   if (!status_.ok() || !started_) return;
+  defer_commits_ = true;
   if (token == TimerToken(round_)) LocalTimeout();
   if (token == (kProposalTimerBit | TimerToken(round_))) Propose();
   Drain();
+  FinishEvent();
 }
 
 absl::Status Node::Dispatch(ValidatorIndex from, ByteView bytes) {
@@ -282,95 +286,6 @@ void Node::ProcessQc(ValidatorIndex from, const QuorumCert& qc) {
 void Node::ProcessTc(const TimeoutCert& tc) {
   if (!last_tc_ || tc.round > last_tc_->round) last_tc_ = tc;
   if (tc.round >= round_) AdvanceRound(tc.round + 1, false);
-}
-
-void Node::TryCommit(ValidatorIndex from, const QuorumCert& qc) {
-  if (qc.IsGenesis()) return;
-  auto certified = blocks_.find(qc.block_hash);
-  if (certified == blocks_.end()) {
-    pending_commit_ = qc;
-    RequestSync(from, qc.block_hash);
-    return;
-  }
-  auto parent = blocks_.find(certified->second.header.parent);
-  if (parent == blocks_.end()) return;
-  // The 2-chain rule: a certified block whose certified child sits in the very next round.
-  const BlockHeader& p = parent->second.header;
-  const BlockHeader& c = certified->second.header;
-  if (p.epoch != c.epoch || p.round + 1 != c.round) return;
-  if (p.height <= committed_height_) return;
-  CommitUpTo(from, parent->first, c.qc);
-  if (committed_hash_ == parent->first) env_.app->OnCommitProof(c, qc);
-  if (committed_height_ < std::min(p.height, epoch_end_height_)) {
-    pending_commit_ = qc;  // ancestors are on their way from block sync: try again then
-  } else if (committed_height_ == epoch_end_height_ && !ended_) {
-    EndEpoch(qc);
-  }
-}
-
-void Node::CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCert& proof) {
-  std::vector<std::pair<const Block*, const QuorumCert*>> chain;  // newest first
-  const QuorumCert* certificate = &proof;
-  Hash32 cursor = target;
-  // The epoch's suffix is never committed: walk down to its last block, which a suffix block's
-  // QC certifies.
-  for (auto it = blocks_.find(cursor);; it = blocks_.find(cursor)) {
-    if (it == blocks_.end()) return RequestSync(from, cursor);
-    if (it->second.header.height <= epoch_end_height_) break;
-    certificate = &it->second.header.qc;
-    cursor = it->second.header.parent;
-  }
-  while (true) {
-    auto it = blocks_.find(cursor);
-    if (it == blocks_.end()) {
-      RequestSync(from, cursor);
-      return;
-    }
-    const Block& block = it->second;
-    if (block.header.height == committed_height_) {
-      if (block.hash != committed_hash_ && status_.ok()) {
-        status_ = absl::InternalError(
-            absl::StrCat("consensus node: a certified chain conflicts with committed height ",
-                         committed_height_, " (more than 1/3 of stake is faulty)"));
-      }
-      break;
-    }
-    chain.emplace_back(&block, certificate);
-    certificate = &block.header.qc;
-    cursor = block.header.parent;
-  }
-  if (!status_.ok()) return;
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    env_.app->Commit(*it->first, *it->second);
-    committed_height_ = it->first->header.height;
-    committed_hash_ = it->first->hash;
-  }
-  PruneCommitted();
-  MaybeCompact();
-}
-
-std::vector<const Block*> Node::UncommittedChain(const Hash32& hash) const {
-  std::vector<const Block*> chain;
-  Hash32 at = hash;
-  while (at != committed_hash_) {
-    auto it = blocks_.find(at);
-    if (it == blocks_.end() || it->second.header.height <= committed_height_) break;
-    chain.push_back(&it->second);
-    at = it->second.header.parent;
-  }
-  return chain;
-}
-
-void Node::AdoptCommitted(const Block& block) {
-  if (!started_ || !status_.ok() || block.header.height <= committed_height_) return;
-  blocks_.emplace(block.hash, block);
-  committed_height_ = block.header.height;
-  committed_hash_ = block.hash;
-  if (pending_commit_ && pending_commit_->height <= committed_height_) pending_commit_.reset();
-  if (committed_height_ >= epoch_end_height_ && !ended_) ended_ = EpochProof{};  // no proof held
-  PruneCommitted();
-  MaybeCompact();
-  Drain();
 }
 
 void Node::ForgetRounds() {

@@ -102,6 +102,9 @@ class Application {
   // for blocks that pass.
   virtual absl::Status Validate(const Block& block) = 0;
   // `block` is committed (two consecutive certified blocks extend it). `proof` certifies `block`.
+  // Called at the end of the event (message or timer) that made it committed, after that event's
+  // vote or proposal went out, so Propose and Validate may run before the commit of an ancestor:
+  // Node::UncommittedChain then still lists it. Only a commit that may end the epoch runs at once.
   virtual void Commit(const Block& block, const QuorumCert& proof) = 0;
   // After the Commit calls of one direct commit: `child` (certified by `child_qc`) extends the last
   // block committed in the very next round, which is what made it committed. With the validator

@@ -148,6 +148,8 @@ class Node {
   void ProcessQc(ValidatorIndex from, const QuorumCert& qc);
   void ProcessTc(const TimeoutCert& tc);
   void TryCommit(ValidatorIndex from, const QuorumCert& qc);
+  void RunDeferredCommits();
+  void FinishEvent();
   void CommitUpTo(ValidatorIndex from, const Hash32& target, const QuorumCert& proof);
   void AdvanceRound(uint64_t round, bool by_qc);
   void ForgetRounds();  // a new epoch: every per-round record of the old one goes
@@ -202,6 +204,9 @@ class Node {
   std::map<std::pair<uint64_t, ValidatorIndex>, Vote> seen_votes_;
   std::map<uint64_t, Block> seen_proposals_;
   std::optional<QuorumCert> pending_commit_;  // a commit that waits for blocks from sync
+  // QCs whose commits wait for the end of the current event (TryCommit).
+  bool defer_commits_ = false;
+  std::vector<std::pair<ValidatorIndex, QuorumCert>> deferred_commits_;
   // Messages handled after the current event: our own, and those of the next epoch that arrived
   // early (replayed once we enter it).
   std::deque<std::pair<ValidatorIndex, Bytes>> inbox_;
