@@ -109,7 +109,6 @@ absl::Status Node::OnMessage(ValidatorIndex from, ByteView message) {
   }
   defer_commits_ = true;
   absl::Status st = Dispatch(from, message);
-  Drain();
   FinishEvent();
   return st;
 }
@@ -119,7 +118,6 @@ void Node::OnTimer(uint64_t token) {
   defer_commits_ = true;
   if (token == TimerToken(round_)) LocalTimeout();
   if (token == (kProposalTimerBit | TimerToken(round_))) Propose();
-  Drain();
   FinishEvent();
 }
 
@@ -329,8 +327,9 @@ void Node::ScheduleProposal() {
 void Node::ProposeNow() {
   if (!started_ || !status_.ok()) return;
   if (!Signing() || committee_.validators.Leader(round_) != *self_) return;
+  defer_commits_ = true;
   Propose();
-  Drain();
+  FinishEvent();
 }
 
 uint64_t Node::TimeoutDuration() const {

@@ -7,9 +7,11 @@
 
 namespace theta::consensus {
 
-// Commits run once the event's vote or proposal is out: executing a block is the slowest step of
-// an event, and the next round waits for the vote, not for the commit.
+// An event (a message, a timer, ProposeNow) starts by setting defer_commits_ and ends here: our own
+// messages first, then the commits, once the event's vote or proposal is out. Executing a block is
+// the slowest step of an event, and the next round waits for the vote, not for the commit.
 void Node::FinishEvent() {
+  Drain();
   defer_commits_ = false;
   RunDeferredCommits();
   Drain();
