@@ -3,9 +3,11 @@
 // against a real ChainService on a memory store. Properties: nothing crashes or throws out of the
 // dispatcher, and every answer is a JSON-RPC response with a result or an error object whose code
 // is one the Ethereum RPC uses (never -32603, which would mean a handler threw or a store failed).
+// A filter that the params install is polled, read and uninstalled with its id.
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "theta/core/kv_store.hpp"
@@ -82,6 +84,12 @@ constexpr const char* kMethods[] = {
     "eth_unsubscribe",
     "net_peerCount",
     "eth_syncing",
+    "eth_newFilter",
+    "eth_newBlockFilter",
+    "eth_newPendingTransactionFilter",
+    "eth_getFilterChanges",
+    "eth_getFilterLogs",
+    "eth_uninstallFilter",
 };
 
 void Check(const std::optional<Json>& response) {
@@ -92,6 +100,17 @@ void Check(const std::optional<Json>& response) {
     if (!error.contains("code") || !error["code"].is_number_integer()) std::abort();
     const int code = error["code"].get<int>();
     if (code == -32603) std::abort();  // a handler threw, or the store failed
+  }
+}
+
+// A filter the input managed to install is polled, read and removed at once (so none pile up).
+void UseFilter(World& world, const std::optional<Json>& created,
+               const theta::net::RpcContext& ctx) {
+  if (!created || !created->contains("result") || !(*created)["result"].is_string()) return;
+  const Json id = Json::array({(*created)["result"]});
+  for (const char* method : {"eth_getFilterChanges", "eth_getFilterLogs", "eth_uninstallFilter"}) {
+    const Json request = {{"jsonrpc", "2.0"}, {"id", 2}, {"method", method}, {"params", id}};
+    Check(world.dispatcher.HandleRequest(request, ctx));
   }
 }
 
@@ -110,8 +129,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ws.notifier = notifier;
   for (const char* method : kMethods) {
     const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
-    Check(world.dispatcher.HandleRequest(request, http));
-    Check(world.dispatcher.HandleRequest(request, ws));
+    for (const theta::net::RpcContext* ctx : {&http, &ws}) {
+      const std::optional<Json> response = world.dispatcher.HandleRequest(request, *ctx);
+      Check(response);
+      if (std::string_view(method).starts_with("eth_new")) UseFilter(world, response, *ctx);
+    }
   }
   return 0;
 }

@@ -48,6 +48,28 @@ TEST_CASE("admission checks signatures once and refuses what cannot go in a bloc
   CHECK(pool.size() == 1);
 }
 
+TEST_CASE("the admitted hook hears each admitted tx once, in order, never a refused one",
+          "[ledger][mempool]") {
+  MempoolOptions options{"privatenet"};
+  std::vector<std::vector<Hash32>> calls;
+  options.on_admitted = [&calls](std::span<const Hash32> hashes) {
+    calls.emplace_back(hashes.begin(), hashes.end());
+  };
+  Mempool pool(options);
+  const Bytes first = Send(1, 1);
+  REQUIRE(pool.Add(first).ok());
+  CHECK(pool.Add(first).status().code() == absl::StatusCode::kAlreadyExists);
+  CHECK(!pool.Add(Bytes{0x01}).ok());
+  const std::vector<Bytes> batch = {Send(2, 1), first, Bytes{0x02}, Send(3, 1)};
+  auto results = pool.AddBatch(batch);
+  REQUIRE(results[0].ok());
+  REQUIRE(results[3].ok());
+  CHECK(pool.AddBatch({first, Bytes{0x03}}).size() == 2);  // admits nothing: no call
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0] == std::vector<Hash32>{TxHash(first)});
+  CHECK(calls[1] == std::vector<Hash32>{TxHash(batch[0]), TxHash(batch[3])});
+}
+
 TEST_CASE("reaping follows sequences per sender and fee priority across senders",
           "[ledger][mempool]") {
   Mempool pool(MempoolOptions{"privatenet"});

@@ -10,28 +10,6 @@
 namespace theta::node::testing {
 namespace {
 
-// A fixture with the Store contract deployed by account 0 (nonce 0) in block 1.
-struct Deployed : EthRpcFixture {
-  Deployed() {
-    deploy_hash = Send(Sign(0, 0, std::nullopt, 0, StoreInitCode(), 300'000, true));
-    deploy_block = test_chain.CommitPending();
-    contract = evm::CreateAddress(account(0).address, 0);
-  }
-  // Sends set(v) from `from` and commits it; the tx hash.
-  std::string Set(size_t from, uint64_t nonce, uint64_t v) {
-    std::string hash = Send(Sign(from, nonce, contract, 0, SetCall(v), 100'000, from % 2 == 0));
-    test_chain.CommitPending();
-    return hash;
-  }
-  Json CallGet(const Json& block = "latest") {
-    return Result("eth_call", {{{"to", Hex(contract)}, {"data", ToHex(GetCall())}}, block});
-  }
-
-  std::string deploy_hash;
-  BlockRecord deploy_block;
-  Address contract;
-};
-
 TEST_CASE("eth rpc deploys a contract and shows its receipt and code", "[node][eth_rpc]") {
   Deployed f;
   Json receipt = f.Result("eth_getTransactionReceipt", {f.deploy_hash});
@@ -259,7 +237,8 @@ TEST_CASE("eth subscribe sends new heads and matching logs over a connection", "
 
   // Over HTTP there is nowhere to send notifications; unknown kinds are bad params.
   CHECK(f.Error("eth_subscribe", {"newHeads"})["code"] == -32000);
-  CHECK(f.Error("eth_subscribe", {"newPendingTransactions"}, ws)["code"] == -32602);
+  CHECK(f.Error("eth_subscribe", {"newPendingTransactions", true}, ws)["code"] == -32602);
+  CHECK(f.Error("eth_subscribe", {"syncing"}, ws)["code"] == -32602);
   CHECK(f.Error("eth_subscribe", {"logs", {{"address", "0x1"}}}, ws)["code"] == -32602);
 }
 

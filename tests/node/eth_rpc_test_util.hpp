@@ -10,6 +10,7 @@
 
 #include "node_test_util.hpp"
 #include "theta/core/hash.hpp"
+#include "theta/evm/state.hpp"
 #include "theta/ledger/eth_tx.hpp"
 #include "theta/net/jsonrpc.hpp"
 #include "theta/node/eth_rpc.hpp"
@@ -189,5 +190,27 @@ inline std::string Word(uint64_t v) {
 inline std::string Hex(const Address& a) {
   return ToHex(a.view());
 }
+
+// A fixture with the Store contract deployed by account 0 (nonce 0) in block 1.
+struct Deployed : EthRpcFixture {
+  explicit Deployed(node::EthRpcOptions options = {}) : EthRpcFixture(std::move(options)) {
+    deploy_hash = Send(Sign(0, 0, std::nullopt, 0, StoreInitCode(), 300'000, true));
+    deploy_block = test_chain.CommitPending();
+    contract = evm::CreateAddress(account(0).address, 0);
+  }
+  // Sends set(v) from `from` and commits it; the tx hash.
+  std::string Set(size_t from, uint64_t nonce, uint64_t v) {
+    std::string hash = Send(Sign(from, nonce, contract, 0, SetCall(v), 100'000, from % 2 == 0));
+    test_chain.CommitPending();
+    return hash;
+  }
+  Json CallGet(const Json& block = "latest") {
+    return Result("eth_call", {{{"to", Hex(contract)}, {"data", ToHex(GetCall())}}, block});
+  }
+
+  std::string deploy_hash;
+  BlockRecord deploy_block;
+  Address contract;
+};
 
 }  // namespace theta::node::testing

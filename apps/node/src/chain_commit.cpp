@@ -185,6 +185,35 @@ void ChainService::Unsubscribe(uint64_t id) {
   std::erase_if(subscribers_, [id](const auto& entry) { return entry.first == id; });
 }
 
+uint64_t ChainService::SubscribeNewTxs(TxSubscriber subscriber) {
+  std::lock_guard<std::mutex> lock(hooks_mu_);
+  const uint64_t id = next_subscriber_++;
+  auto next = std::make_shared<std::vector<std::pair<uint64_t, TxSubscriber>>>();
+  if (tx_subscribers_) *next = *tx_subscribers_;
+  next->emplace_back(id, std::move(subscriber));
+  tx_subscribers_ = std::move(next);
+  return id;
+}
+
+void ChainService::UnsubscribeNewTxs(uint64_t id) {
+  std::lock_guard<std::mutex> lock(hooks_mu_);
+  if (!tx_subscribers_) return;
+  auto next = std::make_shared<std::vector<std::pair<uint64_t, TxSubscriber>>>(*tx_subscribers_);
+  std::erase_if(*next, [id](const auto& entry) { return entry.first == id; });
+  tx_subscribers_ = next->empty() ? nullptr : std::move(next);
+}
+
+void ChainService::NotifyNewTxs(std::span<const Hash32> hashes) {
+  std::shared_ptr<const std::vector<std::pair<uint64_t, TxSubscriber>>> subscribers;
+  {
+    std::lock_guard<std::mutex> lock(hooks_mu_);
+    subscribers = tx_subscribers_;
+  }
+  if (!subscribers) return;
+  for (const auto& [id, subscriber] : *subscribers)
+    subscriber(hashes);
+}
+
 uint64_t ChainService::Height() const {
   std::shared_lock lock(mu_);
   return chain_->Height();

@@ -51,6 +51,12 @@ absl::StatusOr<std::unique_ptr<ChainService>> ChainService::Open(KvStore& store,
         "node store: the data directory holds another chain (genesis state root ",
         ToHex(root0.view()), ", the genesis file makes ", ToHex(fresh->StateRoot().view()), ")"));
   options.mempool.chain_id = genesis.chain_id;
+  options.mempool.on_admitted =
+      [service = service.get(),
+       theirs = std::move(options.mempool.on_admitted)](std::span<const Hash32> hashes) {
+        if (theirs) theirs(hashes);
+        service->NotifyNewTxs(hashes);
+      };
   service->mempool_ = std::make_unique<ledger::Mempool>(options.mempool);
   THETA_RETURN_IF_ERROR(service->Recover());
   return service;

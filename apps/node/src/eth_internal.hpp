@@ -4,11 +4,13 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,6 +110,17 @@ struct LogFilter {
 // Parses {address, topics} of a filter object (eth_getLogs, eth_subscribe "logs").
 absl::StatusOr<LogFilter> ParseLogFilter(const Json& filter);
 bool Matches(const LogFilter& filter, const evm::Log& log);
+// Appends the matching logs of `block` to `out` (a JSON array), in block order.
+absl::Status AppendBlockLogs(const ChainService& chain, const BlockRecord& block,
+                             const LogFilter& match, Json& out);
+// eth_getLogs of a filter object {fromBlock, toBlock | blockHash, address, topics}: InvalidArgument
+// for a range of max_blocks or more blocks, -32005 for more than max_logs results.
+absl::StatusOr<Json> GetLogs(const ChainService& chain, const Json& filter, uint64_t max_blocks,
+                             size_t max_logs);
+
+// A fresh subscription or filter id: "0x" and 32 hex digits that reveal nothing of other ids
+// (keccak256 of a random salt and `counter`, which it advances). Not thread-safe.
+std::string UnguessableId(uint64_t& salt, uint64_t& counter);
 
 // --- execution ------------------------------------------------------------------------------
 // The context of a call on the state after block `height` (as if in block height + 1).
@@ -138,31 +151,37 @@ absl::Status RegisterLogs(const Registrar& add, ChainService& chain, const EthRp
 
 namespace theta::node {
 
-// The live eth_subscribe subscriptions of every client; fed by ChainService::Subscribe.
-// Thread-safe.
+// The live eth_subscribe subscriptions of every client; fed by ChainService::Subscribe (blocks)
+// and ChainService::SubscribeNewTxs (the mempool's new txs). Thread-safe.
 class EthSubscriptions {
  public:
+  enum class Kind { kNewHeads, kLogs, kNewPendingTxs };
   explicit EthSubscriptions(size_t max_per_client) : max_per_client_(max_per_client) {}
   // A new subscription's id. ResourceExhausted past the per-client limit.
-  absl::StatusOr<std::string> Add(std::shared_ptr<net::RpcNotifier> notifier, bool logs,
+  absl::StatusOr<std::string> Add(std::shared_ptr<net::RpcNotifier> notifier, Kind kind,
                                   eth::LogFilter filter);
   // Whether `id` was a subscription of this client (and is no more).
   bool Remove(const std::string& id, const net::RpcNotifier* notifier);
   size_t Count() const;
   // Notifies every subscriber of the block; drops those whose connection has closed.
   void OnCommit(const CommitEvent& event);
+  // Sends each hash to every newPendingTransactions subscriber.
+  void OnNewTxs(std::span<const Hash32> hashes);
 
  private:
   struct Subscription {
     std::shared_ptr<net::RpcNotifier> notifier;
-    bool logs = false;  // else newHeads
+    Kind kind = Kind::kNewHeads;
     eth::LogFilter filter;
   };
   std::string NewId();
+  // Sends `result` to `id`'s subscriber; false once its connection is closed.
+  static bool Send(const std::string& id, Subscription& sub, eth::Json result);
 
   const size_t max_per_client_;
   mutable std::mutex mu_;
   std::map<std::string, Subscription> subs_;
+  std::atomic<size_t> pending_subs_{0};  // so that admission skips the lock when there are none
   uint64_t next_ = 0;
   uint64_t salt_ = 0;
 };

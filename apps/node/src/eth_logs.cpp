@@ -1,5 +1,5 @@
-// eth_getLogs and the log filters it shares with eth_subscribe("logs"). There is no log index:
-// a query reads the receipts of each block in its range, so ranges are capped
+// eth_getLogs and the log filters it shares with eth_subscribe("logs") and eth_newFilter. There is
+// no log index: a query reads the receipts of each block in its range, so ranges are capped
 // (EthRpcOptions::max_log_blocks) and the cap is a clear error, not a silent cut.
 #include "absl/strings/str_cat.h"
 #include "eth_internal.hpp"
@@ -113,57 +113,62 @@ bool Matches(const LogFilter& filter, const evm::Log& log) {
   return true;
 }
 
+absl::Status AppendBlockLogs(const ChainService& chain, const BlockRecord& block,
+                             const LogFilter& match, Json& out) {
+  THETA_ASSIGN_OR_RETURN(std::vector<ledger::StoredReceipt> receipts, BlockReceipts(chain, block));
+  uint64_t log_index = 0;
+  for (uint32_t i = 0; i < receipts.size(); ++i) {
+    for (const evm::Log& log : receipts[i].receipt.logs) {
+      if (Matches(match, log)) out.push_back(LogJson(log, block, i, block.tx_hashes[i], log_index));
+      ++log_index;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Json> GetLogs(const ChainService& chain, const Json& filter, uint64_t max_blocks,
+                             size_t max_logs) {
+  if (!filter.is_object()) return absl::InvalidArgumentError("filter: expected a filter object");
+  THETA_ASSIGN_OR_RETURN(LogFilter match, ParseLogFilter(filter));
+  THETA_ASSIGN_OR_RETURN(Range range, ParseRange(chain, filter));
+  auto too_many = [max_logs] {
+    return net::RpcErrorStatus(kLimitExceeded,
+                               absl::StrCat("query returned more than ", max_logs,
+                                            " results; narrow the range or the filter"));
+  };
+  Json logs = Json::array();
+  if (range.block_hash) {
+    absl::StatusOr<BlockRecord> block = chain.BlockByHash(*range.block_hash);
+    if (absl::IsNotFound(block.status()))
+      return net::RpcErrorStatus(kEthServerError, "unknown block");
+    if (!block.ok()) return block.status();
+    THETA_RETURN_IF_ERROR(AppendBlockLogs(chain, *block, match, logs));
+    if (logs.size() > max_logs) return too_many();
+    return logs;
+  }
+  if (range.from > range.to) return logs;
+  if (range.to - range.from >= max_blocks)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "filter: the range ", range.from, "..", range.to, " spans ", range.to - range.from + 1,
+        " blocks; at most ", max_blocks, " per query, split it"));
+  for (uint64_t h = range.from;; ++h) {
+    THETA_ASSIGN_OR_RETURN(BlockRecord block, chain.BlockAt(h));
+    THETA_RETURN_IF_ERROR(AppendBlockLogs(chain, block, match, logs));
+    if (logs.size() > max_logs) return too_many();
+    if (h == range.to) break;
+  }
+  return logs;
+}
+
 absl::Status RegisterLogs(const Registrar& add, ChainService& chain, const EthRpcOptions& options) {
   const uint64_t max_blocks = options.max_log_blocks;
   const size_t max_logs = options.max_logs;
-  return add(
-      "eth_getLogs",
-      [&chain, max_blocks, max_logs](const Json& params,
-                                     const net::RpcContext&) -> absl::StatusOr<Json> {
-        THETA_ASSIGN_OR_RETURN(Json filter, Param(params, 0));
-        if (!filter.is_object())
-          return absl::InvalidArgumentError("filter: expected a filter object");
-        THETA_ASSIGN_OR_RETURN(LogFilter match, ParseLogFilter(filter));
-        THETA_ASSIGN_OR_RETURN(Range range, ParseRange(chain, filter));
-        std::vector<BlockRecord> blocks;
-        if (range.block_hash) {
-          absl::StatusOr<BlockRecord> block = chain.BlockByHash(*range.block_hash);
-          if (absl::IsNotFound(block.status()))
-            return net::RpcErrorStatus(kEthServerError, "unknown block");
-          if (!block.ok()) return block.status();
-          range.from = range.to = block->height;
-          blocks.push_back(std::move(*block));
-        } else if (range.from <= range.to && range.to - range.from >= max_blocks) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "filter: the range ", range.from, "..", range.to, " spans ",
-              range.to - range.from + 1, " blocks; at most ", max_blocks, " per query, split it"));
-        }
-        Json logs = Json::array();
-        for (uint64_t h = range.from; h <= range.to && range.from <= range.to; ++h) {
-          if (!range.block_hash) {
-            THETA_ASSIGN_OR_RETURN(BlockRecord block, chain.BlockAt(h));
-            blocks.assign(1, std::move(block));
-          }
-          const BlockRecord& block = blocks.front();
-          THETA_ASSIGN_OR_RETURN(std::vector<ledger::StoredReceipt> receipts,
-                                 BlockReceipts(chain, block));
-          uint64_t log_index = 0;
-          for (uint32_t i = 0; i < receipts.size(); ++i) {
-            for (const evm::Log& log : receipts[i].receipt.logs) {
-              if (Matches(match, log)) {
-                if (logs.size() >= max_logs)
-                  return net::RpcErrorStatus(
-                      kLimitExceeded, absl::StrCat("query returned more than ", max_logs,
-                                                   " results; narrow the range or the filter"));
-                logs.push_back(LogJson(log, block, i, block.tx_hashes[i], log_index));
-              }
-              ++log_index;
-            }
-          }
-          if (h == UINT64_MAX) break;
-        }
-        return logs;
-      });
+  return add("eth_getLogs",
+             [&chain, max_blocks, max_logs](const Json& params,
+                                            const net::RpcContext&) -> absl::StatusOr<Json> {
+               THETA_ASSIGN_OR_RETURN(Json filter, Param(params, 0));
+               return GetLogs(chain, filter, max_blocks, max_logs);
+             });
 }
 
 }  // namespace theta::node::eth

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "eth_filters.hpp"
 #include "eth_internal.hpp"
 #include "theta/core/status.hpp"
 
@@ -144,17 +145,26 @@ absl::Status RegisterInfo(const Registrar& add, ChainService& chain, const EthRp
 }  // namespace eth
 
 EthRpc::~EthRpc() {
-  if (chain_ != nullptr) chain_->Unsubscribe(subscriber_id_);
+  if (chain_ == nullptr) return;
+  chain_->Unsubscribe(subscriber_id_);
+  chain_->UnsubscribeNewTxs(tx_subscriber_id_);
 }
 
 size_t EthRpc::SubscriptionCount() const {
   return subscriptions_->Count();
 }
 
+size_t EthRpc::FilterCount() const {
+  return filters_->Count();
+}
+
 absl::StatusOr<std::unique_ptr<EthRpc>> RegisterEthRpc(net::RpcDispatcher& dispatcher,
                                                        ChainService& chain, EthRpcOptions options) {
   std::unique_ptr<EthRpc> rpc(new EthRpc());
   rpc->subscriptions_ = std::make_shared<EthSubscriptions>(options.max_subscriptions_per_client);
+  rpc->filters_ = std::make_shared<EthFilters>(
+      chain, EthFilterLimits{options.max_filters, options.filter_timeout, options.max_log_blocks,
+                             options.max_logs});
   const eth::Registrar add = [&dispatcher](std::string_view name, net::RpcHandler handler) {
     return dispatcher.Register(name, std::move(handler));
   };
@@ -164,10 +174,17 @@ absl::StatusOr<std::unique_ptr<EthRpc>> RegisterEthRpc(net::RpcDispatcher& dispa
   THETA_RETURN_IF_ERROR(eth::RegisterCalls(add, chain));
   THETA_RETURN_IF_ERROR(eth::RegisterLogs(add, chain, options));
   THETA_RETURN_IF_ERROR(eth::RegisterSubscriptions(add, rpc->subscriptions_));
+  THETA_RETURN_IF_ERROR(eth::RegisterFilters(add, rpc->filters_));
   std::weak_ptr<EthSubscriptions> weak = rpc->subscriptions_;
   rpc->subscriber_id_ = chain.Subscribe([weak](const CommitEvent& event) {
     if (std::shared_ptr<EthSubscriptions> subs = weak.lock()) subs->OnCommit(event);
   });
+  std::weak_ptr<EthFilters> weak_filters = rpc->filters_;
+  rpc->tx_subscriber_id_ =
+      chain.SubscribeNewTxs([weak, weak_filters](std::span<const Hash32> hashes) {
+        if (std::shared_ptr<EthSubscriptions> subs = weak.lock()) subs->OnNewTxs(hashes);
+        if (std::shared_ptr<EthFilters> filters = weak_filters.lock()) filters->OnNewTxs(hashes);
+      });
   rpc->chain_ = &chain;
   return rpc;
 }

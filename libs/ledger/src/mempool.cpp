@@ -81,7 +81,9 @@ absl::StatusOr<Hash32> Mempool::Add(ByteView raw) {
     if (seen_.contains(hash)) return absl::AlreadyExistsError("mempool: tx already admitted");
   }
   THETA_ASSIGN_OR_RETURN(Admitted admitted, Verify(raw, hash));
-  return Insert(std::move(admitted));
+  absl::StatusOr<Hash32> inserted = Insert(std::move(admitted));
+  if (inserted.ok() && options_.on_admitted) options_.on_admitted(std::span(&*inserted, 1));
+  return inserted;
 }
 
 std::vector<absl::StatusOr<Hash32>> Mempool::AddBatch(const std::vector<Bytes>& raws,
@@ -121,14 +123,18 @@ std::vector<absl::StatusOr<Hash32>> Mempool::AddBatch(const std::vector<Bytes>& 
   for (std::thread& t : threads)
     t.join();
   std::vector<absl::StatusOr<Hash32>> results;
+  std::vector<Hash32> admitted;
   for (size_t i = 0; i < raws.size(); ++i) {
-    if (known[i])
+    if (known[i]) {
       results.push_back(absl::AlreadyExistsError("mempool: tx already admitted"));
-    else if (!verified[i].ok())
+    } else if (!verified[i].ok()) {
       results.push_back(verified[i].status());
-    else
+    } else {
       results.push_back(Insert(std::move(*verified[i])));
+      if (results.back().ok() && options_.on_admitted) admitted.push_back(*results.back());
+    }
   }
+  if (!admitted.empty()) options_.on_admitted(admitted);
   return results;
 }
 

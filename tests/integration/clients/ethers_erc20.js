@@ -1,7 +1,7 @@
 // ethers 6 + solc-js + OpenZeppelin against a devnet node's Ethereum RPC: compile an ERC-20, deploy
 // it with eth_sendRawTransaction, transfer, read balances with eth_call, read the Transfer events
 // with eth_getLogs, and receive one through an eth_subscribe("logs") WebSocket subscription (and new
-// heads through eth_subscribe("newHeads")).
+// heads through eth_subscribe("newHeads")) and one through a polled HTTP filter (eth_newFilter).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -148,9 +148,33 @@ main(async () => {
     await ws.destroy();
   }
 
+  // Over HTTP, ethers v6 follows contract events with a polled filter (eth_newFilter, then
+  // eth_getFilterChanges at each new block it sees): a third transfer reaches it.
+  const polling = new ethers.JsonRpcProvider(
+      reader.eth_url, network, {staticNetwork: network, pollingInterval: 250});
+  try {
+    const httpToken = new ethers.Contract(address, abi, polling);
+    const seen = new Promise((resolve) => {
+      httpToken.on('Transfer', (from, to, value, event) => resolve({from, to, value, event}));
+    });
+    await new Promise((r) => setTimeout(r, 1000));  // the filter is installed
+    const third = ethers.parseUnits('3', 18);
+    const tx3 = await token.transfer(alice, third);
+    const got = await Promise.race([
+      seen, new Promise((_, reject) => setTimeout(() => reject(new Error(
+                'no Transfer event through the polled HTTP filter within 30 s')), 30000)),
+    ]);
+    check(got.to.toLowerCase() === alice.toLowerCase() && got.value === third,
+          'the polled filter delivers owner → alice');
+    check(got.event.log.transactionHash === tx3.hash, 'the polled event names its transaction');
+    log(`HTTP: Transfer event in tx ${tx3.hash} through eth_newFilter/eth_getFilterChanges`);
+  } finally {
+    polling.destroy();
+  }
+
   // The same answer through the raw RPC: the receipt by hash and the block's logs bloom holds it.
   const raw = await rpc(reader.eth_url, 'eth_getTransactionReceipt', [transferTx.hash]);
   check(raw && raw.status === '0x1' && raw.logs.length === 1, 'eth_getTransactionReceipt (raw)');
   const nonce = await readProvider.getTransactionCount(owner.address);
-  check(nonce === firstNonce + 3, `account0 sent 3 transactions: nonce ${firstNonce} → ${nonce}`);
+  check(nonce === firstNonce + 4, `account0 sent 4 transactions: nonce ${firstNonce} → ${nonce}`);
 });

@@ -30,6 +30,7 @@
 #include <optional>
 #include <set>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -159,6 +160,12 @@ class ChainService {
   // Unsubscribe.
   uint64_t Subscribe(Subscriber subscriber);
   void Unsubscribe(uint64_t id);
+  // New-tx subscribers are called with the hashes of txs that entered the mempool, whatever
+  // brought them (RPC, peers' gossip, a proposal's check), on the admitting thread and outside the
+  // service's locks; they must be quick and must not submit txs. Ids are shared with Subscribe's.
+  using TxSubscriber = std::function<void(std::span<const Hash32>)>;
+  uint64_t SubscribeNewTxs(TxSubscriber subscriber);
+  void UnsubscribeNewTxs(uint64_t id);
 
   // --- reads -------------------------------------------------------------------------------------
   uint64_t Height() const;
@@ -189,6 +196,7 @@ class ChainService {
   absl::StatusOr<std::vector<Bytes>> AppliedTxs(uint64_t height,
                                                 const consensus::Block& block) const;
   void NoteVerified(const Hash32& hash);
+  void NotifyNewTxs(std::span<const Hash32> hashes);
   void NoteSequences(const std::vector<Address>& signers, const std::vector<uint64_t>& sequences);
   std::vector<bool> SignaturesVerified(const std::vector<Hash32>& hashes) const;
 
@@ -210,6 +218,9 @@ class ChainService {
   absl::flat_hash_set<Hash32> verified_;
   std::deque<Hash32> verified_order_;
   std::vector<std::pair<uint64_t, Subscriber>> subscribers_;
+  // Replaced (never changed in place) under hooks_mu_, so that admission copies a pointer, not
+  // the functions, for each batch.
+  std::shared_ptr<const std::vector<std::pair<uint64_t, TxSubscriber>>> tx_subscribers_;
   // HeadSequence's cache: account sequences at the head, updated by Commit under mu_. Bounded: it
   // starts over when full.
   mutable std::mutex sequences_mu_;

@@ -1,7 +1,9 @@
 // The Ethereum JSON-RPC of theta-node (docs/node.md "Ethereum RPC"): what ethers, MetaMask and
 // Hardhat speak, served from the node's own ChainService instead of Theta's separate adaptor
 // process (brief §5.1), so that it also has what the adaptor lacks: typed (EIP-1559) txs,
-// eth_feeHistory, eth_maxPriorityFeePerGas and eth_subscribe (newHeads, logs).
+// eth_feeHistory, eth_maxPriorityFeePerGas, eth_subscribe (newHeads, logs,
+// newPendingTransactions) and polled filters (eth_newFilter, eth_newBlockFilter,
+// eth_newPendingTransactionFilter, eth_getFilterChanges, eth_getFilterLogs, eth_uninstallFilter).
 //
 // Results follow geth's encodings: quantities are "0x" hex without leading zeros, data is even-
 // length hex, block tags are latest/earliest/pending/safe/finalized or a hex number. Every block
@@ -14,6 +16,7 @@
 // commits a block.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,9 +39,14 @@ struct EthRpcOptions {
   size_t max_logs = 10'000;
   // Subscriptions per WebSocket connection.
   size_t max_subscriptions_per_client = 64;
+  // Polled filters (eth_newFilter, eth_newBlockFilter) of all clients together, and how long one
+  // lives without a poll (geth's 5 minutes). A poll reads at most max_log_blocks blocks.
+  size_t max_filters = 10'000;
+  std::chrono::milliseconds filter_timeout{std::chrono::minutes(5)};
 };
 
 class EthSubscriptions;
+class EthFilters;
 
 // The Ethereum RPC registered on a dispatcher. Keep it alive while the dispatcher serves: the
 // handlers share its state, and its destructor ends every subscription (unsubscribes from the
@@ -49,8 +57,9 @@ class EthRpc {
   EthRpc(const EthRpc&) = delete;
   EthRpc& operator=(const EthRpc&) = delete;
 
-  // Live subscriptions (all clients), for metrics and tests.
+  // Live subscriptions and installed filters (all clients), for metrics and tests.
   size_t SubscriptionCount() const;
+  size_t FilterCount() const;
 
  private:
   friend absl::StatusOr<std::unique_ptr<EthRpc>> RegisterEthRpc(net::RpcDispatcher&, ChainService&,
@@ -58,7 +67,9 @@ class EthRpc {
   EthRpc() = default;
   ChainService* chain_ = nullptr;
   uint64_t subscriber_id_ = 0;
+  uint64_t tx_subscriber_id_ = 0;
   std::shared_ptr<EthSubscriptions> subscriptions_;
+  std::shared_ptr<EthFilters> filters_;
 };
 
 // Registers every eth_/net_/web3_ method on `dispatcher` (`chain` must outlive the returned

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,10 @@ struct MempoolOptions {
   size_t workers = 4;       // threads verifying an AddBatch, the caller included (one per 8 txs)
   // Rules height for decoding (Ethereum chain ID, wrapper): kAllForksHeight on a new chain.
   uint64_t rules_height = kAllForksHeight;
+  // Called after txs enter the pool with their hashes in admission order: once per Add or
+  // AddBatch that admitted any, on the admitting thread, outside the pool's lock. It must not call
+  // back into the pool. What a node's "new pending transactions" notifications are made of.
+  std::function<void(std::span<const Hash32>)> on_admitted;
 };
 
 class Mempool {
