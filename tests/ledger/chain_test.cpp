@@ -478,5 +478,82 @@ TEST_CASE("blocks executed on the state kept from the block before give the same
   }
 }
 
+// "c/lb/" ‖ BE64 height: a block's entry in the logs index (chain.hpp's store layout).
+Bytes LogsBloomKey(uint64_t height) {
+  Bytes key = {'c', '/', 'l', 'b', '/'};
+  for (int i = 0; i < 8; ++i)
+    key.push_back(static_cast<uint8_t>(height >> (56 - 8 * i)));
+  return key;
+}
+
+TEST_CASE("the logs index lists the blocks whose bloom may match, and knows where it starts",
+          "[ledger][chain]") {
+  // Runtime: log1(0, 0, topic = calldata word 0); init code copies it out.
+  Bytes init = {0x60, 0x09, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x09, 0x60, 0x00, 0xf3};
+  const Bytes runtime = {0x60, 0x00, 0x35, 0x60, 0x00, 0x60, 0x00, 0xa1, 0x00};
+  init.insert(init.end(), runtime.begin(), runtime.end());
+  const Hash32 t1 = Keccak256(AsBytes("one")), t2 = Keccak256(AsBytes("two"));
+  auto genesis = ParseGenesisJson(GenesisJson());
+  REQUIRE(genesis.ok());
+  std::unique_ptr<KvStore> store = NewMemoryStore();
+  auto chain = Chain::Create(*store, *genesis);
+  REQUIRE(chain.ok());
+  auto apply = [&](uint64_t h, Bytes tx) {
+    auto result = (*chain)->ApplyBlock({h, BlockHash(h), static_cast<int64_t>(h), {std::move(tx)}});
+    REQUIRE(result.ok());
+    REQUIRE(result->receipts[0].receipt.status == evm::StatusCode::kSuccess);
+    return *std::move(result);
+  };
+  const Address contract =
+      apply(1, AliceEth(0, std::nullopt, init)).receipts[0].receipt.contract_address;
+  apply(2, AliceEth(1, contract, Bytes(t1.bytes.begin(), t1.bytes.end())));
+  Address bob;
+  bob.bytes.fill(0xb1);
+  apply(3, Send(3, bob, kWei));  // no logs
+  apply(4, AliceEth(3, contract, Bytes(t2.bytes.begin(), t2.bytes.end())));
+  auto having = [](const Hash32& item) {
+    return [item](const LogsBloom& bloom) { return BloomMayContain(bloom, item.view()); };
+  };
+  auto blocks = [&](uint64_t from, uint64_t to, const std::function<bool(const LogsBloom&)>& pred) {
+    auto heights = (*chain)->BlocksWithLogs(from, to, pred);
+    REQUIRE(heights.ok());
+    return *heights;
+  };
+  const auto any = [](const LogsBloom&) { return true; };
+  const auto none = [](const LogsBloom&) { return false; };
+  using H = std::vector<uint64_t>;
+  CHECK(blocks(0, 100, any) == H{2, 4});
+  CHECK(blocks(0, 100, having(t1)) == H{2});
+  CHECK(blocks(0, 100, having(t2)) == H{4});
+  CHECK(blocks(0, 100, [&](const LogsBloom& b) { return BloomMayContain(b, contract.view()); }) ==
+        H{2, 4});
+  CHECK(blocks(0, 100, having(Keccak256(AsBytes("three")))).empty());
+  CHECK(blocks(3, 3, any).empty());
+  CHECK(blocks(4, 4, any) == H{4});
+  CHECK(blocks(5, 4, any).empty());
+
+  // A store written before the index: reopened, it indexes from the next block on and lists
+  // every older block as a candidate.
+  chain->reset();
+  for (uint64_t h : {2, 4})
+    REQUIRE(store->Delete(LogsBloomKey(h)).ok());
+  REQUIRE(store->Delete(AsBytes("c/lbfrom")).ok());
+  chain = Chain::Open(*store, "privatenet");
+  REQUIRE(chain.ok());
+  CHECK(blocks(0, 100, none) == H{0, 1, 2, 3, 4});
+  apply(5, AliceEth(4, contract, Bytes(t1.bytes.begin(), t1.bytes.end())));
+  CHECK(blocks(3, 100, having(t1)) == H{3, 4, 5});
+  CHECK(blocks(5, 5, having(t2)).empty());
+  // Reopened again, it remembers where the index starts.
+  chain->reset();
+  chain = Chain::Open(*store, "privatenet");
+  REQUIRE(chain.ok());
+  CHECK(blocks(0, 100, none) == H{0, 1, 2, 3, 4});
+
+  // A damaged entry is an error, not a silently skipped block.
+  REQUIRE(store->Put(LogsBloomKey(5), Bytes{1, 2, 3}).ok());
+  CHECK((*chain)->BlocksWithLogs(5, 5, any).status().code() == absl::StatusCode::kDataLoss);
+}
+
 }  // namespace
 }  // namespace theta::ledger

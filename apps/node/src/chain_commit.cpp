@@ -246,6 +246,13 @@ absl::StatusOr<ledger::StoredReceipt> ChainService::Receipt(const Hash32& tx_has
   return chain_->GetReceipt(tx_hash);
 }
 
+absl::StatusOr<std::vector<uint64_t>> ChainService::BlocksWithLogs(
+    uint64_t from, uint64_t to,
+    const std::function<bool(const ledger::LogsBloom&)>& may_match) const {
+  std::shared_lock lock(mu_);
+  return chain_->BlocksWithLogs(from, to, may_match);
+}
+
 absl::Status ChainService::WithState(
     std::optional<uint64_t> height,
     const std::function<absl::Status(ledger::LedgerState&)>& read) const {

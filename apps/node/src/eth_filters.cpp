@@ -149,10 +149,15 @@ absl::StatusOr<Json> EthFilters::LogChanges(Filter& filter) {
     return logs;
   }
   uint64_t last = std::min(end, start + (limits_.max_blocks - 1));
-  for (uint64_t h = start; h <= last; ++h) {
+  THETA_ASSIGN_OR_RETURN(std::vector<uint64_t> heights,
+                         eth::CandidateBlocks(chain_, filter.match, start, last));
+  for (uint64_t h : heights) {
     THETA_ASSIGN_OR_RETURN(BlockRecord block, chain_.BlockAt(h));
     THETA_RETURN_IF_ERROR(eth::AppendBlockLogs(chain_, block, filter.match, logs));
-    if (logs.size() >= limits_.max_logs) last = h;  // the next poll goes on after this block
+    if (logs.size() >= limits_.max_logs) {
+      last = h;  // the next poll goes on after this block
+      break;
+    }
   }
   filter.next = last + 1;
   return logs;

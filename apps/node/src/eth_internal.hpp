@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "theta/ledger/call.hpp"
 #include "theta/ledger/chain.hpp"
+#include "theta/ledger/logs_bloom.hpp"
 #include "theta/net/jsonrpc.hpp"
 #include "theta/node/chain_service.hpp"
 #include "theta/node/eth_rpc.hpp"
@@ -58,10 +59,7 @@ absl::StatusOr<uint64_t> ResolveStateBlock(const ChainService& chain, const Json
 
 // --- blocks, txs, receipts, logs
 // ------------------------------------------------------------------
-using Bloom = std::array<uint8_t, 256>;
-// Sets the three bits of `item` (keccak256 of it, the low 11 bits of byte pairs 0-1, 2-3, 4-5).
-void BloomAdd(Bloom& bloom, ByteView item);
-void BloomAddLogs(Bloom& bloom, const std::vector<evm::Log>& logs);
+using Bloom = ledger::LogsBloom;
 
 // The receipts of a block's txs, in order (one per tx; DataLoss when one is missing).
 absl::StatusOr<std::vector<ledger::StoredReceipt>> BlockReceipts(const ChainService& chain,
@@ -110,6 +108,12 @@ struct LogFilter {
 // Parses {address, topics} of a filter object (eth_getLogs, eth_subscribe "logs").
 absl::StatusOr<LogFilter> ParseLogFilter(const Json& filter);
 bool Matches(const LogFilter& filter, const evm::Log& log);
+// Whether a block with this logs bloom may hold a log the filter matches.
+bool MayMatch(const LogFilter& filter, const Bloom& bloom);
+// The heights in [from, to] whose blocks may hold a matching log (the ledger's logs index).
+absl::StatusOr<std::vector<uint64_t>> CandidateBlocks(const ChainService& chain,
+                                                      const LogFilter& match, uint64_t from,
+                                                      uint64_t to);
 // Appends the matching logs of `block` to `out` (a JSON array), in block order.
 absl::Status AppendBlockLogs(const ChainService& chain, const BlockRecord& block,
                              const LogFilter& match, Json& out);

@@ -21,7 +21,7 @@ uint64_t GasLimit() {
 
 Bloom ReceiptBloom(const ledger::TxReceipt& receipt) {
   Bloom bloom{};
-  BloomAddLogs(bloom, receipt.logs);
+  ledger::BloomAddLogs(bloom, receipt.logs);
   return bloom;
 }
 
@@ -76,22 +76,6 @@ uint8_t RawTxType(const Bytes& raw) {
 }
 
 }  // namespace
-
-void BloomAdd(Bloom& bloom, ByteView item) {
-  const Hash32 h = Keccak256(item);
-  for (size_t i = 0; i < 6; i += 2) {
-    const unsigned bit = ((static_cast<unsigned>(h.bytes[i]) << 8) | h.bytes[i + 1]) & 2047u;
-    bloom[bloom.size() - 1 - bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
-  }
-}
-
-void BloomAddLogs(Bloom& bloom, const std::vector<evm::Log>& logs) {
-  for (const evm::Log& log : logs) {
-    BloomAdd(bloom, log.address.view());
-    for (const Hash32& topic : log.topics)
-      BloomAdd(bloom, topic.view());
-  }
-}
 
 absl::StatusOr<std::vector<ledger::StoredReceipt>> BlockReceipts(const ChainService& chain,
                                                                  const BlockRecord& block) {
@@ -213,7 +197,7 @@ HeaderFacts Facts(const BlockRecord& block, const std::vector<ledger::StoredRece
   std::vector<Bytes> encoded;
   for (size_t i = 0; i < receipts.size(); ++i) {
     const ledger::TxReceipt& r = receipts[i].receipt;
-    BloomAddLogs(f.bloom, r.logs);
+    ledger::BloomAddLogs(f.bloom, r.logs);
     f.gas_used += r.gas_used;
     encoded.push_back(EncodeEthReceipt(r, f.gas_used, i < types.size() ? types[i] : 0));
   }

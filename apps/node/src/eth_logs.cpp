@@ -1,6 +1,7 @@
-// eth_getLogs and the log filters it shares with eth_subscribe("logs") and eth_newFilter. There is
-// no log index: a query reads the receipts of each block in its range, so ranges are capped
-// (EthRpcOptions::max_log_blocks) and the cap is a clear error, not a silent cut.
+// eth_getLogs and the log filters it shares with eth_subscribe("logs") and eth_newFilter. A query
+// asks the ledger's logs index which blocks of its range may hold a matching log (each block's
+// logs bloom; blocks without logs are not in it) and reads only those blocks' receipts. Ranges are
+// still capped (EthRpcOptions::max_log_blocks), and the cap is a clear error, not a silent cut.
 #include "absl/strings/str_cat.h"
 #include "eth_internal.hpp"
 #include "theta/core/status.hpp"
@@ -113,6 +114,25 @@ bool Matches(const LogFilter& filter, const evm::Log& log) {
   return true;
 }
 
+bool MayMatch(const LogFilter& filter, const Bloom& bloom) {
+  auto any_in = [&bloom](const auto& items) {
+    return std::any_of(items.begin(), items.end(), [&bloom](const auto& item) {
+      return ledger::BloomMayContain(bloom, item.view());
+    });
+  };
+  if (!filter.addresses.empty() && !any_in(filter.addresses)) return false;
+  for (const std::vector<Hash32>& alternatives : filter.topics)
+    if (!alternatives.empty() && !any_in(alternatives)) return false;
+  return true;
+}
+
+absl::StatusOr<std::vector<uint64_t>> CandidateBlocks(const ChainService& chain,
+                                                      const LogFilter& match, uint64_t from,
+                                                      uint64_t to) {
+  return chain.BlocksWithLogs(from, to,
+                              [&match](const Bloom& bloom) { return MayMatch(match, bloom); });
+}
+
 absl::Status AppendBlockLogs(const ChainService& chain, const BlockRecord& block,
                              const LogFilter& match, Json& out) {
   THETA_ASSIGN_OR_RETURN(std::vector<ledger::StoredReceipt> receipts, BlockReceipts(chain, block));
@@ -151,11 +171,12 @@ absl::StatusOr<Json> GetLogs(const ChainService& chain, const Json& filter, uint
     return absl::InvalidArgumentError(absl::StrCat(
         "filter: the range ", range.from, "..", range.to, " spans ", range.to - range.from + 1,
         " blocks; at most ", max_blocks, " per query, split it"));
-  for (uint64_t h = range.from;; ++h) {
+  THETA_ASSIGN_OR_RETURN(std::vector<uint64_t> heights,
+                         CandidateBlocks(chain, match, range.from, range.to));
+  for (uint64_t h : heights) {
     THETA_ASSIGN_OR_RETURN(BlockRecord block, chain.BlockAt(h));
     THETA_RETURN_IF_ERROR(AppendBlockLogs(chain, block, match, logs));
     if (logs.size() > max_logs) return too_many();
-    if (h == range.to) break;
   }
   return logs;
 }

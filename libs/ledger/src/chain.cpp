@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "chain_keys.hpp"
 #include "codec.hpp"
 #include "exec_util.hpp"
 #include "theta/core/rlp.hpp"
@@ -15,15 +16,10 @@ namespace {
 constexpr std::string_view kHeadKey = "c/head";
 
 Bytes Key(std::string_view prefix, ByteView suffix) {
-  Bytes key(prefix.begin(), prefix.end());
-  key.insert(key.end(), suffix.begin(), suffix.end());
-  return key;
+  return internal::ChainKey(prefix, suffix);
 }
 Bytes HeightKey(std::string_view prefix, uint64_t height) {
-  uint8_t be[8];
-  for (int i = 0; i < 8; ++i)
-    be[i] = static_cast<uint8_t>(height >> (56 - 8 * i));
-  return Key(prefix, ByteView(be, 8));
+  return internal::ChainHeightKey(prefix, height);
 }
 
 absl::Status Corrupt(std::string_view what, const absl::Status& status) {
@@ -188,6 +184,7 @@ absl::StatusOr<std::unique_ptr<Chain>> Chain::Open(KvStore& store, std::string c
   std::unique_ptr<Chain> chain(new Chain(store, std::move(chain_id), options));
   chain->height_ = *head;
   THETA_ASSIGN_OR_RETURN(chain->root_, chain->StateRootAt(*head));
+  THETA_RETURN_IF_ERROR(chain->OpenLogsIndex());
   return chain;
 }
 
@@ -228,6 +225,7 @@ absl::StatusOr<std::unique_ptr<Chain>> Chain::Create(KvStore& store, const Genes
   batch.Put(HeightKey("c/root/", 0), root.view());
   batch.Put(HeightKey("c/blk/", 0), EncodeBlock(StoredBlock{0, {}, 0, {}}));
   batch.Put(AsBytes(kHeadKey), RlpEncodeUint(0));
+  batch.Put(AsBytes(internal::kLogsIndexFromKey), RlpEncodeUint(0));
   THETA_RETURN_IF_ERROR(store.Write(batch));
   return Open(store, genesis.chain_id, options);
 }
@@ -361,6 +359,7 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   // The receipt names its block and index too: it is the transaction's only index entry.
   for (const StoredReceipt& r : result.receipts)
     batch.Put(Key("c/rc/", r.tx_hash.view()), EncodeReceipt(r));
+  IndexLogs(block.height, result.receipts, batch);
   if (options_.pruning_depth > 0 && block.height > options_.pruning_depth)
     batch.Delete(HeightKey("c/root/", block.height - options_.pruning_depth - 1));
   batch.Put(AsBytes(kHeadKey), RlpEncodeUint(block.height));

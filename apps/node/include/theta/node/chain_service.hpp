@@ -174,6 +174,11 @@ class ChainService {
   absl::StatusOr<BlockRecord> BlockByHash(const Hash32& hash) const;
   // The receipt of a committed tx (by its Theta or Ethereum hash); NotFound if not committed.
   absl::StatusOr<ledger::StoredReceipt> Receipt(const Hash32& tx_hash) const;
+  // The heights in [from, to] whose blocks may hold logs `may_match` accepts, from the ledger's
+  // logs index (ledger::Chain::BlocksWithLogs).
+  absl::StatusOr<std::vector<uint64_t>> BlocksWithLogs(
+      uint64_t from, uint64_t to,
+      const std::function<bool(const ledger::LogsBloom&)>& may_match) const;
   // Runs `read` on the state after block `height` (the head when nullopt), under the shared lock.
   // NotFound above the head or when pruned. `read` must not call back into the service.
   absl::Status WithState(std::optional<uint64_t> height,

@@ -20,12 +20,16 @@
 //                        transaction's index entry (its block and position). Stores written
 //                        before this form hold [txHash, height, ...] with a 20-byte address;
 //                        both are read.
+//   "c/lb/" ‖ BE64 h    the 256-byte logs bloom of block h, for blocks with at least one log
+//   "c/lbfrom"          RLP height from which every block is in the "c/lb/" index (0 on a new
+//                        chain; a store written before the index starts it after its head then)
 // Pruning: with pruning_depth d > 0, roots of heights below head − d are forgotten (StateAt gives
 // NotFound); CollectGarbage then deletes the trie nodes that only forgotten roots reach. Not
 // thread-safe: the node serializes calls.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +39,7 @@
 #include "theta/core/kv_store.hpp"
 #include "theta/core/trie_node_cache.hpp"
 #include "theta/ledger/executor.hpp"
+#include "theta/ledger/logs_bloom.hpp"
 #include "theta/ledger/stake.hpp"
 
 namespace theta::ledger {
@@ -193,6 +198,14 @@ class Chain {
   // The receipt of a transaction (by Theta or Ethereum hash); NotFound if unknown.
   absl::StatusOr<StoredReceipt> GetReceipt(const Hash32& tx_hash) const;
 
+  // The heights in [from, to] (ascending, `to` capped at the head) whose blocks may hold a log
+  // that `may_match` accepts, judged by each block's logs bloom: blocks without logs are never
+  // listed, blocks whose bloom it refuses neither. A block committed before this store had the
+  // index (chain_logs.cpp) is always listed (its logs are unknown here). Reads one small entry per
+  // block with logs, so a range of many blocks with few logs costs little.
+  absl::StatusOr<std::vector<uint64_t>> BlocksWithLogs(
+      uint64_t from, uint64_t to, const std::function<bool(const LogsBloom&)>& may_match) const;
+
   // Trie-node garbage collection, an exact mark-and-sweep (chain_gc.cpp): marks every node that a
   // retained state root reaches (its state trie and the storage trie of each account in it), then
   // deletes every other stored trie node (a 32-byte key whose value hashes to it; nothing else in
@@ -212,6 +225,11 @@ class Chain {
 
   // The state to execute block height_ + 1 on: the one kept from the block before, or reopened.
   absl::StatusOr<LedgerState> HeadState();
+  // Reads where the logs index starts; a store from before the index starts it after its head.
+  absl::Status OpenLogsIndex();
+  // Adds block `height`'s bloom to `batch` when its receipts hold logs.
+  void IndexLogs(uint64_t height, const std::vector<StoredReceipt>& receipts,
+                 WriteBatch& batch) const;
 
   KvStore* store_;
   std::string chain_id_;
@@ -223,6 +241,7 @@ class Chain {
   // in a row it has been reused. A failed block leaves it empty: the next one reopens the state.
   std::optional<LedgerState> head_state_;
   uint64_t head_state_uses_ = 0;
+  uint64_t logs_index_from_ = 0;  // every block from this height on has its logs indexed
 };
 
 // The RLP receipt stored under "c/rc/" ‖ tx hash; strict decoder for it, of either form, given
