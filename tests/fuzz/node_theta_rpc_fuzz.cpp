@@ -36,7 +36,9 @@ constexpr const char* kMethods[] = {"theta.GetVersion",
                                     "theta.GetGuardianInfo",
                                     "theta.GetStakeRewardDistributionByHeight",
                                     "theta.BroadcastRawTransactionAsync",
-                                    "theta.BroadcastRawTransaction"};
+                                    "theta.BroadcastRawTransaction",
+                                    "theta.BroadcastRawEthTransactionAsync",
+                                    "theta.BroadcastRawEthTransaction"};
 
 struct Node {
   std::unique_ptr<theta::KvStore> store;

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "theta/core/hash.hpp"
+#include "theta/ledger/eth_tx.hpp"
 #include "theta_rpc_test_util.hpp"
 
 namespace theta::node::testing {
@@ -151,6 +153,41 @@ TEST_CASE("a broadcast of a tx whose sequence the chain has passed is refused at
   CHECK(rpc.Result("theta.BroadcastRawTransactionAsync",
                    Json{{"tx_bytes", ToHex(rpc.Send(0, rpc.account(1).address, kEther, 3))}})
             .contains("hash"));
+}
+
+TEST_CASE("theta.BroadcastRawEthTransaction takes Ethereum txs only, under their Ethereum hash",
+          "[node][thetarpc]") {
+  RpcFixture rpc;
+  ledger::EthTx tx;
+  tx.type = ledger::EthTx::Type::kDynamicFee;
+  tx.chain_id = uint256(rpc.chain.chain().eth_chain_id());
+  tx.max_fee_per_gas = tx.max_priority_fee_per_gas = uint256(4'000'000'000'000ULL);
+  tx.gas_limit = 21'000;
+  tx.to = rpc.account(1).address;
+  tx.value = kEther;
+  ledger::SignEthTx(tx, rpc.account(0).key);
+  const Bytes raw = ledger::EncodeEthTx(tx);
+  const std::string hash = ToHex(Keccak256(raw).view());
+  CHECK(rpc.Result("theta.BroadcastRawEthTransactionAsync",
+                   Json{{"tx_bytes", ToHex(raw, false)}}) == Json{{"hash", hash}});
+  CHECK(rpc.Result("theta.GetPendingTransactions")["tx_hashes"] == Json::array({hash}));
+  rpc.chain.CommitPending();
+  const Json again = rpc.Result("theta.BroadcastRawEthTransaction", Json{{"tx_bytes", ToHex(raw)}});
+  CHECK(again["hash"] == hash);
+  CHECK(again["block"]["Height"] == 1);
+  CHECK(rpc.Result("theta.GetTransaction", Json{{"hash", hash}})["status"] == "finalized");
+
+  // A Theta tx is not one: a clear refusal naming the other method.
+  const Bytes theta_tx = rpc.Send(0, rpc.account(1).address, kEther, 2);
+  for (const char* method :
+       {"theta.BroadcastRawEthTransaction", "theta.BroadcastRawEthTransactionAsync"}) {
+    const Json error = rpc.Error(method, Json{{"tx_bytes", ToHex(theta_tx)}});
+    CHECK(error["code"] == net::kRpcInvalidParams);
+    CHECK_THAT(error["message"].get<std::string>(),
+               Catch::Contains("not an Ethereum transaction") &&
+                   Catch::Contains("theta.BroadcastRawTransaction"));
+  }
+  CHECK(rpc.chain.chain().PendingCount() == 0);
 }
 
 }  // namespace

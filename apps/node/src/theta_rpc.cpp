@@ -33,6 +33,8 @@ absl::Status RegisterThetaRpc(net::RpcDispatcher& dispatcher, ChainService& chai
       {"theta.CallSmartContract", &theta_rpc::CallSmartContract},
       {"theta.BroadcastRawTransaction", &theta_rpc::BroadcastRawTransaction},
       {"theta.BroadcastRawTransactionAsync", &theta_rpc::BroadcastRawTransactionAsync},
+      {"theta.BroadcastRawEthTransaction", &theta_rpc::BroadcastRawEthTransaction},
+      {"theta.BroadcastRawEthTransactionAsync", &theta_rpc::BroadcastRawEthTransactionAsync},
   };
   // One copy of the options and one set of broadcast waiters, shared by every handler and alive as
   // long as the dispatcher (or the chain's subscriber) keeps any.

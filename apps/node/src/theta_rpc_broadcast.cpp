@@ -1,5 +1,8 @@
 // theta.BroadcastRawTransaction (waits for the block holding the tx) and ...Async (returns once
-// the mempool has it). Go's tx_bytes is hex without "0x"; we take either.
+// the mempool has it). Go's tx_bytes is hex without "0x"; we take either. The ...EthTransaction
+// pair takes only Ethereum-form txs: Go translates them into a SmartContractTx first, while this
+// node executes them as they are (ledger/raw_tx.hpp), so the hash answered is the Ethereum tx hash
+// that eth_getTransactionReceipt and theta.GetTransaction both know.
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -7,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "theta/core/status.hpp"
+#include "theta/ledger/eth_tx.hpp"
 #include "theta/ledger/executor.hpp"
 #include "theta_rpc_methods.hpp"
 
@@ -165,6 +169,31 @@ absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& par
                        Json{{"hash", HexLower(hash.view())}});
   }
   return Answer(ctx, hash, *block);
+}
+
+namespace {
+
+// The params unchanged when tx_bytes is an Ethereum tx (legacy, EIP-2930 or EIP-1559).
+absl::Status RequireEthTx(const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Bytes raw, TxBytesParam(params));
+  absl::StatusOr<ledger::EthTx> tx = ledger::DecodeEthTx(raw);
+  if (!tx.ok())
+    return absl::InvalidArgumentError(absl::StrCat(
+        "parameter \"tx_bytes\" is not an Ethereum transaction (",
+        std::string(tx.status().message()), "); Theta txs go to theta.BroadcastRawTransaction"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Json> BroadcastRawEthTransaction(const Context& ctx, const Json& params) {
+  THETA_RETURN_IF_ERROR(RequireEthTx(params));
+  return BroadcastRawTransaction(ctx, params);
+}
+
+absl::StatusOr<Json> BroadcastRawEthTransactionAsync(const Context& ctx, const Json& params) {
+  THETA_RETURN_IF_ERROR(RequireEthTx(params));
+  return BroadcastRawTransactionAsync(ctx, params);
 }
 
 }  // namespace theta::node::theta_rpc

@@ -76,5 +76,7 @@ absl::StatusOr<Json> CallSmartContract(const Context& ctx, const Json& params);
 // theta_rpc_broadcast.cpp
 absl::StatusOr<Json> BroadcastRawTransaction(const Context& ctx, const Json& params);
 absl::StatusOr<Json> BroadcastRawTransactionAsync(const Context& ctx, const Json& params);
+absl::StatusOr<Json> BroadcastRawEthTransaction(const Context& ctx, const Json& params);
+absl::StatusOr<Json> BroadcastRawEthTransactionAsync(const Context& ctx, const Json& params);
 
 }  // namespace theta::node::theta_rpc
