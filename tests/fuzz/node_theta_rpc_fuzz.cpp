@@ -38,7 +38,8 @@ constexpr const char* kMethods[] = {"theta.GetVersion",
                                     "theta.BroadcastRawTransactionAsync",
                                     "theta.BroadcastRawTransaction",
                                     "theta.BroadcastRawEthTransactionAsync",
-                                    "theta.BroadcastRawEthTransaction"};
+                                    "theta.BroadcastRawEthTransaction",
+                                    "theta.GetPeerURLs"};
 
 struct Node {
   std::unique_ptr<theta::KvStore> store;

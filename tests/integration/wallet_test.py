@@ -49,6 +49,13 @@ def body(devnet, args):
     theta0, tfuel0, _ = account(devnet, receiver)
     _, s_tfuel0, s_seq0 = account(devnet, sender)
 
+    # Node 1's peers: theta.GetPeers names them, theta.GetPeerURLs gives where each one listens.
+    peers = devnet.rpc(devnet.nodes[1].name, "theta.GetPeers", {})["peers"]
+    urls = devnet.rpc(devnet.nodes[1].name, "theta.GetPeerURLs", {})["peer_urls"]
+    others = {f"127.0.0.1:{n.p2p}" for n in devnet.nodes if n.name != devnet.nodes[1].name}
+    check(len(peers) == len(urls) and set(urls) <= others and urls,
+          f"theta.GetPeerURLs {urls} lists the listening address of each of the peers {peers}")
+
     # The three commands exactly as scripts/devnet prints them.
     out = run(wallet.import_argv(0), "theta-wallet import")
     check(sender.lower() in out.lower(), f"import names account0's address {sender}")

@@ -1,5 +1,8 @@
 // The native theta.* RPC against a real ChainService (TestChain): each method's result shape and
 // values as Theta's Go node prints them, and the errors for bad parameters.
+#include <algorithm>
+#include <set>
+
 #include "absl/strings/escaping.h"
 #include "theta/consensus/codec.hpp"
 #include "theta/core/hash.hpp"
@@ -57,6 +60,7 @@ TEST_CASE("theta.GetVersion and GetStatus describe the node and its head", "[nod
   CHECK(plain["latest_finalized_block_height"] == "0");
   CHECK_FALSE(plain.contains("latest_finalized_checkpoint_height"));
   CHECK(bare.Result("theta.GetPeers") == Json{{"peers", Json::array()}});
+  CHECK(bare.Result("theta.GetPeerURLs") == Json{{"peer_urls", Json::array()}});
 }
 
 TEST_CASE("theta.GetAccount has Go's account shape, at the head and at a height",
@@ -424,6 +428,34 @@ TEST_CASE("theta.GetGuardianInfo and GetPeers come from the node's hooks", "[nod
         Json::array({"a"}));
   CHECK(rpc.Error("theta.GetPeers", Json{{"skip_edge_node", "yes"}})["code"] ==
         net::kRpcInvalidParams);
+}
+
+TEST_CASE("theta.GetPeerURLs lists at most 256 peer URLs in a shuffled order", "[node][thetarpc]") {
+  ThetaRpcOptions options;
+  std::vector<std::string> all;
+  for (int i = 0; i < 300; ++i)
+    all.push_back("10.0.0." + std::to_string(i % 250) + ":" + std::to_string(30000 + i));
+  options.peer_urls = [all](bool skip_edge_nodes) {
+    return skip_edge_nodes ? std::vector<std::string>(all.begin(), all.begin() + 3) : all;
+  };
+  RpcFixture rpc(std::move(options));
+  const Json urls = rpc.Result("theta.GetPeerURLs")["peer_urls"];
+  REQUIRE(urls.size() == 256);
+  std::set<std::string> distinct;
+  for (const Json& url : urls)
+    distinct.insert(url.get<std::string>());
+  CHECK(distinct.size() == 256);
+  for (const std::string& url : distinct)
+    CHECK(std::find(all.begin(), all.end(), url) != all.end());
+  // Shuffled: 256 of 300 in their listed order would be a 1 in 256! chance.
+  std::vector<std::string> listed;
+  for (const Json& url : urls)
+    listed.push_back(url.get<std::string>());
+  CHECK(!std::is_sorted(listed.begin(), listed.end(), [&all](const auto& a, const auto& b) {
+    return std::find(all.begin(), all.end(), a) < std::find(all.begin(), all.end(), b);
+  }));
+  const Json few = rpc.Result("theta.GetPeerURLs", Json{{"skip_edge_node", true}})["peer_urls"];
+  CHECK(few.size() == 3);
 }
 
 TEST_CASE("theta.GetSplitRule answers null for an unknown resource", "[node][thetarpc]") {

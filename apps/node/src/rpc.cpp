@@ -1,6 +1,7 @@
 // RegisterNodeRpc (rpc.hpp): wires the native and Ethereum method sets to the node.
 #include "theta/node/rpc.hpp"
 
+#include "absl/strings/str_cat.h"
 #include "theta/core/status.hpp"
 
 namespace theta::node {
@@ -28,6 +29,12 @@ absl::StatusOr<NodeRpc> RegisterNodeRpc(net::RpcDispatcher& theta_rpc, net::RpcD
     for (const net::PeerInfo& peer : hooks.peers())
       ids.push_back(ToHex(peer.id.view()));
     return ids;
+  };
+  theta.peer_urls = [hooks](bool) {
+    std::vector<std::string> urls;
+    for (const net::PeerInfo& peer : hooks.peers())
+      if (peer.listen_port != 0) urls.push_back(absl::StrCat(peer.address, ":", peer.listen_port));
+    return urls;
   };
   if (hooks.guardian) theta.guardian_info = [info = *hooks.guardian] { return info; };
   THETA_RETURN_IF_ERROR(RegisterThetaRpc(theta_rpc, chain, theta));

@@ -16,6 +16,7 @@ absl::Status RegisterThetaRpc(net::RpcDispatcher& dispatcher, ChainService& chai
       {"theta.GetVersion", &theta_rpc::GetVersion},
       {"theta.GetStatus", &theta_rpc::GetStatus},
       {"theta.GetPeers", &theta_rpc::GetPeers},
+      {"theta.GetPeerURLs", &theta_rpc::GetPeerURLs},
       {"theta.GetGuardianInfo", &theta_rpc::GetGuardianInfo},
       {"theta.GetAccount", &theta_rpc::GetAccount},
       {"theta.GetCode", &theta_rpc::GetCode},

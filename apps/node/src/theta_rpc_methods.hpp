@@ -46,6 +46,7 @@ struct Context {
 absl::StatusOr<Json> GetVersion(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetStatus(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetPeers(const Context& ctx, const Json& params);
+absl::StatusOr<Json> GetPeerURLs(const Context& ctx, const Json& params);
 absl::StatusOr<Json> GetGuardianInfo(const Context& ctx, const Json& params);
 
 // theta_rpc_query.cpp

@@ -1,6 +1,8 @@
-// theta.GetVersion, GetStatus, GetPeers, GetGuardianInfo: what the node knows about itself, from
-// the ThetaRpcOptions hooks and the chain's head.
+// theta.GetVersion, GetStatus, GetPeers, GetPeerURLs, GetGuardianInfo: what the node knows about
+// itself, from the ThetaRpcOptions hooks and the chain's head.
+#include <algorithm>
 #include <chrono>
+#include <random>
 
 #include "theta/core/status.hpp"
 #include "theta_rpc_methods.hpp"
@@ -63,6 +65,17 @@ absl::StatusOr<Json> GetPeers(const Context& ctx, const Json& params) {
   std::vector<std::string> peers;
   if (ctx.options->peers) peers = ctx.options->peers(skip_edge_nodes);
   return Json{{"peers", peers}};
+}
+
+// Go shuffles the list and sends at most 256, so that a crawler asking many nodes spreads out.
+absl::StatusOr<Json> GetPeerURLs(const Context& ctx, const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Json args, ParamsObject(params));
+  THETA_ASSIGN_OR_RETURN(bool skip_edge_nodes, OptionalBool(args, "skip_edge_node"));
+  std::vector<std::string> urls;
+  if (ctx.options->peer_urls) urls = ctx.options->peer_urls(skip_edge_nodes);
+  std::shuffle(urls.begin(), urls.end(), std::mt19937_64{std::random_device{}()});
+  if (urls.size() > 256) urls.resize(256);
+  return Json{{"peer_urls", urls}};
 }
 
 // Go prints this summary's byte fields as hex without "0x" and the address in EIP-55 form.

@@ -82,6 +82,9 @@ struct ThetaRpcOptions {
   std::function<std::optional<FinalizedCheckpoint>()> finalized_checkpoint;
   // Peer IDs for theta.GetPeers; `skip_edge_nodes` as Go's skip_edge_node.
   std::function<std::vector<std::string>(bool skip_edge_nodes)> peers;
+  // theta.GetPeerURLs: "ip:port" where each connected peer accepts connections (peers that do not
+  // listen are left out).
+  std::function<std::vector<std::string>(bool skip_edge_nodes)> peer_urls;
   // This node's guardian summary; nullopt (or no hook): "this node is not a guardian".
   std::function<std::optional<GuardianInfo>()> guardian_info;
   // Seconds since the epoch for GetStatus's current_time (tests fix it).
