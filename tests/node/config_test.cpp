@@ -24,6 +24,10 @@ TEST_CASE("a minimal config gets the documented defaults", "[node][config]") {
   CHECK(config->consensus.min_block_ms == 25);
   CHECK(config->consensus.idle_block_ms == 1000);
   CHECK(config->consensus.wal_compact_interval == 256);
+  CHECK(config->eth_rpc.max_log_blocks == 10'000);
+  CHECK(config->eth_rpc.max_logs == 10'000);
+  CHECK(config->eth_rpc.max_filters == 10'000);
+  CHECK(config->eth_rpc.filter_timeout_s == 300);
 }
 
 TEST_CASE("every key of the documented example is read", "[node][config]") {
@@ -32,7 +36,9 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
     "key_file": "validator.key", "bls_key_file": "bls.key",
     "p2p": {"listen": "127.0.0.1:30005", "seeds": ["127.0.0.1:30001", "[::1]:30002"],
             "network_id": 7},
-    "rpc": {"listen": "0.0.0.0:1"}, "eth_rpc": {"listen": "127.0.0.1:2"},
+    "rpc": {"listen": "0.0.0.0:1"},
+    "eth_rpc": {"listen": "127.0.0.1:2", "max_log_blocks": 500, "max_logs": 600,
+                "max_filters": 70, "filter_timeout_s": 80},
     "consensus": {"base_timeout_ms": 2000, "idle_block_ms": 1000, "min_block_ms": 50,
                   "max_block_txs": 10, "checkpoint_interval": 3, "wal_compact_interval": 0,
                   "admission_nice": 0},
@@ -48,6 +54,11 @@ TEST_CASE("every key of the documented example is read", "[node][config]") {
   CHECK(FormatEndpoint(config->seeds[1]) == "[::1]:30002");
   CHECK(config->network_id == 7);
   CHECK(config->rpc_listen == Endpoint{"0.0.0.0", 1});
+  CHECK(config->eth_rpc_listen == Endpoint{"127.0.0.1", 2});
+  CHECK(config->eth_rpc.max_log_blocks == 500);
+  CHECK(config->eth_rpc.max_logs == 600);
+  CHECK(config->eth_rpc.max_filters == 70);
+  CHECK(config->eth_rpc.filter_timeout_s == 80);
   CHECK(config->consensus.checkpoint_interval == 3);
   CHECK(config->consensus.wal_compact_interval == 0);
   CHECK(config->consensus.admission_nice == 0);
@@ -87,6 +98,12 @@ TEST_CASE("mistakes in a config are errors that name the key", "[node][config]")
              Catch::Contains("consensus.admission_nice"));
   CHECK_THAT(error(R"({"role": "full", "genesis": "g", "state": {"prune": 1}})"),
              Catch::Contains("prune"));
+  CHECK_THAT(error(R"({"role": "full", "genesis": "g", "eth_rpc": {"max_log_blocks": 0}})"),
+             Catch::Contains("eth_rpc.max_log_blocks"));
+  CHECK_THAT(error(R"({"role": "full", "genesis": "g", "eth_rpc": {"filter_timeout_s": 1e9}})"),
+             Catch::Contains("eth_rpc.filter_timeout_s"));
+  CHECK_THAT(error(R"({"role": "full", "genesis": "g", "rpc": {"max_logs": 5}})"),
+             Catch::Contains("max_logs"));  // the native RPC has no such limit
   CHECK_THAT(error(R"({"role": "validator", "genesis": "g"})"), Catch::Contains("key_file"));
   CHECK_THAT(error(R"({"role": "guardian", "genesis": "g", "key_file": "k"})"),
              Catch::Contains("bls_key_file"));

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "eth_rpc_test_util.hpp"
+#include "theta/node/rpc.hpp"
 
 namespace theta::node::testing {
 namespace {
@@ -174,6 +175,31 @@ TEST_CASE("eth pending filter and subscription report each tx the mempool admits
   CHECK(f.Result("eth_unsubscribe", {sub}, ws) == true);
   f.Send(f.Sign(1, 5, f.contract, 0, SetCall(5), 100'000, false));
   CHECK(notifier->messages().size() == 6);
+}
+
+TEST_CASE("the node's RPC wiring passes its configured eth limits on", "[node][eth_rpc]") {
+  TestChain chain;
+  net::RpcDispatcher theta_rpc, eth_rpc;
+  RpcHooks hooks;
+  hooks.status = [] { return NodeStatus{}; };
+  hooks.peers = [] { return std::vector<net::PeerInfo>{}; };
+  hooks.eth.max_log_blocks = 2;
+  hooks.eth.max_filters = 1;
+  auto rpc = RegisterNodeRpc(theta_rpc, eth_rpc, chain.chain(), hooks);
+  REQUIRE(rpc.ok());
+  chain.CommitPending();
+  chain.CommitPending();
+  auto call = [&eth_rpc](const std::string& method, const Json& params) {
+    const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    return Json::parse(*eth_rpc.Handle(request.dump(), {}));
+  };
+  const Json range = call("eth_getLogs", {{{"fromBlock", "0x0"}, {"toBlock", "0x2"}}});
+  REQUIRE(range.contains("error"));
+  CHECK_THAT(range["error"]["message"].get<std::string>(), Catch::Contains("at most 2"));
+  CHECK(call("eth_newBlockFilter", Json::array()).contains("result"));
+  CHECK(call("eth_newBlockFilter", Json::array())["error"]["code"] == -32000);
+  CHECK(call("web3_clientVersion", Json::array())["result"].get<std::string>().starts_with(
+      "theta-cpp/"));
 }
 
 }  // namespace

@@ -133,6 +133,17 @@ absl::Status ReadState(const Json& s, StateConfig& out) {
   return absl::OkStatus();
 }
 
+absl::Status ReadEthRpc(const Json& e, EthRpcConfig& out) {
+  THETA_RETURN_IF_ERROR(CheckKeys(
+      e, "eth_rpc",
+      {"listen", "enabled", "max_log_blocks", "max_logs", "max_filters", "filter_timeout_s"}));
+  THETA_RETURN_IF_ERROR(
+      ReadUint(e, "max_log_blocks", "eth_rpc.", 1, 1'000'000, out.max_log_blocks));
+  THETA_RETURN_IF_ERROR(ReadUint(e, "max_logs", "eth_rpc.", 1, 1'000'000, out.max_logs));
+  THETA_RETURN_IF_ERROR(ReadUint(e, "max_filters", "eth_rpc.", 1, 1'000'000, out.max_filters));
+  return ReadUint(e, "filter_timeout_s", "eth_rpc.", 1, 86'400, out.filter_timeout_s);
+}
+
 absl::Status ReadRole(const Json& root, NodeConfig& config) {
   if (!root.contains("role")) return Bad("role", "missing (validator, guardian or full)");
   const std::string role = root["role"].is_string() ? root["role"].get<std::string>() : "";
@@ -209,7 +220,10 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view json,
   if (root.contains("p2p")) THETA_RETURN_IF_ERROR(ReadP2p(root["p2p"], config));
   for (const char* name : {"rpc", "eth_rpc"}) {
     if (!root.contains(name)) continue;
-    THETA_RETURN_IF_ERROR(CheckKeys(root[name], name, {"listen", "enabled"}));
+    if (std::string(name) == "rpc")
+      THETA_RETURN_IF_ERROR(CheckKeys(root[name], name, {"listen", "enabled"}));
+    else
+      THETA_RETURN_IF_ERROR(ReadEthRpc(root[name], config.eth_rpc));
     THETA_RETURN_IF_ERROR(ReadEndpoint(
         root[name], name, std::string(name) == "rpc" ? config.rpc_listen : config.eth_rpc_listen));
     if (root[name].contains("enabled")) {

@@ -1,4 +1,6 @@
 // ThetaNode's peer network and RPC servers (node.hpp lists the channels).
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "boost/asio/post.hpp"
 #include "node_impl.hpp"
@@ -87,6 +89,10 @@ absl::Status NodeImpl::SetUpRpc() {
   hooks.status = [this] { return Status(); };
   hooks.peers = [this] { return Peers(); };
   hooks.peer_id = ToHex(keys_.node->id().view());
+  hooks.eth.max_log_blocks = config_.eth_rpc.max_log_blocks;
+  hooks.eth.max_logs = config_.eth_rpc.max_logs;
+  hooks.eth.max_filters = config_.eth_rpc.max_filters;
+  hooks.eth.filter_timeout = std::chrono::seconds(config_.eth_rpc.filter_timeout_s);
   if (guardian_ && keys_.bls && keys_.account) {
     const auto pubkey = crypto::bls::SkToPk(*keys_.bls).ToBytes();
     const auto pop = crypto::bls::PopProve(*keys_.bls).ToBytes();

@@ -39,7 +39,7 @@ absl::StatusOr<NodeRpc> RegisterNodeRpc(net::RpcDispatcher& theta_rpc, net::RpcD
   if (hooks.guardian) theta.guardian_info = [info = *hooks.guardian] { return info; };
   THETA_RETURN_IF_ERROR(RegisterThetaRpc(theta_rpc, chain, theta));
 
-  EthRpcOptions eth;
+  EthRpcOptions eth = hooks.eth;
   eth.client_version = std::string("theta-cpp/") + THETA_NODE_VERSION;
   eth.peer_count = [hooks] { return hooks.status().peers; };
   eth.syncing = [hooks] { return hooks.status().syncing; };

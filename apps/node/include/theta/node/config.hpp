@@ -50,6 +50,15 @@ struct StateConfig {
   uint64_t compaction_nice = 10;
 };
 
+// The Ethereum RPC's limits (docs/node.md, "Ethereum RPC"): what one eth_getLogs or filter poll may
+// read and return, and how many polled filters live, for how long without a poll.
+struct EthRpcConfig {
+  uint64_t max_log_blocks = 10'000;
+  uint64_t max_logs = 10'000;
+  uint64_t max_filters = 10'000;
+  uint64_t filter_timeout_s = 300;
+};
+
 struct NodeConfig {
   Role role = Role::kFull;
   std::string chain_id;            // when set, must match the genesis
@@ -66,6 +75,7 @@ struct NodeConfig {
   size_t max_peers = 64;
   Endpoint rpc_listen{"127.0.0.1", 16888};
   Endpoint eth_rpc_listen{"127.0.0.1", 18888};
+  EthRpcConfig eth_rpc;
   bool rpc_enabled = true;
   ConsensusConfig consensus;
   StateConfig state;

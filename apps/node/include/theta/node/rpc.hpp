@@ -25,6 +25,8 @@ struct RpcHooks {
   std::function<std::vector<net::PeerInfo>()> peers;
   std::string peer_id;                   // this node's p2p identity, hex
   std::optional<GuardianInfo> guardian;  // set on guardian nodes
+  // The Ethereum RPC's limits (its version, peer count and syncing hooks are filled in here).
+  EthRpcOptions eth;
 };
 
 // What must stay alive while the dispatchers serve (the Ethereum subscriptions).
