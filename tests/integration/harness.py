@@ -53,7 +53,7 @@ def client_config(devnet):
         "eth_chain_id": devnet.eth_chain_id,
         "nodes": [
             {"name": n.name, "role": n.role, "rpc_url": n.rpc_url, "eth_url": n.eth_url,
-             "ws_url": n.eth_ws_url}
+             "ws_url": n.eth_ws_url, "metrics_url": n.metrics_url}
             for n in devnet.nodes
         ],
         "accounts": devnet.accounts,

@@ -56,6 +56,13 @@ def body(devnet, args):
     check(len(peers) == len(urls) and set(urls) <= others and urls,
           f"theta.GetPeerURLs {urls} lists the listening address of each of the peers {peers}")
 
+    # A validator's /metrics: its votes' latency, and the Ethereum RPC's (idle) filter count.
+    metrics = devnet.metrics(devnet.nodes[0].name) or {}
+    check(metrics.get("theta_consensus_vote_latency_seconds_count", 0) >= 1,
+          f"validator0 observed the latency of its votes (/metrics: "
+          f"{metrics.get('theta_consensus_vote_latency_seconds_count')})")
+    check(metrics.get("theta_eth_filters") == 0, "theta_eth_filters is on /metrics")
+
     # The three commands exactly as scripts/devnet prints them.
     out = run(wallet.import_argv(0), "theta-wallet import")
     check(sender.lower() in out.lower(), f"import names account0's address {sender}")

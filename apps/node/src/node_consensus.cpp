@@ -119,11 +119,18 @@ Bytes NodeImpl::Propose(uint64_t height, const Hash32& parent) {
   return chain_->BuildPayload(uncommitted);
 }
 
+// Consensus asks this right before it votes for the block (after its round and safety checks), so
+// a success here is the moment of the vote: the vote latency metric is taken here.
 absl::Status NodeImpl::Validate(const consensus::Block& block) {
   // A proposer's clock may run a little ahead; far ahead is refused so timestamps stay useful.
   if (block.header.timestamp_ms > NowMs() + 15'000)
     return absl::InvalidArgumentError("proposal: timestamp more than 15 s in the future");
-  return chain_->ValidatePayload(block.payload);
+  THETA_RETURN_IF_ERROR(chain_->ValidatePayload(block.payload));
+  const uint64_t now = NowMs();
+  if (now > block.header.timestamp_ms)
+    metrics_->GetHistogram("theta_consensus_vote_latency_seconds", "")
+        .Observe(static_cast<double>(now - block.header.timestamp_ms) / 1000.0);
+  return absl::OkStatus();
 }
 
 void NodeImpl::Commit(const consensus::Block& block, const consensus::QuorumCert& proof) {

@@ -20,10 +20,14 @@ void NodeImpl::SetUpMetrics() {
                  "This validator's stake in this epoch's committee, in whole THETA (0: not in "
                  "it)")
       .Set(0);
+  metrics_->GetGauge("theta_eth_filters", "Polled filters installed on the Ethereum RPC").Set(0);
+  metrics_->GetGauge("theta_eth_subscriptions", "eth_subscribe subscriptions (WebSocket)").Set(0);
   metrics_->GetCounter("theta_txs_committed_total", "Transactions committed");
   metrics_->GetCounter("theta_blocks_committed_total", "Blocks committed");
   metrics_->GetHistogram("theta_block_commit_latency_seconds",
                          "From a block's proposal timestamp to its commit on this node");
+  metrics_->GetHistogram("theta_consensus_vote_latency_seconds",
+                         "From a block's proposal timestamp to this validator's vote for it");
 }
 
 void NodeImpl::UpdateMetrics(const CommitEvent& event) {
@@ -53,6 +57,11 @@ void NodeImpl::RefreshGauges() {
   metrics_->GetGauge("theta_mempool_size", "").Set(static_cast<double>(s.mempool));
   metrics_->GetGauge("theta_peers", "").Set(static_cast<double>(s.peers));
   metrics_->GetGauge("theta_consensus_round", "").Set(static_cast<double>(s.consensus_round));
+  if (rpc_.eth) {  // set up before the first tick; its counts are thread-safe
+    metrics_->GetGauge("theta_eth_filters", "").Set(static_cast<double>(rpc_.eth->FilterCount()));
+    metrics_->GetGauge("theta_eth_subscriptions", "")
+        .Set(static_cast<double>(rpc_.eth->SubscriptionCount()));
+  }
   if (!consensus_) return;  // RefreshGauges runs on the core thread, which owns the Node
   const consensus::ValidatorSet& committee = consensus_->committee().validators;
   const std::optional<consensus::ValidatorIndex> self = consensus_->self();

@@ -9,6 +9,29 @@ const solc = require('solc');
 const {ethers} = require('ethers');
 const {config, check, log, waitFor, rpc, main} = require('./common');
 
+// Waits until `node`'s /metrics shows the gauge at `min` or more (gauges refresh every second).
+async function waitForGauge(node, name, min) {
+  await waitFor(`${name} >= ${min} on ${node.metrics_url}`, async () => {
+    const text = await (await fetch(node.metrics_url)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line && Number(line.split(' ')[1]) >= min;
+  }, 20000, 100);
+}
+
+// Follows `contract`'s Transfer events; `next(how)` is the first one, or an error naming `how` if
+// none comes within 30 s of the call.
+function followTransfers(contract) {
+  const seen = new Promise((resolve) => {
+    contract.on('Transfer', (from, to, value, event) => resolve({from, to, value, event}));
+  });
+  return {
+    next: (how) => Promise.race([
+      seen, new Promise((_, reject) => setTimeout(
+                () => reject(new Error(`no Transfer event ${how} within 30 s`)), 30000)),
+    ]),
+  };
+}
+
 function compile() {
   const source = fs.readFileSync(path.join(__dirname, 'DevToken.sol'), 'utf8');
   const input = {
@@ -129,16 +152,11 @@ main(async () => {
     const wsToken = new ethers.Contract(address, abi, ws);
     let heads = 0;
     await ws.on('block', () => heads++);
-    const seen = new Promise((resolve) => {
-      wsToken.on('Transfer', (from, to, value, event) => resolve({from, to, value, event}));
-    });
-    await new Promise((r) => setTimeout(r, 500));  // the subscription is in place
+    const transfers = followTransfers(wsToken);
+    await waitForGauge(reader, 'theta_eth_subscriptions', 2);  // newHeads and logs are in place
     const second = ethers.parseUnits('7', 18);
     const tx2 = await token.transfer(bob, second);
-    const got = await Promise.race([
-      seen, new Promise((_, reject) => setTimeout(() => reject(new Error(
-                'no Transfer event over the WebSocket subscription within 30 s')), 30000)),
-    ]);
+    const got = await transfers.next('over the WebSocket subscription');
     check(got.to.toLowerCase() === bob.toLowerCase() && got.value === second,
           'the subscription delivers owner → bob');
     check(got.event.log.transactionHash === tx2.hash, 'the event names its transaction');
@@ -154,16 +172,12 @@ main(async () => {
       reader.eth_url, network, {staticNetwork: network, pollingInterval: 250});
   try {
     const httpToken = new ethers.Contract(address, abi, polling);
-    const seen = new Promise((resolve) => {
-      httpToken.on('Transfer', (from, to, value, event) => resolve({from, to, value, event}));
-    });
-    await new Promise((r) => setTimeout(r, 1000));  // the filter is installed
+    const transfers = followTransfers(httpToken);
+    // A filter reports the blocks after its install: wait until the node counts it.
+    await waitForGauge(reader, 'theta_eth_filters', 1);
     const third = ethers.parseUnits('3', 18);
     const tx3 = await token.transfer(alice, third);
-    const got = await Promise.race([
-      seen, new Promise((_, reject) => setTimeout(() => reject(new Error(
-                'no Transfer event through the polled HTTP filter within 30 s')), 30000)),
-    ]);
+    const got = await transfers.next('through the polled HTTP filter');
     check(got.to.toLowerCase() === alice.toLowerCase() && got.value === third,
           'the polled filter delivers owner → alice');
     check(got.event.log.transactionHash === tx3.hash, 'the polled event names its transaction');
