@@ -114,6 +114,18 @@ TEST_CASE("eth filter polls read a bounded number of blocks and go on at the nex
   CHECK(f.Result("eth_getFilterChanges", {blocks}).empty());
 }
 
+TEST_CASE("eth filter polls still advance when the block cap is zero", "[node][eth_rpc]") {
+  node::EthRpcOptions options;
+  options.max_log_blocks = 0;  // an embedder's setting: a poll then reads one block
+  Deployed f(options);
+  const Json logs = f.Result("eth_newFilter", {Json::object()});
+  f.Set(1, 0, 1);
+  f.Set(1, 1, 2);
+  CHECK(f.Result("eth_getFilterChanges", {logs}).size() == 1);
+  CHECK(f.Result("eth_getFilterChanges", {logs}).size() == 1);
+  CHECK(f.Result("eth_getFilterChanges", {logs}).empty());
+}
+
 TEST_CASE("eth filters expire unpolled and are capped in number", "[node][eth_rpc]") {
   node::EthRpcOptions options;
   options.max_filters = 2;

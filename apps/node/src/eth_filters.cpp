@@ -148,7 +148,7 @@ absl::StatusOr<Json> EthFilters::LogChanges(Filter& filter) {
     filter.next = std::max(filter.next, head + 1);  // nothing up to the head is in its range
     return logs;
   }
-  uint64_t last = std::min(end, start + (limits_.max_blocks - 1));
+  uint64_t last = std::min(end, start + (std::max<uint64_t>(limits_.max_blocks, 1) - 1));
   THETA_ASSIGN_OR_RETURN(std::vector<uint64_t> heights,
                          eth::CandidateBlocks(chain_, filter.match, start, last));
   for (uint64_t h : heights) {
@@ -167,7 +167,8 @@ absl::StatusOr<Json> EthFilters::BlockChanges(Filter& filter) {
   const uint64_t head = chain_.Height();
   Json hashes = Json::array();
   if (filter.next > head) return hashes;
-  const uint64_t last = std::min(head, filter.next + (limits_.max_blocks - 1));
+  const uint64_t last =
+      std::min(head, filter.next + (std::max<uint64_t>(limits_.max_blocks, 1) - 1));
   for (uint64_t h = filter.next; h <= last; ++h) {
     THETA_ASSIGN_OR_RETURN(BlockRecord block, chain_.BlockAt(h));
     hashes.push_back(eth::HashHex(block.hash));
