@@ -90,6 +90,9 @@ constexpr const char* kMethods[] = {
     "eth_getFilterChanges",
     "eth_getFilterLogs",
     "eth_uninstallFilter",
+    "eth_getBlockReceipts",
+    "eth_getUncleCountByBlockHash",
+    "eth_getUncleByBlockNumberAndIndex",
 };
 
 void Check(const std::optional<Json>& response) {

@@ -1,6 +1,7 @@
 // Polled filters through the Ethereum RPC (apps/node/src/eth_filters.cpp): eth_newFilter,
 // eth_newBlockFilter, eth_getFilterChanges, eth_getFilterLogs, eth_uninstallFilter, on a real
-// ChainService with the Store contract's logs.
+// ChainService with the Store contract's logs; and eth_getBlockReceipts, which indexers use beside
+// them.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
@@ -112,6 +113,30 @@ TEST_CASE("eth filter polls read a bounded number of blocks and go on at the nex
   CHECK(f.Result("eth_getFilterChanges", {blocks}).size() == 2);
   CHECK(f.Result("eth_getFilterChanges", {blocks}).size() == 1);
   CHECK(f.Result("eth_getFilterChanges", {blocks}).empty());
+}
+
+TEST_CASE("eth getBlockReceipts answers a block's receipts by number, tag or hash",
+          "[node][eth_rpc]") {
+  Deployed f;
+  const std::string a = f.Send(f.Sign(1, 0, f.contract, 0, SetCall(1), 100'000, false));
+  const std::string b = f.Send(f.Sign(2, 0, f.contract, 0, SetCall(2), 100'000, true));
+  f.test_chain.CommitPending();  // block 2 holds both
+  const Json receipts = f.Result("eth_getBlockReceipts", {"0x2"});
+  REQUIRE(receipts.size() == 2);
+  CHECK(receipts[0] == f.Result("eth_getTransactionReceipt", {a}));
+  CHECK(receipts[1] == f.Result("eth_getTransactionReceipt", {b}));
+  const Json hash = receipts[0]["blockHash"];
+  CHECK(f.Result("eth_getBlockReceipts", {"latest"}) == receipts);
+  CHECK(f.Result("eth_getBlockReceipts", {hash}) == receipts);
+  CHECK(f.Result("eth_getBlockReceipts", {{{"blockHash", hash}}}) == receipts);
+  CHECK(f.Result("eth_getBlockReceipts", {"0x1"}).size() == 1);  // the deployment
+  CHECK(f.Result("eth_getBlockReceipts", {"0x9"}).is_null());
+  CHECK(f.Result("eth_getBlockReceipts", {ToHex(Hash32().view())}).is_null());
+  CHECK(f.Error("eth_getBlockReceipts", {"0xzz"})["code"] == -32602);
+  // No uncles in BFT blocks.
+  CHECK(f.Result("eth_getUncleCountByBlockHash", {hash}) == "0x0");
+  CHECK(f.Result("eth_getUncleByBlockNumberAndIndex", {"0x2", "0x0"}).is_null());
+  CHECK(f.Result("eth_getUncleByBlockHashAndIndex", {hash, "0x0"}).is_null());
 }
 
 TEST_CASE("eth filter polls still advance when the block cap is zero", "[node][eth_rpc]") {

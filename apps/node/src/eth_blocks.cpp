@@ -1,4 +1,5 @@
-// eth_blockNumber, eth_getBlockBy*, eth_getBlockTransactionCountBy*, and the account reads
+// eth_blockNumber, eth_getBlockBy*, eth_getBlockTransactionCountBy*, eth_getBlockReceipts, the
+// uncle methods (there are none), and the account reads
 // (eth_getBalance, eth_getTransactionCount, eth_getCode, eth_getStorageAt).
 #include "absl/strings/str_cat.h"
 #include "eth_internal.hpp"
@@ -67,6 +68,22 @@ net::RpcHandler GetTxByIndex(ChainService& chain, bool by_hash) {
     THETA_ASSIGN_OR_RETURN(TxView tx, ViewTx(block->txs[index]));
     return TxJson(tx, *block, static_cast<uint32_t>(index));
   };
+}
+
+// eth_getBlockReceipts (geth 1.13): every receipt of a block named by number, tag, hash or an
+// EIP-1898 object, in order; null for an unknown block.
+absl::StatusOr<Json> GetBlockReceipts(const ChainService& chain, const Json& params) {
+  THETA_ASSIGN_OR_RETURN(Json which, Param(params, 0));
+  const bool by_hash = which.is_string() && which.get_ref<const std::string&>().size() == 66;
+  THETA_ASSIGN_OR_RETURN(std::optional<BlockRecord> block, FindBlock(chain, which, by_hash));
+  if (!block) return Json();
+  THETA_ASSIGN_OR_RETURN(std::vector<ledger::StoredReceipt> receipts, BlockReceipts(chain, *block));
+  Json out = Json::array();
+  for (uint32_t i = 0; i < block->txs.size(); ++i) {
+    THETA_ASSIGN_OR_RETURN(TxView tx, ViewTx(block->txs[i]));
+    out.push_back(ReceiptJson(tx, *block, receipts, i));
+  }
+  return out;
 }
 
 // Runs `read` on the account `params[0]` in the state of block `params[i_block]`; a missing
@@ -160,10 +177,18 @@ absl::Status RegisterBlocks(const Registrar& add, ChainService& chain) {
   THETA_ETH_ADD(add("eth_getBlockTransactionCountByHash", GetTxCount(chain, true)));
   THETA_ETH_ADD(add("eth_getTransactionByBlockNumberAndIndex", GetTxByIndex(chain, false)));
   THETA_ETH_ADD(add("eth_getTransactionByBlockHashAndIndex", GetTxByIndex(chain, true)));
-  THETA_ETH_ADD(add("eth_getUncleCountByBlockNumber",
-                    [](const Json&, const net::RpcContext&) -> absl::StatusOr<Json> {
-                      return "0x0";  // BFT blocks have no uncles
+  THETA_ETH_ADD(add("eth_getBlockReceipts",
+                    [&chain](const Json& params, const net::RpcContext&) -> absl::StatusOr<Json> {
+                      return GetBlockReceipts(chain, params);
                     }));
+  // BFT blocks have no uncles: counts are 0 and uncles are null, as geth answers for a block
+  // without them.
+  for (const char* count : {"eth_getUncleCountByBlockNumber", "eth_getUncleCountByBlockHash"})
+    THETA_ETH_ADD(add(
+        count, [](const Json&, const net::RpcContext&) -> absl::StatusOr<Json> { return "0x0"; }));
+  for (const char* uncle : {"eth_getUncleByBlockNumberAndIndex", "eth_getUncleByBlockHashAndIndex"})
+    THETA_ETH_ADD(add(
+        uncle, [](const Json&, const net::RpcContext&) -> absl::StatusOr<Json> { return Json(); }));
   return RegisterAccountReads(add, chain);
 }
 
