@@ -31,12 +31,8 @@ absl::Status FilterNotFound() {
 
 }  // namespace
 
-EthFilters::EthFilters(const ChainService& chain, EthFilterLimits limits, Clock clock)
-    : chain_(chain), limits_(limits), clock_(std::move(clock)) {}
-
-std::chrono::steady_clock::time_point EthFilters::Now() const {
-  return clock_ ? clock_() : std::chrono::steady_clock::now();
-}
+EthFilters::EthFilters(const ChainService& chain, EthFilterLimits limits)
+    : chain_(chain), limits_(limits) {}
 
 absl::StatusOr<std::string> EthFilters::AddLogFilter(const Json& criteria) {
   auto filter = std::make_shared<Filter>();
@@ -70,10 +66,9 @@ absl::StatusOr<std::string> EthFilters::AddPendingTxFilter() {
 }
 
 void EthFilters::OnNewTxs(std::span<const Hash32> hashes) {
-  if (pending_filters_.load(std::memory_order_relaxed) == 0) return;
+  if (pending_count_.load(std::memory_order_relaxed) == 0) return;
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [id, filter] : filters_) {
-    if (filter->kind != Kind::kPendingTxs) continue;
+  for (const std::shared_ptr<Filter>& filter : pending_) {
     std::lock_guard<std::mutex> filter_lock(filter->mu);
     filter->pending.insert(filter->pending.end(), hashes.begin(), hashes.end());
     // A client that polls too rarely misses the oldest: the buffer stays bounded.
@@ -83,18 +78,21 @@ void EthFilters::OnNewTxs(std::span<const Hash32> hashes) {
 }
 
 absl::StatusOr<std::string> EthFilters::Install(std::shared_ptr<Filter> filter) {
-  const auto now = Now();
+  const auto now = std::chrono::steady_clock::now();
   filter->last_poll = now;
   filter->next = chain_.Height() + 1;
   std::lock_guard<std::mutex> lock(mu_);
-  DropExpiredLocked(now);
+  DropExpiredLocked(now, filters_.size() >= limits_.max_filters);
   if (filters_.size() >= limits_.max_filters)
     return net::RpcErrorStatus(
         eth::kEthServerError,
         absl::StrCat("too many filters (", limits_.max_filters,
                      " installed); uninstall unused ones or wait for them to expire"));
   std::string id = NewIdLocked();
-  if (filter->kind == Kind::kPendingTxs) pending_filters_.fetch_add(1);
+  if (filter->kind == Kind::kPendingTxs) {
+    pending_.push_back(filter);
+    pending_count_.store(pending_.size());
+  }
   filters_.emplace(id, std::move(filter));
   return id;
 }
@@ -103,24 +101,35 @@ std::string EthFilters::NewIdLocked() {
   return eth::UnguessableId(salt_, next_id_);
 }
 
-void EthFilters::DropExpiredLocked(std::chrono::steady_clock::time_point now) {
+void EthFilters::EraseLocked(std::map<std::string, std::shared_ptr<Filter>>::iterator it) {
+  if (it->second->kind == Kind::kPendingTxs) {
+    std::erase(pending_, it->second);
+    pending_count_.store(pending_.size());
+  }
+  filters_.erase(it);
+}
+
+void EthFilters::DropExpiredLocked(std::chrono::steady_clock::time_point now, bool force) {
+  if (!force && now - last_sweep_ < std::chrono::seconds(1)) return;
+  last_sweep_ = now;
   for (auto it = filters_.begin(); it != filters_.end();) {
     // last_poll is written under the table's lock too (Find), so reading it here is safe.
-    if (now - it->second->last_poll <= limits_.timeout) {
-      ++it;
-      continue;
-    }
-    if (it->second->kind == Kind::kPendingTxs) pending_filters_.fetch_sub(1);
-    it = filters_.erase(it);
+    auto next = std::next(it);
+    if (now - it->second->last_poll > limits_.timeout) EraseLocked(it);
+    it = next;
   }
 }
 
 absl::StatusOr<std::shared_ptr<EthFilters::Filter>> EthFilters::Find(const std::string& id) {
-  const auto now = Now();
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mu_);
-  DropExpiredLocked(now);
+  DropExpiredLocked(now, false);
   auto it = filters_.find(id);
   if (it == filters_.end()) return FilterNotFound();
+  if (now - it->second->last_poll > limits_.timeout) {  // expired since the last sweep
+    EraseLocked(it);
+    return FilterNotFound();
+  }
   it->second->last_poll = now;
   return it->second;
 }
@@ -195,8 +204,7 @@ bool EthFilters::Remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = filters_.find(id);
   if (it == filters_.end()) return false;
-  if (it->second->kind == Kind::kPendingTxs) pending_filters_.fetch_sub(1);
-  filters_.erase(it);
+  EraseLocked(it);
   return true;
 }
 

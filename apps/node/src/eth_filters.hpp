@@ -16,13 +16,13 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "eth_internal.hpp"
@@ -39,8 +39,7 @@ struct EthFilterLimits {
 // Thread-safe; polls of different filters run in parallel, polls of one filter one at a time.
 class EthFilters {
  public:
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
-  EthFilters(const ChainService& chain, EthFilterLimits limits, Clock clock = nullptr);
+  EthFilters(const ChainService& chain, EthFilterLimits limits);
 
   // A filter of the logs of blocks committed from now on that match `criteria` (an eth_getLogs
   // object without blockHash; a numeric fromBlock/toBlock bounds the heights it reports).
@@ -73,21 +72,24 @@ class EthFilters {
   };
   absl::StatusOr<std::string> Install(std::shared_ptr<Filter> filter);
   // The filter, its deadline pushed back; NotFound (-32000 "filter not found") when unknown or
-  // expired. Expired filters are dropped here and at each install.
+  // expired.
   absl::StatusOr<std::shared_ptr<Filter>> Find(const std::string& id);
-  void DropExpiredLocked(std::chrono::steady_clock::time_point now);
+  // Drops the expired filters: at most once a second unless `force`d, so that a poll costs a
+  // lookup, not a pass over every client's filters.
+  void DropExpiredLocked(std::chrono::steady_clock::time_point now, bool force);
+  void EraseLocked(std::map<std::string, std::shared_ptr<Filter>>::iterator it);
   absl::StatusOr<eth::Json> LogChanges(Filter& filter);
   absl::StatusOr<eth::Json> BlockChanges(Filter& filter);
   eth::Json PendingChanges(Filter& filter);
   std::string NewIdLocked();
-  std::chrono::steady_clock::time_point Now() const;
 
   const ChainService& chain_;
   const EthFilterLimits limits_;
-  const Clock clock_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Filter>> filters_;
-  std::atomic<size_t> pending_filters_{0};  // so that admission skips the lock when there are none
+  std::vector<std::shared_ptr<Filter>> pending_;  // the kPendingTxs ones, which OnNewTxs feeds
+  std::atomic<size_t> pending_count_{0};          // pending_.size(): admission skips the lock at 0
+  std::chrono::steady_clock::time_point last_sweep_;
   uint64_t next_id_ = 0;
   uint64_t salt_ = 0;
 };
