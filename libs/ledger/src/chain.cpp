@@ -15,12 +15,8 @@ namespace {
 
 constexpr std::string_view kHeadKey = "c/head";
 
-Bytes Key(std::string_view prefix, ByteView suffix) {
-  return internal::ChainKey(prefix, suffix);
-}
-Bytes HeightKey(std::string_view prefix, uint64_t height) {
-  return internal::ChainHeightKey(prefix, height);
-}
+using internal::ChainHeightKey;
+using internal::ChainKey;
 
 absl::Status Corrupt(std::string_view what, const absl::Status& status) {
   return absl::DataLossError(
@@ -222,8 +218,8 @@ absl::StatusOr<std::unique_ptr<Chain>> Chain::Create(KvStore& store, const Genes
   THETA_RETURN_IF_ERROR(SetGuardianPool(state, gcp));
   WriteBatch batch;
   const Hash32 root = state.Commit(batch);
-  batch.Put(HeightKey("c/root/", 0), root.view());
-  batch.Put(HeightKey("c/blk/", 0), EncodeBlock(StoredBlock{0, {}, 0, {}}));
+  batch.Put(ChainHeightKey("c/root/", 0), root.view());
+  batch.Put(ChainHeightKey("c/blk/", 0), EncodeBlock(StoredBlock{0, {}, 0, {}}));
   batch.Put(AsBytes(kHeadKey), RlpEncodeUint(0));
   batch.Put(AsBytes(internal::kLogsIndexFromKey), RlpEncodeUint(0));
   THETA_RETURN_IF_ERROR(store.Write(batch));
@@ -233,7 +229,8 @@ absl::StatusOr<std::unique_ptr<Chain>> Chain::Create(KvStore& store, const Genes
 absl::StatusOr<Hash32> Chain::StateRootAt(uint64_t height) const {
   if (height > height_ && !(height == 0 && height_ == 0))
     return absl::NotFoundError(absl::StrCat("chain: no block ", height, " yet"));
-  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> root, Read(*store_, HeightKey("c/root/", height)));
+  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> root,
+                         Read(*store_, ChainHeightKey("c/root/", height)));
   if (!root)
     return absl::NotFoundError(absl::StrCat("chain: the state of block ", height, " is pruned"));
   if (root->size() != 32) return Corrupt("state root", absl::InvalidArgumentError("length"));
@@ -345,7 +342,7 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
   }
   WriteBatch batch;
   result.state_root = state.Commit(batch);
-  batch.Put(HeightKey("c/root/", block.height), result.state_root.view());
+  batch.Put(ChainHeightKey("c/root/", block.height), result.state_root.view());
   StoredBlock stored{block.height, block.hash, block.timestamp, {}};
   if (block.store_txs) {
     stored.txs = result.txs;
@@ -354,14 +351,14 @@ absl::StatusOr<BlockResult> Chain::ApplyBlock(const BlockInput& block) {
     for (const RefusedTx& refused : result.refused)
       stored.refused.push_back(refused.index);
   }
-  batch.Put(HeightKey("c/blk/", block.height), EncodeBlock(stored));
-  batch.Put(Key("c/bh/", block.hash.view()), RlpEncodeUint(block.height));
+  batch.Put(ChainHeightKey("c/blk/", block.height), EncodeBlock(stored));
+  batch.Put(ChainKey("c/bh/", block.hash.view()), RlpEncodeUint(block.height));
   // The receipt names its block and index too: it is the transaction's only index entry.
   for (const StoredReceipt& r : result.receipts)
-    batch.Put(Key("c/rc/", r.tx_hash.view()), EncodeReceipt(r));
+    batch.Put(ChainKey("c/rc/", r.tx_hash.view()), EncodeReceipt(r));
   IndexLogs(block.height, result.receipts, batch);
   if (options_.pruning_depth > 0 && block.height > options_.pruning_depth)
-    batch.Delete(HeightKey("c/root/", block.height - options_.pruning_depth - 1));
+    batch.Delete(ChainHeightKey("c/root/", block.height - options_.pruning_depth - 1));
   batch.Put(AsBytes(kHeadKey), RlpEncodeUint(block.height));
   THETA_RETURN_IF_ERROR(store_->Write(batch));
   height_ = block.height;
@@ -400,7 +397,8 @@ absl::StatusOr<std::vector<Bytes>> AppliedTxs(const StoredBlock& block, std::vec
 }
 
 absl::StatusOr<StoredBlock> Chain::GetBlock(uint64_t height) const {
-  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, Read(*store_, HeightKey("c/blk/", height)));
+  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value,
+                         Read(*store_, ChainHeightKey("c/blk/", height)));
   if (!value) return absl::NotFoundError(absl::StrCat("chain: no block ", height));
   absl::StatusOr<StoredBlock> block = DecodeBlock(*value);
   if (!block.ok()) return Corrupt("block", block.status());
@@ -408,12 +406,14 @@ absl::StatusOr<StoredBlock> Chain::GetBlock(uint64_t height) const {
 }
 
 absl::StatusOr<StoredBlock> Chain::GetBlockByHash(const Hash32& hash) const {
-  THETA_ASSIGN_OR_RETURN(uint64_t height, ReadUint(*store_, Key("c/bh/", hash.view()), "block"));
+  THETA_ASSIGN_OR_RETURN(uint64_t height,
+                         ReadUint(*store_, ChainKey("c/bh/", hash.view()), "block"));
   return GetBlock(height);
 }
 
 absl::StatusOr<StoredReceipt> Chain::GetReceipt(const Hash32& tx_hash) const {
-  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value, Read(*store_, Key("c/rc/", tx_hash.view())));
+  THETA_ASSIGN_OR_RETURN(std::optional<Bytes> value,
+                         Read(*store_, ChainKey("c/rc/", tx_hash.view())));
   if (!value)
     return absl::NotFoundError(absl::StrCat("chain: no transaction ", ToHex(tx_hash.view())));
   absl::StatusOr<StoredReceipt> receipt = DecodeReceipt(*value, tx_hash);

@@ -51,23 +51,6 @@ bool BloomMayContain(const LogsBloom& bloom, ByteView item) {
   return all;
 }
 
-namespace internal {
-
-Bytes ChainKey(std::string_view prefix, ByteView suffix) {
-  Bytes key(prefix.begin(), prefix.end());
-  key.insert(key.end(), suffix.begin(), suffix.end());
-  return key;
-}
-
-Bytes ChainHeightKey(std::string_view prefix, uint64_t height) {
-  uint8_t be[8];
-  for (int i = 0; i < 8; ++i)
-    be[i] = static_cast<uint8_t>(height >> (56 - 8 * i));
-  return ChainKey(prefix, ByteView(be, 8));
-}
-
-}  // namespace internal
-
 absl::Status Chain::OpenLogsIndex() {
   const Bytes key(internal::kLogsIndexFromKey.begin(), internal::kLogsIndexFromKey.end());
   absl::StatusOr<Bytes> value = store_->Get(key);
